@@ -1,0 +1,113 @@
+# dbs - keep a SQLite database in step with a SQL Server or Sybase view.
+#
+#   make            build bin/dbs-extract and bin/dbs-load (into $(O)/)
+#   make check      install missing Debian packages, build, run all tests,
+#                   then run them again under ASan+UBSan
+#   make lint       clang-format, cppcheck, shellcheck, mandoc -Tlint
+#   make demo       sync the bundled demo source into demo.db, twice
+#   make install    PREFIX=/usr/local DESTDIR=
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+MAN1DIR = $(PREFIX)/share/man/man1
+MAN5DIR = $(PREFIX)/share/man/man5
+O ?= build
+
+CC ?= cc
+SANCC ?= clang
+WARN = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Werror
+OPT ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+SANOPT = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+DBS_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DDBS_VERSION='"$(VERSION)"' -Icommon
+DBS_CFLAGS = $(WARN) $(OPT) $(CFLAGS) -MMD -MP
+
+COMMON_LIBS = -lcsv -lyajl -lxxhash
+LOAD_LIBS = -lsqlite3 $(COMMON_LIBS)
+EXTRACT_LIBS = -lsybdb $(COMMON_LIBS)
+
+COMMON_SRC = $(sort $(wildcard common/*.c))
+LOAD_SRC = $(sort $(wildcard load/*.c))
+EXTRACT_SRC = $(sort $(wildcard extract/*.c))
+UNIT_SRC = $(sort $(filter-out tests/unit/tap.c,$(wildcard tests/unit/*.c)))
+
+COMMON_OBJ = $(COMMON_SRC:%.c=$(O)/%.o)
+LOAD_OBJ = $(LOAD_SRC:%.c=$(O)/%.o)
+EXTRACT_OBJ = $(EXTRACT_SRC:%.c=$(O)/%.o)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit-%)
+
+PROGS = $(O)/dbs-load $(O)/dbs-extract
+SCRIPTS = scripts/dbs-sync
+MAN1 = $(wildcard man/*.1)
+MAN5 = $(wildcard man/*.5)
+
+all: $(PROGS) $(UNIT_BIN)
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(DBS_CPPFLAGS) $(CPPFLAGS) $(DBS_CFLAGS) -c -o $@ $<
+
+$(O)/libdbs.a: $(COMMON_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(COMMON_OBJ)
+
+$(O)/dbs-load: $(LOAD_OBJ) $(O)/libdbs.a
+	$(CC) $(DBS_CFLAGS) $(LDFLAGS) -o $@ $(LOAD_OBJ) $(O)/libdbs.a $(LOAD_LIBS)
+
+$(O)/dbs-extract: $(EXTRACT_OBJ) $(O)/libdbs.a
+	$(CC) $(DBS_CFLAGS) $(LDFLAGS) -o $@ $(EXTRACT_OBJ) $(O)/libdbs.a \
+		$(EXTRACT_LIBS)
+
+$(O)/tests/unit-%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libdbs.a
+	$(CC) $(DBS_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/tests/unit/tap.o \
+		$(O)/libdbs.a $(LOAD_LIBS)
+
+-include $(wildcard $(O)/*/*.d $(O)/tests/unit/*.d)
+
+# ---- tests ----
+
+deps:
+	sh scripts/deps.sh
+
+# test: run every test against the build in $(O) (no package installs).
+test: all
+	DBS_BUILD=$(CURDIR)/$(O) sh tests/run
+
+check: deps
+	$(MAKE) test
+	$(MAKE) O=build-san CC=$(SANCC) OPT='$(SANOPT)' test
+
+# ---- lint ----
+
+C_FILES = $(wildcard common/*.[ch] load/*.[ch] extract/*.[ch] tests/unit/*.[ch])
+SH_FILES = $(wildcard scripts/*.sh tests/*.sh tests/run .ci/run) $(SCRIPTS)
+
+lint: deps
+	clang-format --dry-run --Werror $(C_FILES)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --std=c11 -D__GNUC__ -Icommon \
+		--suppress=missingIncludeSystem $(C_FILES)
+	shellcheck -x $(wildcard $(SH_FILES))
+	mandoc -Tlint -Wwarning $(MAN1) $(MAN5)
+
+# ---- install ----
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(MAN5DIR)
+	cp $(PROGS) $(DESTDIR)$(BINDIR)/
+	for f in $(SCRIPTS); do [ ! -f "$$f" ] || cp "$$f" $(DESTDIR)$(BINDIR)/; done
+	cp $(MAN1) $(DESTDIR)$(MAN1DIR)/
+	cp $(MAN5) $(DESTDIR)$(MAN5DIR)/
+
+uninstall:
+	for f in $(notdir $(PROGS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BINDIR)/$$f; done
+	for f in $(notdir $(MAN1)); do rm -f $(DESTDIR)$(MAN1DIR)/$$f; done
+	for f in $(notdir $(MAN5)); do rm -f $(DESTDIR)$(MAN5DIR)/$$f; done
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all deps test check lint install uninstall clean

@@ -1,0 +1,68 @@
+/*
+ * dtype.h - the logical types of a dbs stream (see dbs-stream(5)): their
+ * names in the header, their canonical text forms, and their SQLite
+ * storage classes.
+ */
+#ifndef DBS_DTYPE_H
+#define DBS_DTYPE_H
+
+#include <stddef.h>
+
+enum dtype_kind {
+	DTYPE_BOOL,          /* "0" or "1" */
+	DTYPE_INT,           /* signed 64-bit decimal */
+	DTYPE_REAL,          /* shortest round-tripping decimal text */
+	DTYPE_DECIMAL,       /* exact, exactly s fraction digits */
+	DTYPE_TEXT,          /* UTF-8 */
+	DTYPE_BLOB,          /* lowercase hex */
+	DTYPE_UUID,          /* 36 chars, uppercase hex */
+	DTYPE_DATE,          /* YYYY-MM-DD */
+	DTYPE_TIME,          /* HH:MM:SS[.f...] with s digits */
+	DTYPE_DATETIME,      /* YYYY-MM-DD HH:MM:SS[.f...] with s digits */
+	DTYPE_DATETIMEOFFSET /* datetime plus " +HH:MM"? see dbs-stream(5) */
+};
+
+enum dtype_storage {
+	DTYPE_STORE_INTEGER, /* bound with sqlite3_bind_int64 */
+	DTYPE_STORE_REAL,    /* bound with sqlite3_bind_double */
+	DTYPE_STORE_TEXT,    /* bound with sqlite3_bind_text */
+	DTYPE_STORE_BLOB     /* hex-decoded, bound with sqlite3_bind_blob */
+};
+
+struct dtype {
+	enum dtype_kind kind; /* which logical type */
+	int p;                /* decimal: precision 1..38; else 0 */
+	int s;                /* decimal: scale 0..p; time, datetime,
+	                       * datetimeoffset: fraction digits 0..7 */
+};
+
+/* Longest type name dtype_format() can produce, with its NUL. */
+#define DTYPE_NAME_MAX 32
+
+/*
+ * Parse a header type name ("int", "decimal(18,4)", "datetime(7)") into
+ * *pT. Returns 0, or -1 if the name is not a valid logical type.
+ */
+int dtype_parse(const char *zName, struct dtype *pT);
+
+/*
+ * Write the canonical name of *pT into zBuf (DTYPE_NAME_MAX bytes) and
+ * return zBuf.
+ */
+char *dtype_format(const struct dtype *pT, char *zBuf);
+
+/* The SQLite storage class values of this type are bound as. */
+enum dtype_storage dtype_storage(const struct dtype *pT);
+
+/* The declared column type used when dbs-load creates a table. */
+const char *dtype_decltype(const struct dtype *pT);
+
+/*
+ * Check that the n bytes at z are a canonical text form of *pT. Returns
+ * 0, or -1 and sets *pzWhy to a static phrase ("not an integer",
+ * "expected 4 fraction digits", "invalid UTF-8") for the message.
+ */
+int dtype_check(const struct dtype *pT, const char *z, size_t n,
+    const char **pzWhy);
+
+#endif

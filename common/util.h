@@ -1,0 +1,65 @@
+/*
+ * util.h - process-wide helpers shared by every dbs program: exit codes,
+ * diagnostics on stderr, allocation that dies cleanly on exhaustion, and
+ * range-checked number parsing.
+ */
+#ifndef DBS_UTIL_H
+#define DBS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Exit statuses of all dbs programs. This is the one place that defines
+ * them; the EXIT STATUS sections of the man pages list the same table.
+ */
+enum {
+	DBS_EXIT_OK = 0,      /* success */
+	DBS_EXIT_FAIL = 1,    /* failure; nothing committed */
+	DBS_EXIT_USAGE = 2,   /* bad flags or arguments */
+	DBS_EXIT_REFUSED = 3, /* refused by a safety rule; nothing committed */
+	DBS_EXIT_BUSY = 4     /* database or lock held by another run */
+};
+
+/*
+ * Set the program name used as the prefix of every message ("dbs-load").
+ * Call once at the start of main().
+ */
+void util_setprogname(const char *zName);
+const char *util_progname(void);
+
+/*
+ * Print "prog: message" to stderr. The format must be a literal. util_die()
+ * then exits with the given status; util_warn() returns.
+ */
+void util_warn(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void util_die(int rc, const char *zFmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Allocation wrappers. They never return NULL: on exhaustion they print
+ * "prog: out of memory" and exit with DBS_EXIT_FAIL. Memory is released
+ * with free(). util_strndup() copies n bytes and adds a NUL.
+ */
+void *util_malloc(size_t n);
+void *util_calloc(size_t nmemb, size_t size);
+void *util_realloc(void *p, size_t n);
+char *util_strdup(const char *z);
+char *util_strndup(const char *z, size_t n);
+
+/*
+ * Parse the whole of z (NUL-terminated) as a decimal integer in
+ * [min, max]. Leading/trailing blanks, signs on unsigned ranges, empty
+ * strings and trailing junk are rejected. Returns 0 and sets *pOut, or -1
+ * (errno untouched) when z is not such a number.
+ */
+int util_parse_i64(const char *z, int64_t min, int64_t max, int64_t *pOut);
+
+/*
+ * Parse the whole of z as a non-negative decimal number with an optional
+ * fraction and an optional trailing '%' ("50", "12.5%", "0.25" is 0.25%),
+ * in [0, 100]. Returns 0 and sets *pOut, or -1.
+ */
+int util_parse_percent(const char *z, double *pOut);
+
+#endif
