@@ -108,6 +108,6 @@ uninstall:
 	for f in $(notdir $(MAN5)); do rm -f $(DESTDIR)$(MAN5DIR)/$$f; done
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-*
 
 .PHONY: all deps test check lint install uninstall clean
