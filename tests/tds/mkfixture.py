@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+# mkfixture.py - build SQLite fixtures for tdsserver.py.
+#
+# A fixture holds the views the test server exposes: their columns with SQL
+# Server types (table tds_columns), the objects whose SELECT permission is
+# refused (tds_denied), and one data table per view named "schema.name"
+# whose values are stored in SQL Server's canonical text form (see README).
+#
+# usage: mkfixture.py OUT.db [SPEC.json]... [--generate NAME --rows N]
+#                    [--append]
+#
+# Python API: build(path, spec, append=False), generate(path, name, rows).
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tdstypes   # noqa: E402
+from tdsserver import collate_tds   # noqa: E402
+
+SCHEMA = '''
+CREATE TABLE IF NOT EXISTS tds_columns(object TEXT, ordinal INTEGER,
+    name TEXT, sqltype TEXT, nullable INTEGER,
+    PRIMARY KEY(object, ordinal));
+CREATE TABLE IF NOT EXISTS tds_denied(object TEXT PRIMARY KEY);
+'''
+
+
+class SpecError(ValueError):
+    """A fixture description that cannot be built."""
+
+
+def _affinity(t):
+    """Declared type of a data-table column: INTEGER/REAL/TEXT/BLOB where
+    SQLite affinity is harmless, none + COLLATE tds for decimal and
+    temporal text (no NUMERIC affinity: '1.10' must stay '1.10')."""
+    return {'bool': 'INTEGER', 'int': 'INTEGER', 'real': 'REAL',
+            'text': 'TEXT', 'uuid': 'TEXT', 'blob': 'BLOB'}.get(
+                t.kind, 'COLLATE tds')
+
+
+def _qid(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _columns(obj_name, spec):
+    cols = []
+    for c in spec.get('columns') or []:
+        if isinstance(c, dict):
+            name, decl, nullable = c['name'], c['type'], c.get('nullable',
+                                                                True)
+        else:
+            name, decl, nullable = c[0], c[1], c[2] if len(c) > 2 else True
+        try:
+            cols.append((name, tdstypes.parse_type(decl), decl.strip(),
+                         bool(nullable)))
+        except tdstypes.TypeError_ as e:
+            raise SpecError('%s.%s: %s' % (obj_name, name, e)) from None
+    if not cols:
+        raise SpecError('%s: no columns' % obj_name)
+    return cols
+
+
+def open_db(path, append):
+    if not append and os.path.exists(path):
+        os.unlink(path)
+    db = sqlite3.connect(path)
+    db.create_collation('tds', collate_tds)
+    db.execute('PRAGMA journal_mode=DELETE')
+    db.execute('PRAGMA synchronous=OFF')
+    db.executescript(SCHEMA)
+    return db
+
+
+def create_object(db, name, cols, key=(), denied=False):
+    """(Re)create view `name` ("schema.name") with cols [(name, SqlType,
+    declared text, nullable)]."""
+    if '.' not in name:
+        name = 'dbo.' + name
+    db.execute('DELETE FROM tds_columns WHERE object = ?', (name,))
+    db.execute('DELETE FROM tds_denied WHERE object = ?', (name,))
+    db.execute('DROP TABLE IF EXISTS %s' % _qid(name))
+    db.executemany('INSERT INTO tds_columns VALUES (?, ?, ?, ?, ?)',
+                   [(name, k + 1, c[0], c[2], int(c[3]))
+                    for k, c in enumerate(cols)])
+    if denied:
+        db.execute('INSERT INTO tds_denied VALUES (?)', (name,))
+    key = list(key or [])
+    defs = []
+    for cname, t, _, nullable in cols:
+        d = '%s %s' % (_qid(cname), _affinity(t))
+        if key == [cname] and t.kind == 'int':
+            d = '%s INTEGER PRIMARY KEY' % _qid(cname)
+        defs.append(d)
+    db.execute('CREATE TABLE %s (%s)' % (_qid(name), ', '.join(defs)))
+    if key and not (len(key) == 1 and dict(
+            (c[0], c[1]) for c in cols).get(key[0], tdstypes.SqlType(
+                'text')).kind == 'int'):
+        db.execute('CREATE INDEX %s ON %s (%s)' % (
+            _qid(name + '.key'), _qid(name), ', '.join(map(_qid, key))))
+    return name
+
+
+def insert_rows(db, name, cols, rows, check=True):
+    """Insert rows (sequences in column order, or dicts by name); with
+    check, every value is converted to its canonical stored form."""
+    names = [c[0] for c in cols]
+    sql = 'INSERT INTO %s VALUES (%s)' % (_qid(name),
+                                          ', '.join('?' * len(cols)))
+
+    def fix(rownum, row):
+        if isinstance(row, dict):
+            unknown = set(row) - set(names)
+            if unknown:
+                raise SpecError('%s row %d: unknown columns %s' % (
+                    name, rownum, sorted(unknown)))
+            row = [row.get(n) for n in names]
+        if len(row) != len(cols):
+            raise SpecError('%s row %d: %d values for %d columns' % (
+                name, rownum, len(row), len(cols)))
+        if not check:
+            return row
+        out = []
+        for (cname, t, _, nullable), v in zip(cols, row):
+            if isinstance(v, Decimal) and t.kind == 'real':
+                v = float(v)
+            try:
+                v = tdstypes.canonical(t, v)
+            except tdstypes.TypeError_ as e:
+                raise SpecError('%s row %d column %s: %s' % (
+                    name, rownum, cname, e)) from None
+            if v is None and not nullable:
+                raise SpecError('%s row %d column %s: NULL in a NOT NULL '
+                                'column' % (name, rownum, cname))
+            out.append(v)
+        return out
+
+    db.executemany(sql, (fix(k + 1, r) for k, r in enumerate(rows)))
+
+
+def build(path, spec, append=False):
+    """Create fixture `path` from a spec dict (see README); with append,
+    add to an existing fixture.  Raises SpecError."""
+    db = open_db(path, append)
+    try:
+        for name, ospec in (spec.get('objects') or {}).items():
+            cols = _columns(name, ospec)
+            name = create_object(db, name, cols, ospec.get('key'),
+                                 ospec.get('denied', False))
+            insert_rows(db, name, cols, ospec.get('rows') or [])
+        db.commit()
+    finally:
+        db.close()
+
+
+# ---------------------------------------------------------------------------
+# The generated business-like view for the performance tests.
+
+GEN_COLUMNS = [
+    ('id', 'int', False), ('code', 'varchar(20)', False),
+    ('name', 'nvarchar(100)', False), ('amount', 'decimal(18,4)', False),
+    ('quantity', 'int', False), ('weight', 'float', False),
+    ('active', 'bit', False), ('updated_at', 'datetime2(3)', False),
+    ('note', 'nvarchar(200)', True), ('guid', 'uniqueidentifier', False),
+]
+_NAMES = ['Müller GmbH', 'Zoë’s Café', 'Ærøskøbing Fisk A/S',
+          'Łódź Trading Sp. z o.o.', '北京贸易有限公司', 'Ünal & Söhne',
+          'Crème Brûlée SARL', 'Ольга и партнёры', 'Smith & Sons Ltd',
+          'Σπύρος Α.Ε.', 'Dvořák s.r.o.', 'Rocket 🚀 Labs']
+_NOTES = ['ok', 'call back, maybe', 'said "urgent"', 'line one\nline two',
+          "O'Brien's order", 'total: 1,234.50', 'crlf\r\nin text', '#hash',
+          'tab\there', '']
+
+
+def gen_row(i):
+    """Row i (1-based) of the generated view; a pure function of i."""
+    h = (i * 2654435761) & 0xFFFFFFFF
+    cents = (h % 200000000) - 20000000
+    sec = 1704067200 + i * 37                    # 2024-01-01 + 37 s/row
+    day, rem = divmod(sec, 86400)
+    date = _civil(day)
+    ms = (h >> 7) % 1000
+    note = None if h % 5 == 0 else '%s #%d' % (_NOTES[h % 10], i)
+    guid = '%032X' % ((i * 0x9E3779B97F4A7C15F39CC0605CEDC835) &
+                      ((1 << 128) - 1))
+    return (i, 'ORD-%07d' % i, '%s %d' % (_NAMES[h % len(_NAMES)], i),
+            '%s%d.%04d' % ('-' if cents < 0 else '', abs(cents) // 10000,
+                           abs(cents) % 10000),
+            h % 1000, (h % 100000) / 64.0, h & 1,
+            '%s %02d:%02d:%02d.%03d' % (date, rem // 3600, rem // 60 % 60,
+                                        rem % 60, ms),
+            note, '%s-%s-%s-%s-%s' % (guid[:8], guid[8:12], guid[12:16],
+                                      guid[16:20], guid[20:]))
+
+
+def _civil(days):
+    """ISO date of a day count since 1970-01-01 (Howard Hinnant)."""
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    return '%04d-%02d-%02d' % (yoe + era * 400 + (m <= 2), m, d)
+
+
+def generate(path, name='dbo.big', rows=1000, append=True):
+    """Add the generated view `name` with `rows` rows to fixture `path`."""
+    db = open_db(path, append)
+    try:
+        cols = _columns(name, {'columns': GEN_COLUMNS})
+        name = create_object(db, name, cols, ['id'])
+        insert_rows(db, name, cols, (gen_row(i) for i in range(1, rows + 1)),
+                    check=False)
+        db.commit()
+    finally:
+        db.close()
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description='build a tdsserver.py fixture')
+    p.add_argument('out')
+    p.add_argument('spec', nargs='*', help='JSON fixture description')
+    p.add_argument('--generate', metavar='NAME',
+                   help='add the generated view NAME (e.g. dbo.big)')
+    p.add_argument('--rows', type=int, default=1000)
+    p.add_argument('--append', action='store_true',
+                   help='add to an existing fixture')
+    args = p.parse_args(argv)
+    try:
+        append = args.append
+        for path in args.spec:
+            with open(path, encoding='utf-8') as f:
+                spec = json.load(f, parse_float=Decimal)
+            build(args.out, spec, append)
+            append = True
+        if args.generate:
+            generate(args.out, args.generate, args.rows, append)
+            append = True
+        if not append:
+            open_db(args.out, False).close()
+    except (OSError, ValueError) as e:
+        print('mkfixture.py: %s' % e, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
