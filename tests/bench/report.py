@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+# report.py - turn the measurements of tests/bench/run.sh into the table
+# of issue 4: prints it and writes RESULTS.md (with the machine and the
+# date) and the data file for plot.gp. Python 3 standard library only.
+#
+# usage: report.py [options] SCENARIOS.tsv RUNDIR
+# SCENARIOS.tsv has one line per table row (written by run.sh):
+#   id, label, rows, dbs result, anchor result, metric (wall|cpu), target
+# RUNDIR holds NAME.json (hyperfine --export-json) and NAME.time (lines
+# "wall user sys maxrss_kib" from /usr/bin/time, one per run, warm-up
+# first) for every result NAME.
+# Exit status: 0, or 1 with --strict when a target is missed.
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+
+RSS_LIMIT_MIB = 16.0
+RSS_GROWTH = 1.5
+ANCHOR_NAMES = {'import': 'sqlite3 .import', 'freebcp': 'freebcp CPU',
+                'extract': 'dbs-extract alone'}
+LOADER_RESULTS = ('load', 'same', 'merge', 'replace')
+
+
+class Result:
+    """The measurements of one bench() call of run.sh."""
+
+    def __init__(self, rundir, name, runs):
+        with open(os.path.join(rundir, name + '.json')) as f:
+            res = json.load(f)['results'][0]
+        self.wall = res['median']
+        rows = []
+        with open(os.path.join(rundir, name + '.time')) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 4 and all(
+                        re.fullmatch(r'[0-9.]+', p) for p in parts):
+                    rows.append([float(p) for p in parts])
+        if not rows:
+            raise SystemExit(f'report.py: {name}: no /usr/bin/time output')
+        timed = rows[-runs:]
+        self.cpu = statistics.median(r[1] + r[2] for r in timed)
+        self.rss_mib = max(r[3] for r in rows) / 1024.0
+
+    def value(self, metric):
+        return self.cpu if metric == 'cpu' else self.wall
+
+
+def fmt_rows(n):
+    n = int(n)
+    if n >= 1000000 and n % 1000000 == 0:
+        return f'{n // 1000000}M'
+    if n >= 1000 and n % 1000 == 0:
+        return f'{n // 1000}k'
+    return str(n)
+
+
+def fmt_s(x):
+    return '-' if x is None else f'{x:.3f} s'
+
+
+def cmd_output(argv):
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True,
+                             timeout=30, check=False)
+        return (out.stdout + out.stderr).strip()
+    except OSError:
+        return ''
+
+
+def dpkg_version(pkg):
+    v = cmd_output(['dpkg-query', '-W', '-f=${Version}', pkg])
+    return v if v and 'no packages' not in v else 'not installed'
+
+
+def cpu_model():
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or 'unknown'
+
+
+def machine(args):
+    """Lines describing the machine, the tools and the run."""
+    mem = '?'
+    try:
+        with open('/proc/meminfo') as f:
+            kib = int(f.readline().split()[1])
+            mem = f'{kib / 1048576:.1f} GiB'
+    except (OSError, ValueError, IndexError):
+        pass
+    with open('/proc/loadavg') as f:
+        load = ' '.join(f.read().split()[:3])
+    top = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    commit = cmd_output(['git', '-C', top, 'rev-parse', '--short', 'HEAD'])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return [
+        f'- date: {now.strftime("%Y-%m-%d %H:%M UTC")}',
+        f'- machine: {os.cpu_count()} CPUs (nproc {cmd_output(["nproc"])}),'
+        f' {cpu_model()}, {mem} RAM, Linux {platform.release()}',
+        f'- load average after the run: {load} (the machine is shared)',
+        f'- SQLite: CLI {cmd_output(["sqlite3", "--version"]).split(" ")[0]},'
+        f' libsqlite3-0 {dpkg_version("libsqlite3-0")}',
+        f'- FreeTDS: freetds-bin {dpkg_version("freetds-bin")},'
+        f' libsybdb5 {dpkg_version("libsybdb5")}',
+        f'- {cmd_output(["hyperfine", "--version"])},'
+        f' {cmd_output(["cc", "--version"]).splitlines()[0]}',
+        f'- dbs commit {commit}, build {args.build}',
+        f'- mode {args.mode}: sizes '
+        f'{", ".join(fmt_rows(n) for n in args.sizes.split())}, '
+        f'{args.runs} timed run(s) per scenario (median), hyperfine',
+    ]
+
+
+def load_scenarios(path):
+    out = []
+    with open(path) as f:
+        for line in f:
+            parts = line.rstrip('\n').split('\t')
+            if len(parts) == 7:
+                out.append(parts)
+    return out
+
+
+def table_rows(args, scenarios, results):
+    """The table as lists of cells, and whether a target was missed."""
+    rows, missed = [], False
+    for sid, label, n, dbs, anchor, metric, target in scenarios:
+        if dbs == 'SKIP':
+            rows.append([label, '-', 'skipped', '-', '-', '-', '-',
+                         anchor, '-'])
+            continue
+        ra = results.get(anchor)
+        if dbs == '-':
+            rows.append([label, fmt_rows(n), '-', ANCHOR_NAMES['import'],
+                         fmt_s(ra.value(metric)), '-', '-', '-',
+                         f'{ra.rss_mib:.1f} MiB'])
+            continue
+        rd = results[dbs]
+        da = rd.value(metric)
+        aname = ANCHOR_NAMES.get(anchor.split('-')[0], '-') if ra else '-'
+        if ra is None:
+            rows.append([label, fmt_rows(n), '-', aname, fmt_s(da), '-',
+                         '-', '-', f'{rd.rss_mib:.1f} MiB'])
+            continue
+        ratio = da / ra.value(metric) if ra.value(metric) > 0 else 0.0
+        if target == '-':
+            verdict = '-'
+        elif args.mode == 'smoke':
+            verdict = 'n/a (smoke)'
+        elif ratio <= float(target):
+            verdict = 'pass'
+        else:
+            verdict, missed = 'FAIL', True
+        rows.append([label, fmt_rows(n), fmt_s(da), aname,
+                     fmt_s(ra.value(metric)), f'{ratio:.2f}',
+                     '-' if target == '-' else f'≤ {target}',
+                     verdict, f'{rd.rss_mib:.1f} MiB'])
+    return rows, missed
+
+
+def loader_rss(results, n):
+    """Peak RSS (MiB) of dbs-load over its scenarios at n rows, or None."""
+    vals = [results[f'{r}-{n}'].rss_mib for r in LOADER_RESULTS
+            if f'{r}-{n}' in results]
+    return max(vals) if vals else None
+
+
+def rss_row(args, results):
+    """The peak-RSS target row (largest size against smallest)."""
+    sizes = args.sizes.split()
+    small, big = loader_rss(results, sizes[0]), loader_rss(results, sizes[-1])
+    label = (f'dbs-load peak RSS at {fmt_rows(sizes[-1])} vs '
+             f'{fmt_rows(sizes[0])}')
+    if small is None or big is None:
+        return [label, '-', 'skipped', '-', '-', '-', '-', 'no dbs-load',
+                '-'], False
+    growth = big / small
+    target = f'≤ {RSS_LIMIT_MIB:g} MiB and ≤ {RSS_GROWTH}×'
+    ok = big <= RSS_LIMIT_MIB and growth <= RSS_GROWTH
+    if args.mode == 'smoke':
+        verdict = 'n/a (smoke)'
+    else:
+        verdict = 'pass' if ok else 'FAIL'
+    return [label, fmt_rows(sizes[-1]), f'{big:.1f} MiB',
+            f'RSS at {fmt_rows(sizes[0])}', f'{small:.1f} MiB',
+            f'{growth:.2f}', target, verdict, f'{big:.1f} MiB'], \
+        verdict == 'FAIL'
+
+
+def markdown(rows):
+    head = ['scenario', 'rows', 'dbs median', 'anchor', 'anchor median',
+            'ratio', 'target', 'result', 'peak RSS']
+    lines = ['| ' + ' | '.join(head) + ' |',
+             '|' + '|'.join('---' for _ in head) + '|']
+    lines += ['| ' + ' | '.join(r) + ' |' for r in rows]
+    return lines
+
+
+def plot_data(args, results):
+    """Lines for plot.gp: rows, times (s) and peak RSS (MiB), ? = none."""
+    lines = ['# rows import load same merge load_rss same_rss merge_rss']
+    for n in args.sizes.split():
+        cells = [n]
+        for r in ('import', 'load', 'same', 'merge'):
+            res = results.get(f'{r}-{n}')
+            cells.append('?' if res is None else f'{res.wall:.4f}')
+        for r in ('load', 'same', 'merge'):
+            res = results.get(f'{r}-{n}')
+            cells.append('?' if res is None else f'{res.rss_mib:.2f}')
+        lines.append(' '.join(cells))
+    return lines
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--mode', required=True)
+    ap.add_argument('--runs', type=int, required=True)
+    ap.add_argument('--sizes', required=True)
+    ap.add_argument('--target-n', required=True)
+    ap.add_argument('--build', required=True)
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--plot-data', required=True)
+    ap.add_argument('--strict', action='store_true')
+    ap.add_argument('scenarios')
+    ap.add_argument('rundir')
+    args = ap.parse_args()
+
+    scenarios = load_scenarios(args.scenarios)
+    results = {}
+    for name in sorted(os.listdir(args.rundir)):
+        if name.endswith('.json'):
+            results[name[:-5]] = Result(args.rundir, name[:-5], args.runs)
+    rows, missed = table_rows(args, scenarios, results)
+    rss, rss_missed = rss_row(args, results)
+    rows.append(rss)
+    missed = missed or rss_missed
+
+    table = markdown(rows)
+    print('\n'.join(table))
+    text = ['# dbs benchmark results (tests/bench, issue 4)', '',
+            'Generated by `tests/bench/run.sh`; do not edit by hand.', '']
+    text += machine(args) + ['']
+    text += table + ['']
+    text += [
+        'Ratio = dbs median / anchor median (wall time; "client CPU" rows',
+        'compare user+sys CPU time of the client process only). Peak RSS is',
+        'the largest maximum resident set size over all runs of the dbs',
+        'program measured (for `dbs-extract | dbs-load`: of dbs-load).',
+        'The workload: tests/bench/gen.c (10 columns: int key, varchar,',
+        'nvarchar with non-ASCII text, decimal(18,4), int, float, bit,',
+        'datetime2(3), nvarchar note 20% NULL with commas, quotes and',
+        'newlines, uniqueidentifier); "next" = 1% changed, 0.5% deleted,',
+        '0.5% new. The anchor imports the same rows as plain CSV into:', '',
+        '```sql',
+        open(os.path.join(args.rundir, 'schema.sql')).read().rstrip(),
+        '```', '',
+        '![time and peak RSS vs rows](plot.png)', '']
+    with open(args.out, 'w') as f:
+        f.write('\n'.join(text))
+    with open(args.plot_data, 'w') as f:
+        f.write('\n'.join(plot_data(args, results)) + '\n')
+    if missed:
+        print('bench: some targets were missed', file=sys.stderr)
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# run.sh - the dbs benchmark (issue 4; `make bench`). Generates a
+# deterministic business-like view (tests/bench/gen.c), then times, side
+# by side in one run with hyperfine, dbs-load against the anchor
+# `sqlite3 .import` (initial load, merge of the identical snapshot, merge
+# of a 1%-changed snapshot, replace), measures dbs-load's peak RSS at
+# each size, and dbs-extract against freebcp through the TDS test server
+# (client CPU time) and `dbs-extract | dbs-load` against dbs-extract
+# alone. Prints a table and writes tests/bench/RESULTS.md and plot.png.
+#
+# usage: run.sh [--smoke | --quick] [--runs N] [--strict]
+#
+#   --smoke   tiny sizes, one run each, results in a scratch directory
+#             (for `make check`: fails if any command fails, no targets)
+#   --quick   100k and 1M rows only
+#   (default) 100k, 1M and 5M rows
+#   --runs N  timed runs per scenario (default 5; --smoke: 1)
+#   --strict  exit 1 if a target is missed
+#
+# Environment: DBS_BUILD (directory with dbs-load and dbs-extract;
+# default build/ at the top of the repo), BENCH_WORK (scratch directory;
+# default tests/bench/work). A program that is not built, or a missing
+# TDS test server, skips its scenarios with a line saying so.
+set -eu
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$BENCH/../.." && pwd)
+: "${DBS_BUILD:=$TOP/build}"
+DBS_BUILD=$(cd "$DBS_BUILD" 2>/dev/null && pwd || echo "$DBS_BUILD")
+export LC_ALL=C.UTF-8 TZ=UTC
+
+mode=full
+runs=""
+strict=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--smoke) mode=smoke ;;
+	--quick) mode=quick ;;
+	--full) mode=full ;;
+	--strict) strict=1 ;;
+	--runs)
+		[ $# -ge 2 ] || { echo "run.sh: --runs needs a number" >&2; exit 2; }
+		runs=$2
+		shift
+		;;
+	*)
+		echo "usage: run.sh [--smoke | --quick] [--runs N] [--strict]" >&2
+		exit 2
+		;;
+	esac
+	shift
+done
+case "$runs" in
+'') if [ "$mode" = smoke ]; then runs=1; else runs=5; fi ;;
+*[!0-9]* | 0) echo "run.sh: --runs: not a positive number: $runs" >&2; exit 2 ;;
+esac
+warmup=1
+[ "$mode" != smoke ] || warmup=0
+
+case "$mode" in
+smoke) sizes="1000 3000"; target_n=3000 ;;
+quick) sizes="100000 1000000"; target_n=1000000 ;;
+full) sizes="100000 1000000 5000000"; target_n=1000000 ;;
+esac
+
+# say MSG: progress on stderr.
+say() {
+	printf 'bench: %s\n' "$*" >&2
+}
+
+die() {
+	say "$*"
+	exit 1
+}
+
+# q STRING: STRING quoted for a shell command line (hyperfine runs sh -c).
+q() {
+	printf '%q' "$1"
+}
+
+# qargs ARG...: each ARG quoted, each preceded by a space.
+qargs() {
+	local a
+	for a in "$@"; do
+		printf ' %q' "$a"
+	done
+}
+
+for tool in hyperfine sqlite3 cc python3; do
+	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (run make deps)"
+done
+TIME=/usr/bin/time
+[ -x "$TIME" ] || die "$TIME not found (Debian package time)"
+
+if [ "$mode" = smoke ]; then
+	mkdir -p "${BENCH_WORK:-$BENCH/work}"
+	WORK=$(mktemp -d "${BENCH_WORK:-$BENCH/work}/smoke.XXXXXX")
+	trap 'rm -rf "$WORK"' EXIT
+	DATA=$WORK/data
+	OUT=$WORK
+else
+	WORK=${BENCH_WORK:-$BENCH/work}
+	DATA=$WORK/data
+	OUT=$BENCH
+fi
+RUN=$WORK/run
+rm -rf "$RUN"
+mkdir -p "$DATA" "$RUN" "$WORK/bin"
+SCEN=$RUN/scenarios.tsv
+: >"$SCEN"
+
+# ---- the workload ----
+
+# build_gen: compile the generator with the project's warning flags.
+build_gen() {
+	local gen=$WORK/bin/dbs-bench-gen
+	if [ -x "$gen" ] && [ "$gen" -nt "$BENCH/gen.c" ] &&
+		[ "$gen" -nt "$TOP/common/util.c" ]; then
+		return 0
+	fi
+	say "building the workload generator"
+	"${CC:-cc}" -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
+		-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+		-Werror -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+		-I"$TOP/common" -o "$gen" "$BENCH/gen.c" "$TOP/common/util.c" \
+		-lxxhash
+	# Data made by an older generator may differ: make it again.
+	rm -f "$DATA"/*.csv
+}
+
+# gen_data N: the base and next snapshots of N rows (kept between runs).
+gen_data() {
+	local n=$1 v
+	for v in base next; do
+		if [ ! -s "$DATA/$v-$n.csv" ] || [ ! -s "$DATA/$v-$n.plain" ]; then
+			say "generating $v snapshot of $n rows"
+			"$WORK/bin/dbs-bench-gen" "$n" "$v" "$DATA/$v-$n.csv" \
+				"$DATA/$v-$n.plain"
+		fi
+	done
+}
+
+# The anchor's table: the columns and SQLite types dbs-load creates
+# (dbs-stream(5): declared INTEGER/REAL/TEXT), keyed by id.
+SCHEMA='CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, code TEXT NOT NULL,
+name TEXT NOT NULL, amount TEXT NOT NULL, qty INTEGER NOT NULL,
+ratio REAL NOT NULL, flag INTEGER NOT NULL, created TEXT NOT NULL,
+note TEXT, guid TEXT NOT NULL);'
+printf '%s\n' "$SCHEMA" >"$RUN/schema.sql"
+
+# ---- timing ----
+
+# bench NAME PREPARE COMMAND: time COMMAND (a sh command line) with
+# hyperfine, PREPARE before each run. Every run goes through
+# /usr/bin/time, appending "wall user sys maxrss_kib" to NAME.time, so
+# the report gets CPU time and peak RSS per run. %WRAP% in COMMAND marks
+# where the wrapper goes (default: at the start).
+bench() {
+	local name=$1 prep=$2 cmd=$3 wrap
+	wrap="$TIME -f '%e %U %S %M' -a -o $(q "$RUN/$name.time")"
+	case "$cmd" in
+	*%WRAP%*) cmd=${cmd//%WRAP%/$wrap} ;;
+	*) cmd="$wrap $cmd" ;;
+	esac
+	say "timing $name"
+	hyperfine --style basic --runs "$runs" --warmup "$warmup" \
+		--prepare "$prep" --export-json "$RUN/$name.json" -n "$name" \
+		"$cmd" >"$RUN/$name.out" 2>&1 && return 0
+	cat "$RUN/$name.out" >&2
+	say "$name: a command failed; once more, with its messages:"
+	sh -c "$prep" >&2 || true
+	sh -c "$cmd" >/dev/null || true
+	die "$name: a command failed"
+}
+
+# scenario ID LABEL N DBS ANCHOR METRIC TARGET: a line of the table.
+# DBS and ANCHOR name bench results ("-" for none); METRIC is wall or
+# cpu; TARGET the ratio to meet ("-" for none).
+scenario() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$SCEN"
+}
+
+# skip ID LABEL WHY: a scenario that cannot run here.
+skip() {
+	say "skip $2: $3"
+	printf '%s\t%s\t-\tSKIP\t%s\t-\t-\n' "$1" "$2" "$3" >>"$SCEN"
+}
+
+# ---- the loader ----
+
+# fresh DB: the commands that remove database DB and its side files.
+fresh() {
+	local d
+	d=$(q "$1")
+	printf 'rm -f %s %s-wal %s-shm %s-journal' "$d" "$d" "$d" "$d"
+}
+
+# import_plain PLAIN DB: the anchor's result, untimed (for checks).
+import_plain() {
+	rm -f "$2"
+	sqlite3 "$2" <"$RUN/schema.sql"
+	sqlite3 "$2" ".import --csv $(q "$1") t"
+}
+
+# same_rows DB ANCHOR WHAT: die unless table t of DB holds the rows of
+# the anchor's (NULL notes compare equal to the anchor's empty ones,
+# since .import cannot load NULL; soft-deleted rows are left out).
+same_rows() {
+	local cols filter="" out
+	cols="id,code,name,amount,qty,ratio,flag,created,coalesce(note,''),guid"
+	if sqlite3 "$1" 'PRAGMA table_info(t)' | grep -q '|_dbs_deleted_at|'; then
+		filter="WHERE _dbs_deleted_at IS NULL"
+	fi
+	out=$(sqlite3 "$1" "ATTACH $(sqlq "$2") AS a;
+		SELECT (SELECT count(*) FROM main.t $filter) = (SELECT count(*)
+		FROM a.t) AND NOT EXISTS (SELECT $cols FROM main.t $filter
+		EXCEPT SELECT $cols FROM a.t);") ||
+		die "$3: cannot compare with the anchor"
+	[ "$out" = 1 ] || die "$3: table differs from the anchor's import"
+}
+
+# sqlq STRING: STRING as an SQL string literal.
+sqlq() {
+	printf "'%s'" "${1//\'/\'\'}"
+}
+
+# load_size N: every loader scenario at N rows.
+load_size() {
+	local n=$1 load base a an db prep
+	load="$(q "$DBS_BUILD/dbs-load") --db"
+	base=$RUN/base-$n.db
+	a=$RUN/anchor-$n.db
+	an=$RUN/anchor-next-$n.db
+	db=$RUN/target.db
+
+	bench "import-$n" "$(fresh "$a") && sqlite3 $(q "$a") <$(q "$RUN/schema.sql")" \
+		"sqlite3 $(q "$a") $(q ".import --csv $DATA/base-$n.plain t")"
+	scenario "import-$n" "anchor alone" "$n" - "import-$n" wall -
+	if [ ! -x "$DBS_BUILD/dbs-load" ]; then
+		skip "load-$n" "dbs-load scenarios" "$DBS_BUILD/dbs-load not built"
+		return 0
+	fi
+
+	bench "load-$n" "$(fresh "$db")" \
+		"$load $(q "$db") --table t <$(q "$DATA/base-$n.csv")"
+	scenario "load-$n" "initial load" "$n" "load-$n" "import-$n" wall 0.8
+	same_rows "$db" "$a" "initial load of $n rows"
+	sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+	rm -f "$base"
+	cp "$db" "$base"
+	prep="$(fresh "$db") && cp $(q "$base") $(q "$db")"
+
+	bench "same-$n" "$prep" \
+		"$load $(q "$db") --table t <$(q "$DATA/base-$n.csv")"
+	scenario "same-$n" "merge, identical snapshot" "$n" "same-$n" \
+		"import-$n" wall 0.4
+	same_rows "$db" "$a" "merge of the identical $n rows"
+
+	import_plain "$DATA/next-$n.plain" "$an"
+	bench "merge-$n" "$prep" \
+		"$load $(q "$db") --table t <$(q "$DATA/next-$n.csv")"
+	scenario "merge-$n" "merge, 1% changed" "$n" "merge-$n" "import-$n" \
+		wall 0.5
+	same_rows "$db" "$an" "merge of the changed $n rows"
+
+	if [ "$n" = "$target_n" ]; then
+		bench "replace-$n" "$prep" \
+			"$load $(q "$db") --table t --mode replace <$(q "$DATA/next-$n.csv")"
+		scenario "replace-$n" "replace (next snapshot)" "$n" \
+			"replace-$n" "import-$n" wall 1.0
+		same_rows "$db" "$an" "replace with $n rows"
+	fi
+	rm -f "$a" "$an" "$base"
+}
+
+# ---- the extractor ----
+
+# shellcheck source=SCRIPTDIR/tds.sh
+. "$BENCH/tds.sh"
+
+# extract_all: dbs-extract vs freebcp and the end-to-end sync.
+extract_all() {
+	local n=$target_n ex load db base
+	if [ ! -x "$DBS_BUILD/dbs-extract" ]; then
+		skip extract "dbs-extract scenarios" "$DBS_BUILD/dbs-extract not built"
+		return 0
+	fi
+	if ! tds_available; then
+		skip extract "dbs-extract scenarios" "$TDS_WHY"
+		return 0
+	fi
+	tds_start "$n" || die "cannot start the TDS test server: $TDS_WHY"
+	ex="$(q "$DBS_BUILD/dbs-extract")$(qargs "${TDS_ARGS[@]}")"
+
+	bench "extract-$n" true "$ex >/dev/null"
+	if command -v freebcp >/dev/null 2>&1; then
+		bench "freebcp-$n" true "$(tds_freebcp_cmd) >/dev/null"
+		scenario "extract-$n" "dbs-extract to /dev/null (client CPU)" "$n" \
+			"extract-$n" "freebcp-$n" cpu 1.0
+	else
+		skip "extract-$n" "dbs-extract vs freebcp" "freebcp not installed"
+	fi
+
+	if [ -x "$DBS_BUILD/dbs-load" ]; then
+		load="$(q "$DBS_BUILD/dbs-load") --db"
+		db=$RUN/target.db
+		base=$RUN/e2e-base.db
+		rm -f "$db" "$db-wal" "$db-shm"
+		say "loading the server's view once"
+		"$DBS_BUILD/dbs-extract" "${TDS_ARGS[@]}" |
+			"$DBS_BUILD/dbs-load" --db "$db" --table t ||
+			die "dbs-extract | dbs-load failed"
+		sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+		cp "$db" "$base"
+		bench "e2e-$n" "$(fresh "$db") && cp $(q "$base") $(q "$db")" \
+			"$ex | %WRAP% $load $(q "$db") --table t"
+		scenario "e2e-$n" "dbs-extract | dbs-load, no change" "$n" \
+			"e2e-$n" "extract-$n" wall 1.15
+		rm -f "$base"
+	else
+		skip "e2e-$n" "dbs-extract | dbs-load" "dbs-load not built"
+	fi
+	tds_stop
+}
+
+# ---- main ----
+
+say "mode $mode, sizes $sizes, $runs run(s) each, build $DBS_BUILD"
+say "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+build_gen
+for n in $sizes; do
+	gen_data "$n"
+done
+for n in $sizes; do
+	load_size "$n"
+done
+extract_all
+rm -f "$RUN/target.db" "$RUN/target.db-wal" "$RUN/target.db-shm"
+
+report_args=(--mode "$mode" --runs "$runs" --sizes "$sizes"
+	--target-n "$target_n" --build "$DBS_BUILD" --out "$OUT/RESULTS.md"
+	--plot-data "$RUN/plot.dat")
+[ "$strict" = 0 ] || report_args+=(--strict)
+status=0
+python3 "$BENCH/report.py" "${report_args[@]}" "$SCEN" "$RUN" || status=$?
+if [ "$status" -le 1 ] && command -v gnuplot >/dev/null 2>&1 &&
+	[ -s "$RUN/plot.dat" ]; then
+	gnuplot -e "datafile='$RUN/plot.dat'; outfile='$OUT/plot.png'" \
+		"$BENCH/plot.gp" || die "gnuplot failed"
+	say "wrote $OUT/RESULTS.md and $OUT/plot.png"
+fi
+exit "$status"
