@@ -154,17 +154,21 @@ def table_rows(args, scenarios, results):
             rows.append([label, fmt_rows(n), '-', aname, fmt_s(da), '-',
                          '-', '-', f'{rd.rss_mib:.1f} MiB'])
             continue
-        ratio = da / ra.value(metric) if ra.value(metric) > 0 else 0.0
+        if ra.value(metric) <= 0:
+            ratio, ratio_s = None, '-'
+        else:
+            ratio = da / ra.value(metric)
+            ratio_s = f'{ratio:.2f}'
         if target == '-':
             verdict = '-'
         elif args.mode == 'smoke':
             verdict = 'n/a (smoke)'
-        elif ratio <= float(target):
+        elif ratio is not None and ratio <= float(target):
             verdict = 'pass'
         else:
             verdict, missed = 'FAIL', True
         rows.append([label, fmt_rows(n), fmt_s(da), aname,
-                     fmt_s(ra.value(metric)), f'{ratio:.2f}',
+                     fmt_s(ra.value(metric)), ratio_s,
                      '-' if target == '-' else f'≤ {target}',
                      verdict, f'{rd.rss_mib:.1f} MiB'])
     return rows, missed
@@ -204,7 +208,8 @@ def markdown(rows):
             'ratio', 'target', 'result', 'peak RSS']
     lines = ['| ' + ' | '.join(head) + ' |',
              '|' + '|'.join('---' for _ in head) + '|']
-    lines += ['| ' + ' | '.join(r) + ' |' for r in rows]
+    lines += ['| ' + ' | '.join(c.replace('|', '\\|') for c in r) + ' |'
+              for r in rows]
     return lines
 
 

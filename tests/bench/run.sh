@@ -92,10 +92,22 @@ done
 TIME=/usr/bin/time
 [ -x "$TIME" ] || die "$TIME not found (Debian package time)"
 
+# shellcheck source=SCRIPTDIR/tds.sh
+. "$BENCH/tds.sh"
+
+smoke_dir=""
+# shellcheck disable=SC2317 # called by the trap
+cleanup() {
+	tds_stop
+	[ -z "$smoke_dir" ] || rm -rf "$smoke_dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
 if [ "$mode" = smoke ]; then
 	mkdir -p "${BENCH_WORK:-$BENCH/work}"
 	WORK=$(mktemp -d "${BENCH_WORK:-$BENCH/work}/smoke.XXXXXX")
-	trap 'rm -rf "$WORK"' EXIT
+	smoke_dir=$WORK
 	DATA=$WORK/data
 	OUT=$WORK
 else
@@ -275,9 +287,6 @@ load_size() {
 
 # ---- the extractor ----
 
-# shellcheck source=SCRIPTDIR/tds.sh
-. "$BENCH/tds.sh"
-
 # extract_all: dbs-extract vs freebcp and the end-to-end sync.
 extract_all() {
 	local n=$target_n ex load db base
@@ -307,9 +316,11 @@ extract_all() {
 		base=$RUN/e2e-base.db
 		rm -f "$db" "$db-wal" "$db-shm"
 		say "loading the server's view once"
+		set -o pipefail
 		"$DBS_BUILD/dbs-extract" "${TDS_ARGS[@]}" |
 			"$DBS_BUILD/dbs-load" --db "$db" --table t ||
 			die "dbs-extract | dbs-load failed"
+		set +o pipefail
 		sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
 		cp "$db" "$base"
 		bench "e2e-$n" "$(fresh "$db") && cp $(q "$base") $(q "$db")" \
