@@ -274,8 +274,9 @@ def main():
         '![time and peak RSS vs rows](plot.png)', '']
     with open(args.out, 'w') as f:
         f.write('\n'.join(text))
-    with open(args.plot_data, 'w') as f:
-        f.write('\n'.join(plot_data(args, results)) + '\n')
+    if any(k.startswith('load-') for k in results):
+        with open(args.plot_data, 'w') as f:
+            f.write('\n'.join(plot_data(args, results)) + '\n')
     if missed:
         print('bench: some targets were missed', file=sys.stderr)
     return 1 if missed and args.strict else 0

@@ -119,11 +119,20 @@ RUN=$WORK/run
 rm -rf "$RUN"
 mkdir -p "$DATA" "$RUN" "$WORK/bin"
 SCEN=$RUN/scenarios.tsv
+READER_WHY=""
 : >"$SCEN"
 
 # ---- the workload ----
 
-# build_gen: compile the generator with the project's warning flags.
+# cc_dbs ARG...: the C compiler with the project's flags.
+cc_dbs() {
+	"${CC:-cc}" -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
+		-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+		-Werror -O2 -g -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+		-I"$TOP/common" "$@"
+}
+
+# build_gen: compile the workload generator.
 build_gen() {
 	local gen=$WORK/bin/dbs-bench-gen
 	if [ -x "$gen" ] && [ "$gen" -nt "$BENCH/gen.c" ] &&
@@ -131,13 +140,24 @@ build_gen() {
 		return 0
 	fi
 	say "building the workload generator"
-	"${CC:-cc}" -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
-		-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
-		-Werror -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-		-I"$TOP/common" -o "$gen" "$BENCH/gen.c" "$TOP/common/util.c" \
-		-lxxhash
+	cc_dbs -o "$gen" "$BENCH/gen.c" "$TOP/common/util.c" -lxxhash
 	# Data made by an older generator may differ: make it again.
-	rm -f "$DATA"/*.csv
+	rm -f "$DATA"/*.csv "$DATA"/*.plain
+}
+
+# build_reader: link read.c with the build's libdbs.a (0), or say why
+# not (1).
+build_reader() {
+	if [ ! -f "$DBS_BUILD/libdbs.a" ]; then
+		READER_WHY="$DBS_BUILD/libdbs.a not built"
+		return 1
+	fi
+	if ! cc_dbs -o "$WORK/bin/dbs-bench-read" "$BENCH/read.c" \
+		"$DBS_BUILD/libdbs.a" -lcsv -lyajl -lxxhash 2>"$RUN/read.err"; then
+		READER_WHY="read.c does not link with libdbs.a: $(grep -m1 -i \
+			error "$RUN/read.err" || true)"
+		return 1
+	fi
 }
 
 # gen_data N: the base and next snapshots of N rows (kept between runs).
@@ -248,6 +268,16 @@ load_size() {
 	bench "import-$n" "$(fresh "$a") && sqlite3 $(q "$a") <$(q "$RUN/schema.sql")" \
 		"sqlite3 $(q "$a") $(q ".import --csv $DATA/base-$n.plain t")"
 	scenario "import-$n" "anchor alone" "$n" - "import-$n" wall -
+	if [ "$n" = "$target_n" ]; then
+		if build_reader; then
+			bench "read-$n" true "$(q "$WORK/bin/dbs-bench-read") \
+<$(q "$DATA/base-$n.csv") >/dev/null"
+			scenario "read-$n" "libdbs stream reader alone" "$n" \
+				"read-$n" "import-$n" wall -
+		else
+			skip "read-$n" "libdbs stream reader alone" "$READER_WHY"
+		fi
+	fi
 	if [ ! -x "$DBS_BUILD/dbs-load" ]; then
 		skip "load-$n" "dbs-load scenarios" "$DBS_BUILD/dbs-load not built"
 		return 0
@@ -359,5 +389,7 @@ if [ "$status" -le 1 ] && command -v gnuplot >/dev/null 2>&1 &&
 	gnuplot -e "datafile='$RUN/plot.dat'; outfile='$OUT/plot.png'" \
 		"$BENCH/plot.gp" || die "gnuplot failed"
 	say "wrote $OUT/RESULTS.md and $OUT/plot.png"
+else
+	say "wrote $OUT/RESULTS.md (no plot: nothing of dbs-load measured)"
 fi
 exit "$status"
