@@ -297,10 +297,11 @@ open_out(const char *zName)
 {
 	FILE *f = fopen(zName, "w");
 
-	if (f == NULL)
-		util_die(DBS_EXIT_FAIL, "%s: %s", zName, strerror(errno));
-	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	return f;
+	if (f != NULL) {
+		setvbuf(f, NULL, _IOFBF, 1 << 20);
+		return f;
+	}
+	util_die(DBS_EXIT_FAIL, "%s: %s", zName, strerror(errno));
 }
 
 /* Close f, dying with a message naming zName on a write error. */

@@ -154,8 +154,8 @@ build_reader() {
 	fi
 	if ! cc_dbs -o "$WORK/bin/dbs-bench-read" "$BENCH/read.c" \
 		"$DBS_BUILD/libdbs.a" -lcsv -lyajl -lxxhash 2>"$RUN/read.err"; then
-		READER_WHY="read.c does not link with libdbs.a: $(grep -m1 -i \
-			error "$RUN/read.err" || true)"
+		READER_WHY="read.c does not link with libdbs.a: $(grep -m1 -E \
+			'undefined|error:' "$RUN/read.err" || true)"
 		return 1
 	fi
 }
