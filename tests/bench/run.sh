@@ -19,7 +19,10 @@
 #
 # Environment: DBS_BUILD (directory with dbs-load and dbs-extract;
 # default build/ at the top of the repo), BENCH_WORK (scratch directory;
-# default tests/bench/work). A program that is not built, or a missing
+# default tests/bench/work), BENCH_CC and BENCH_CFLAGS (compiler and
+# extra flags for the bench helpers, e.g. the sanitizer flags of the
+# build whose libdbs.a read.c links with). A program that is not built,
+# or a missing
 # TDS test server, skips its scenarios with a line saying so.
 set -eu
 
@@ -126,10 +129,13 @@ READER_WHY=""
 
 # cc_dbs ARG...: the C compiler with the project's flags.
 cc_dbs() {
-	"${CC:-cc}" -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
+	local extra
+	# BENCH_CFLAGS is a list of flags, split on blanks like make does.
+	read -r -a extra <<<"${BENCH_CFLAGS:-}"
+	"${BENCH_CC:-cc}" -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
 		-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
 		-Werror -O2 -g -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-		-I"$TOP/common" "$@"
+		-I"$TOP/common" "${extra[@]}" "$@"
 }
 
 # build_gen: compile the workload generator.
