@@ -126,6 +126,7 @@ def insert_rows(db, name, cols, rows, check=True):
             return row
         out = []
         for (cname, t, _, nullable), v in zip(cols, row):
+            v = _expand(v)
             if isinstance(v, Decimal) and t.kind == 'real':
                 v = float(v)
             try:
@@ -140,6 +141,19 @@ def insert_rows(db, name, cols, rows, check=True):
         return out
 
     db.executemany(sql, (fix(k + 1, r) for k, r in enumerate(rows)))
+
+
+def _expand(v):
+    """Value shorthands for long test values: {"repeat": TEXT, "count": N,
+    "suffix": TEXT} is a string; {"hex": HEX, "count": N} bytes."""
+    if not isinstance(v, dict):
+        return v
+    n = int(v.get('count', 1))
+    if 'repeat' in v:
+        return str(v['repeat']) * n + str(v.get('suffix', ''))
+    if 'hex' in v:
+        return bytes.fromhex(v['hex']) * n
+    raise SpecError('unknown value object %r' % (v,))
 
 
 def build(path, spec, append=False):
@@ -184,7 +198,8 @@ def gen_row(i):
     day, rem = divmod(sec, 86400)
     date = _civil(day)
     ms = (h >> 7) % 1000
-    note = None if h % 5 == 0 else '%s #%d' % (_NOTES[h % 10], i)
+    text = _NOTES[(h >> 8) % len(_NOTES)]
+    note = None if h % 5 == 0 else '%s #%d' % (text, i) if text else ''
     guid = '%032X' % ((i * 0x9E3779B97F4A7C15F39CC0605CEDC835) &
                       ((1 << 128) - 1))
     return (i, 'ORD-%07d' % i, '%s %d' % (_NAMES[h % len(_NAMES)], i),

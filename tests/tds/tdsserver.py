@@ -312,6 +312,7 @@ class Session:
         except Abort:
             pass
         if self.ch.attention:
+            self.log('attention: batch cancelled')
             self.ch.attention = False
             self.ch.out.clear()
             self.ch.write(W.done(W.DONE_ATTN, ver=self.ver))
@@ -346,7 +347,8 @@ class Session:
         elif head.is_word('SELECT'):
             self.select(toks, more)
         else:
-            raise tdssql.unsupported('statement %s' % head.text, head.line)
+            raise tdssql.SqlError(102, 1, 15, "Incorrect syntax near '%s'." %
+                                  head.text, head.line)
 
     def set_option(self, toks):
         words = [t.value for t in toks[1:]]
@@ -405,7 +407,7 @@ class Session:
         first = None
         if cols is None or len(cols) != len(cur.description):
             cols = [None] * len(cur.description)
-        if None in cols:
+        if any(c is None or c[1] is None for c in cols):
             first = cur.fetchone()
         for k, d in enumerate(cur.description):
             if cols[k] is None:

@@ -230,11 +230,14 @@ def temporal_parts(t, text):
     days += ticks // _TICKS_DAY
     ticks %= _TICKS_DAY
     hi = hi if hi is not None else _days(datetime.date(9999, 12, 31))
-    if not lo <= days <= hi or (t.base == 'smalldatetime' and days == hi
-                                and ticks > 59 * 60 * 10**7):
+    if not lo <= days <= hi:
         raise TypeError_('%s value %r out of range' % (t.decl, text))
     if t.base == 'datetimeoffset':
         off = off or 0
+        utc = days * _TICKS_DAY + ticks - off * 60 * 10**7
+        if not 0 <= utc // _TICKS_DAY <= hi:
+            raise TypeError_('%s value %r out of range in UTC' % (t.decl,
+                                                                  text))
     return days, ticks, off
 
 

@@ -127,12 +127,16 @@ class Channel:
         return head
 
     def flush(self, final=True):
-        """Send what is buffered; with final, end the message."""
+        """Send what is buffered; with final, end the message, else send
+        the rest as a packet without end-of-message (for fault injection:
+        the client has the rows so far, then loses the connection)."""
         self._send_full()
-        if final:
-            self.sock.sendall(self._header(1, len(self.out) + 8) +
+        if self.out or final:
+            self.sock.sendall(self._header(1 if final else 0,
+                                           len(self.out) + 8) +
                               bytes(self.out))
             self.out.clear()
+        if final:
             self.packet_id = 1
 
     def poll_attention(self, timeout=0.0):
