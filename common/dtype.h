@@ -62,7 +62,20 @@ const char *dtype_decltype(const struct dtype *pT);
  * 0, or -1 and sets *pzWhy to a static phrase ("not an integer",
  * "expected 4 fraction digits", "invalid UTF-8") for the message.
  */
-int dtype_check(const struct dtype *pT, const char *z, size_t n,
-    const char **pzWhy);
+int dtype_check(
+    const struct dtype *pT, const char *z, size_t n, const char **pzWhy);
+
+/*
+ * Is the n bytes at z valid UTF-8? Strict: overlong forms, encoded
+ * UTF-16 surrogates, code points above U+10FFFF and truncated sequences
+ * are invalid; U+0000 is valid. Returns 1 or 0.
+ */
+int dtype_utf8_valid(const char *z, size_t n);
+
+/*
+ * Decode the n lowercase hex digits at z (a checked DTYPE_BLOB value)
+ * into pOut, which has room for n / 2 bytes. Returns n / 2.
+ */
+size_t dtype_blob_decode(const char *z, size_t n, unsigned char *pOut);
 
 #endif

@@ -1,0 +1,217 @@
+/*
+ * stream.c - pieces of the dbs stream shared by reader and writer: the
+ * growable buffer, the canonical row encoding and row hash, and the
+ * header helpers declared in stream.h.
+ */
+#include "stream_int.h"
+
+#include <string.h>
+
+#include "util.h"
+
+void
+sbuf_reserve(struct sbuf *pB, size_t nMore)
+{
+	size_t cap;
+
+	if (pB->cap - pB->n >= nMore)
+		return;
+	cap = pB->cap ? pB->cap : 256;
+	while (cap - pB->n < nMore) {
+		if (cap > SIZE_MAX / 2)
+			util_die(DBS_EXIT_FAIL, "out of memory");
+		cap *= 2;
+	}
+	pB->z = util_realloc(pB->z, cap);
+	pB->cap = cap;
+}
+
+void
+sbuf_append(struct sbuf *pB, const void *p, size_t n)
+{
+	sbuf_reserve(pB, n);
+	if (n > 0)
+		memcpy(pB->z + pB->n, p, n);
+	pB->n += n;
+}
+
+void
+sbuf_free(struct sbuf *pB)
+{
+	free(pB->z);
+	pB->z = NULL;
+	pB->n = pB->cap = 0;
+}
+
+/* Write n in decimal at z; returns the number of digits. */
+static size_t
+put_size(char *z, size_t n)
+{
+	char a[24];
+	size_t i = sizeof(a), k;
+
+	do {
+		a[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	k = sizeof(a) - i;
+	memcpy(z, a + i, k);
+	return k;
+}
+
+size_t
+stream_encode_row(
+    struct sbuf *pB, const struct stream_field *aField, size_t nCol)
+{
+	size_t i, need = 1, n0 = pB->n;
+	char *z;
+
+	for (i = 0; i < nCol; i++)
+		need += aField[i].z ? aField[i].n + 21 : 1;
+	sbuf_reserve(pB, need);
+	z = pB->z + pB->n;
+	for (i = 0; i < nCol; i++) {
+		if (aField[i].z == NULL) {
+			*z++ = '-';
+			continue;
+		}
+		z += put_size(z, aField[i].n);
+		*z++ = ':';
+		memcpy(z, aField[i].z, aField[i].n);
+		z += aField[i].n;
+	}
+	*z++ = '\n';
+	pB->n = (size_t)(z - pB->z);
+	return pB->n - n0;
+}
+
+uint64_t
+stream_row_hash(const struct stream_field *aField, size_t nCol)
+{
+	XXH3_state_t st;
+	char a[24];
+	size_t i, k;
+
+	XXH3_64bits_reset(&st);
+	for (i = 0; i < nCol; i++) {
+		if (aField[i].z == NULL) {
+			XXH3_64bits_update(&st, "-", 1);
+			continue;
+		}
+		k = put_size(a, aField[i].n);
+		a[k++] = ':';
+		XXH3_64bits_update(&st, a, k);
+		XXH3_64bits_update(&st, aField[i].z, aField[i].n);
+	}
+	XXH3_64bits_update(&st, "\n", 1);
+	return XXH3_64bits_digest(&st);
+}
+
+/* ---- header helpers ---- */
+
+const char *
+stream_header_meta(const struct stream_header *pH, const char *zName)
+{
+	size_t n;
+	char *const *az = stream_header_meta_list(pH, zName, &n);
+
+	return az ? az[0] : NULL;
+}
+
+char *const *
+stream_header_meta_list(
+    const struct stream_header *pH, const char *zName, size_t *pnValue)
+{
+	size_t i;
+
+	for (i = 0; i < pH->nMeta; i++) {
+		if (strcmp(pH->aMeta[i].zName, zName) == 0) {
+			*pnValue = pH->aMeta[i].nValue;
+			return pH->aMeta[i].azValue;
+		}
+	}
+	*pnValue = 0;
+	return NULL;
+}
+
+void
+stream_header_add_meta_list(struct stream_header *pH, const char *zName,
+    const char *const *azValue, size_t nValue)
+{
+	struct stream_meta *pM;
+	size_t i;
+
+	pH->aMeta =
+	    util_realloc(pH->aMeta, (pH->nMeta + 1) * sizeof(pH->aMeta[0]));
+	pM = &pH->aMeta[pH->nMeta++];
+	pM->zName = util_strdup(zName);
+	pM->nValue = nValue ? nValue : 1; /* no values: one empty one */
+	pM->azValue = util_calloc(pM->nValue, sizeof(char *));
+	for (i = 0; i < pM->nValue; i++)
+		pM->azValue[i] = util_strdup(nValue ? azValue[i] : "");
+	pM->zValue = pM->azValue[0];
+}
+
+void
+stream_header_add_meta(
+    struct stream_header *pH, const char *zName, const char *zValue)
+{
+	stream_header_add_meta_list(pH, zName, &zValue, 1);
+}
+
+void
+stream_header_add_key(struct stream_header *pH, const char *zName)
+{
+	pH->azKey =
+	    util_realloc(pH->azKey, (pH->nKey + 1) * sizeof(pH->azKey[0]));
+	pH->azKey[pH->nKey++] = util_strdup(zName);
+}
+
+void
+stream_header_add_col(struct stream_header *pH, const char *zName,
+    const struct dtype *pType, const char *zSourceType, int notnull)
+{
+	struct stream_col *pC;
+
+	pH->aCol = util_realloc(pH->aCol, (pH->nCol + 1) * sizeof(pH->aCol[0]));
+	pC = &pH->aCol[pH->nCol++];
+	pC->zName = util_strdup(zName);
+	pC->type = *pType;
+	pC->zSourceType = util_strdup(zSourceType);
+	pC->notnull = notnull != 0;
+}
+
+long
+stream_header_find_col(const struct stream_header *pH, const char *zName)
+{
+	size_t i;
+
+	for (i = 0; i < pH->nCol; i++) {
+		if (strcmp(pH->aCol[i].zName, zName) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+void
+stream_header_clear(struct stream_header *pH)
+{
+	size_t i, j;
+
+	for (i = 0; i < pH->nMeta; i++) {
+		free(pH->aMeta[i].zName);
+		for (j = 0; j < pH->aMeta[i].nValue; j++)
+			free(pH->aMeta[i].azValue[j]);
+		free(pH->aMeta[i].azValue);
+	}
+	free(pH->aMeta);
+	for (i = 0; i < pH->nKey; i++)
+		free(pH->azKey[i]);
+	free(pH->azKey);
+	for (i = 0; i < pH->nCol; i++) {
+		free(pH->aCol[i].zName);
+		free(pH->aCol[i].zSourceType);
+	}
+	free(pH->aCol);
+	memset(pH, 0, sizeof(*pH));
+}

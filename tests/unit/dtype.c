@@ -1,0 +1,292 @@
+/*
+ * dtype.c - unit tests of common/dtype.c: type names, storage, and the
+ * canonical text forms of every logical type at their edges, valid and
+ * invalid (dbs-stream(5), "Values").
+ */
+#include <string.h>
+
+#include "dtype.h"
+#include "tap.h"
+
+struct name_case {
+	const char *zName;  /* input */
+	int rc;             /* dtype_parse result */
+	const char *zCanon; /* dtype_format of the result */
+};
+
+static const struct name_case aNames[] = {
+    {"bool", 0, "bool"},
+    {"int", 0, "int"},
+    {"real", 0, "real"},
+    {"decimal(18,4)", 0, "decimal(18,4)"},
+    {"decimal(38,38)", 0, "decimal(38,38)"},
+    {"decimal(1,0)", 0, "decimal(1,0)"},
+    {"text", 0, "text"},
+    {"blob", 0, "blob"},
+    {"uuid", 0, "uuid"},
+    {"date", 0, "date"},
+    {"time(0)", 0, "time(0)"},
+    {"time(7)", 0, "time(7)"},
+    {"datetime(3)", 0, "datetime(3)"},
+    {"datetimeoffset(7)", 0, "datetimeoffset(7)"},
+    {"decimal(39,0)", -1, NULL},
+    {"decimal(0,0)", -1, NULL},
+    {"decimal(5,6)", -1, NULL},
+    {"decimal(18, 4)", -1, NULL},
+    {"decimal(018,4)", -1, NULL},
+    {"decimal", -1, NULL},
+    {"time", -1, NULL},
+    {"time(8)", -1, NULL},
+    {"datetime(3", -1, NULL},
+    {"datetime(3)x", -1, NULL},
+    {"integer", -1, NULL},
+    {"Int", -1, NULL},
+    {"", -1, NULL},
+    {"int(4)", -1, NULL},
+};
+
+struct value_case {
+	const char *zType; /* a type name */
+	const char *zVal;  /* value (NUL-terminated unless n is set) */
+	size_t n;          /* length if it holds NUL bytes, else 0 */
+	const char *zWhy;  /* NULL if valid, else the expected phrase */
+};
+
+static const struct value_case aValues[] = {
+    {"bool", "0", 0, NULL},
+    {"bool", "1", 0, NULL},
+    {"bool", "2", 0, "not a boolean (0 or 1)"},
+    {"bool", "true", 0, "not a boolean (0 or 1)"},
+    {"bool", "", 0, "not a boolean (0 or 1)"},
+    {"int", "0", 0, NULL},
+    {"int", "-1", 0, NULL},
+    {"int", "9223372036854775807", 0, NULL},
+    {"int", "-9223372036854775808", 0, NULL},
+    {"int", "9223372036854775808", 0, "integer out of 64-bit range"},
+    {"int", "-9223372036854775809", 0, "integer out of 64-bit range"},
+    {"int", "10000000000000000000", 0, "integer out of 64-bit range"},
+    {"int", "9223372036854775799", 0, NULL},
+    {"int", "-0", 0, "negative zero"},
+    {"int", "007", 0, "leading zero in integer"},
+    {"int", "+1", 0, "not an integer"},
+    {"int", "1.0", 0, "not an integer"},
+    {"int", "1e3", 0, "not an integer"},
+    {"int", " 1", 0, "not an integer"},
+    {"int", "", 0, "not an integer"},
+    {"int", "-", 0, "not an integer"},
+    {"real", "0.1", 0, NULL},
+    {"real", "-0", 0, NULL},
+    {"real", "1e+20", 0, NULL},
+    {"real", "1E-7", 0, NULL},
+    {"real", "0.30000000000000004", 0, NULL},
+    {"real", "1.7976931348623157e308", 0, NULL},
+    {"real", "4.9406564584124654e-324", 0, NULL},
+    {"real", "1e309", 0, "number out of range of a double"},
+    {"real", "-1e400", 0, "number out of range of a double"},
+    {"real", "NaN", 0, "not a number"},
+    {"real", "Infinity", 0, "not a number"},
+    {"real", ".5", 0, "not a number"},
+    {"real", "5.", 0, "not a number"},
+    {"real", "01", 0, "not a number"},
+    {"real", "+1", 0, "not a number"},
+    {"real", "1e", 0, "not a number"},
+    {"real", "", 0, "not a number"},
+    {"decimal(18,4)", "-0.0100", 0, NULL},
+    {"decimal(18,4)", "0.0000", 0, NULL},
+    {"decimal(18,4)", "12345678901234.5678", 0, NULL},
+    {"decimal(18,4)", "123456789012345.5678", 0,
+        "too many integer digits for the precision"},
+    {"decimal(18,4)", "-0.0000", 0, "negative zero"},
+    {"decimal(18,4)", "1.5", 0, "expected 4 fraction digits"},
+    {"decimal(18,4)", "1.50000", 0, "expected 4 fraction digits"},
+    {"decimal(18,4)", "1", 0, "expected 4 fraction digits"},
+    {"decimal(18,4)", ".5000", 0, "not a decimal number"},
+    {"decimal(18,4)", "00.5000", 0, "leading zero in decimal"},
+    {"decimal(18,4)", "+1.0000", 0, "not a decimal number"},
+    {"decimal(18,4)", "1.0000 ", 0, "not a decimal number"},
+    {"decimal(18,4)", "1,0000", 0, "not a decimal number"},
+    {"decimal(18,0)", "123", 0, NULL},
+    {"decimal(18,0)", "123.", 0, "not a decimal number"},
+    {"decimal(18,0)", "123.0", 0, "expected 0 fraction digits"},
+    {"decimal(38,0)", "99999999999999999999999999999999999999", 0, NULL},
+    {"decimal(38,0)", "-99999999999999999999999999999999999999", 0, NULL},
+    {"decimal(38,0)", "100000000000000000000000000000000000000", 0,
+        "too many integer digits for the precision"},
+    {"decimal(38,38)", "0.12345678901234567890123456789012345678", 0, NULL},
+    {"decimal(38,38)", "-0.12345678901234567890123456789012345678", 0, NULL},
+    {"decimal(38,38)", "1.12345678901234567890123456789012345678", 0,
+        "too many integer digits for the precision"},
+    {"decimal(38,10)", "1234567890123456789012345678.1234567890", 0, NULL},
+    {"decimal(19,4)", "-922337203685477.5808", 0, NULL},
+    {"text", "", 0, NULL},
+    {"text", "plain", 0, NULL},
+    {"text", "a\0b", 3, NULL},
+    {"text", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 0, NULL},
+    {"text", "\xef\xbb\xbf", 0, NULL},
+    {"text", "\xf4\x8f\xbf\xbf", 0, NULL},
+    {"text", "\xc0\xaf", 0, "invalid UTF-8"},
+    {"text", "\xe0\x80\xaf", 0, "invalid UTF-8"},
+    {"text", "\xf0\x80\x80\xaf", 0, "invalid UTF-8"},
+    {"text", "\xed\xa0\x80", 0, "invalid UTF-8"},
+    {"text", "\xed\xbf\xbf", 0, "invalid UTF-8"},
+    {"text", "\xf4\x90\x80\x80", 0, "invalid UTF-8"},
+    {"text", "\xc3", 0, "invalid UTF-8"},
+    {"text", "abc\xe2\x82", 0, "invalid UTF-8"},
+    {"text", "\x80", 0, "invalid UTF-8"},
+    {"text", "\xff", 0, "invalid UTF-8"},
+    {"text", "12345678\xc3", 0, "invalid UTF-8"},
+    {"blob", "", 0, NULL},
+    {"blob", "00ff10", 0, NULL},
+    {"blob", "0", 0, "odd number of hex digits"},
+    {"blob", "abc", 0, "odd number of hex digits"},
+    {"blob", "00FF", 0, "not lowercase hex"},
+    {"blob", "0g", 0, "not lowercase hex"},
+    {"uuid", "6F9619FF-8B86-D011-B42D-00C04FC964FF", 0, NULL},
+    {"uuid", "6f9619ff-8b86-d011-b42d-00c04fc964ff", 0,
+        "not an uppercase UUID"},
+    {"uuid", "6F9619FF8B86D011B42D00C04FC964FF", 0, "not an uppercase UUID"},
+    {"uuid", "{6F9619FF-8B86-D011-B42D-00C04FC964FF}", 0,
+        "not an uppercase UUID"},
+    {"date", "2024-02-29", 0, NULL},
+    {"date", "2000-02-29", 0, NULL},
+    {"date", "2023-02-29", 0, "no such date"},
+    {"date", "1900-02-29", 0, "no such date"},
+    {"date", "0001-01-01", 0, NULL},
+    {"date", "9999-12-31", 0, NULL},
+    {"date", "0000-01-01", 0, "no such date"},
+    {"date", "2024-04-31", 0, "no such date"},
+    {"date", "2024-13-01", 0, "no such date"},
+    {"date", "2024-1-01", 0, "not a date (YYYY-MM-DD)"},
+    {"date", "2024/01/01", 0, "not a date (YYYY-MM-DD)"},
+    {"time(0)", "23:59:59", 0, NULL},
+    {"time(0)", "24:00:00", 0, "no such time of day"},
+    {"time(0)", "12:60:00", 0, "no such time of day"},
+    {"time(0)", "12:00:00.0", 0, "expected 0 fraction digits"},
+    {"time(7)", "12:00:00.1234567", 0, NULL},
+    {"time(7)", "12:00:00.123456", 0, "expected 7 fraction digits"},
+    {"time(7)", "12:00:00", 0, "expected 7 fraction digits"},
+    {"time(3)", "12:00:00.12a", 0, "not a time (HH:MM:SS)"},
+    {"time(3)", "1:00:00.123", 0, "not a time (HH:MM:SS)"},
+    {"datetime(3)", "2024-01-02 03:04:05.123", 0, NULL},
+    {"datetime(0)", "2024-01-02 03:04:00", 0, NULL},
+    {"datetime(7)", "9999-12-31 23:59:59.9999999", 0, NULL},
+    {"datetime(3)", "2024-01-02T03:04:05.123", 0,
+        "not a datetime (YYYY-MM-DD HH:MM:SS)"},
+    {"datetime(3)", "2024-01-02 03:04:05", 0, "expected 3 fraction digits"},
+    {"datetime(3)", "2023-02-29 03:04:05.123", 0, "no such date"},
+    {"datetimeoffset(7)", "2024-01-02 03:04:05.1234567 -09:30", 0, NULL},
+    {"datetimeoffset(7)", "2024-01-02 03:04:05.1234567 +14:00", 0, NULL},
+    {"datetimeoffset(7)", "2024-01-02 03:04:05.1234567 -14:00", 0, NULL},
+    {"datetimeoffset(7)", "2024-01-02 03:04:05.1234567 +00:00", 0, NULL},
+    {"datetimeoffset(7)", "2024-01-02 03:04:05.1234567 +14:01", 0,
+        "time zone offset out of range"},
+    {"datetimeoffset(7)", "2024-01-02 03:04:05.1234567 +05:60", 0,
+        "time zone offset out of range"},
+    {"datetimeoffset(7)", "2024-01-02 03:04:05.1234567 -00:00", 0,
+        "zero offset must be written +00:00"},
+    {"datetimeoffset(7)", "2024-01-02 03:04:05.1234567+01:00", 0,
+        "expected a time zone offset (+HH:MM)"},
+    {"datetimeoffset(7)", "2024-01-02 03:04:05.1234567", 0,
+        "expected a time zone offset (+HH:MM)"},
+    {"datetimeoffset(0)", "2024-01-02 03:04:05 +01:00", 0, NULL},
+    {"datetimeoffset(0)", "2024-01-02 03:04:05.1 +01:00", 0,
+        "expected 0 fraction digits"},
+};
+
+static void
+test_names(void)
+{
+	size_t i;
+	struct dtype t;
+	char z[DTYPE_NAME_MAX];
+	int rc;
+
+	for (i = 0; i < sizeof(aNames) / sizeof(aNames[0]); i++) {
+		rc = dtype_parse(aNames[i].zName, &t);
+		tap_is_int(rc, aNames[i].rc, aNames[i].zName);
+		if (rc == 0 && aNames[i].zCanon)
+			tap_is_str(dtype_format(&t, z), aNames[i].zCanon,
+			    "format round trip");
+	}
+}
+
+static void
+test_storage(void)
+{
+	static const struct {
+		const char *zType;
+		enum dtype_storage s;
+		const char *zDecl;
+	} a[] = {
+	    {"bool", DTYPE_STORE_INTEGER, "INTEGER"},
+	    {"int", DTYPE_STORE_INTEGER, "INTEGER"},
+	    {"real", DTYPE_STORE_REAL, "REAL"},
+	    {"decimal(18,4)", DTYPE_STORE_TEXT, "TEXT"},
+	    {"text", DTYPE_STORE_TEXT, "TEXT"},
+	    {"blob", DTYPE_STORE_BLOB, "BLOB"},
+	    {"uuid", DTYPE_STORE_TEXT, "TEXT"},
+	    {"date", DTYPE_STORE_TEXT, "TEXT"},
+	    {"time(3)", DTYPE_STORE_TEXT, "TEXT"},
+	    {"datetime(3)", DTYPE_STORE_TEXT, "TEXT"},
+	    {"datetimeoffset(7)", DTYPE_STORE_TEXT, "TEXT"},
+	};
+	size_t i;
+	struct dtype t;
+
+	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
+		if (dtype_parse(a[i].zType, &t) != 0) {
+			tap_ok(0, "parse %s", a[i].zType);
+			continue;
+		}
+		tap_is_int(dtype_storage(&t), a[i].s, a[i].zType);
+		tap_is_str(dtype_decltype(&t), a[i].zDecl, a[i].zType);
+	}
+}
+
+static void
+test_values(void)
+{
+	size_t i, n;
+	struct dtype t;
+	const char *zWhy;
+	int rc;
+
+	for (i = 0; i < sizeof(aValues) / sizeof(aValues[0]); i++) {
+		const struct value_case *p = &aValues[i];
+
+		if (dtype_parse(p->zType, &t) != 0) {
+			tap_ok(0, "parse %s", p->zType);
+			continue;
+		}
+		n = p->n ? p->n : strlen(p->zVal);
+		zWhy = NULL;
+		rc = dtype_check(&t, p->zVal, n, &zWhy);
+		if (p->zWhy == NULL) {
+			if (!tap_ok(rc == 0, "%s valid: %s", p->zType, p->zVal))
+				tap_diag("why: %s", zWhy);
+		} else {
+			tap_ok(rc == -1, "%s invalid: %s", p->zType, p->zVal);
+			tap_is_str(zWhy, p->zWhy, "  reason");
+		}
+	}
+}
+
+static void
+test_blob_decode(void)
+{
+	unsigned char a[4];
+
+	tap_is_int((int64_t)dtype_blob_decode("00ff7a", 6, a), 3,
+	    "blob decode length");
+	tap_is_mem(a, 3, "\x00\xff\x7a", 3, "blob decode bytes");
+}
+
+int
+main(void)
+{
+	test_names();
+	test_storage();
+	test_values();
+	test_blob_decode();
+	return tap_done();
+}
