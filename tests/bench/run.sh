@@ -21,9 +21,10 @@
 # default build/ at the top of the repo), BENCH_WORK (scratch directory;
 # default tests/bench/work), BENCH_CC and BENCH_CFLAGS (compiler and
 # extra flags for the bench helpers, e.g. the sanitizer flags of the
-# build whose libdbs.a read.c links with). A program that is not built,
-# or a missing
-# TDS test server, skips its scenarios with a line saying so.
+# build whose libdbs.a read.c links with), BENCH_OUT (where RESULTS.md
+# and plot.png go; default tests/bench; --smoke: the scratch directory).
+# A program that is not built, or a missing TDS test server, skips its
+# scenarios with a line saying so.
 set -eu
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -116,7 +117,7 @@ if [ "$mode" = smoke ]; then
 else
 	WORK=${BENCH_WORK:-$BENCH/work}
 	DATA=$WORK/data
-	OUT=$BENCH
+	OUT=${BENCH_OUT:-$BENCH}
 fi
 RUN=$WORK/run
 rm -rf "$RUN"
@@ -293,6 +294,7 @@ load_size() {
 		"$load $(q "$db") --table t <$(q "$DATA/base-$n.csv")"
 	scenario "load-$n" "initial load" "$n" "load-$n" "import-$n" wall 0.8
 	same_rows "$db" "$a" "initial load of $n rows"
+	sqlite3 "$db" '.schema' >"$RUN/dbs-schema.sql"
 	sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
 	rm -f "$base"
 	cp "$db" "$base"
