@@ -1,0 +1,423 @@
+/*
+ * conn.c - db-lib set-up, login and error recording for dbs-extract.
+ *
+ * db-lib reports errors through two process-wide callbacks, also before a
+ * DBPROCESS exists (a refused login), so the record of what went wrong is
+ * module state here: the handlers write it, conn_error() reads it. The
+ * handlers never exit and never print; main decides.
+ *
+ * What db-lib in FreeTDS 1.3 cannot set on a LOGINREC (encryption, CA
+ * file: DBSETLENCRYPT is unimplemented) is passed the documented way, as a
+ * freetds.conf [global] section in a private temporary file that db-lib is
+ * pointed at with dbsetifile() and that is removed right after the login.
+ */
+#include "conn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* db-lib message numbers this module treats specially */
+enum {
+	MSG_DBCHANGE = 5701,   /* "Changed database context to ..." */
+	MSG_LANGCHANGE = 5703, /* "Changed language setting to ..." */
+	MSG_CHARSET = 5704,    /* "Changed client character set ..." */
+	MSG_LOGIN_FAILED = 18456,
+	ERR_ICONV_OUT = 2402, /* SYBEICONVO */
+	ERR_ICONV_IN = 2403,  /* SYBEICONVI: '?' substituted */
+	ERR_ICONV_BIG = 2404  /* SYBEICONV2BIG */
+};
+
+/* What the handlers recorded. */
+static struct {
+	int nErr;          /* errors recorded */
+	int serverNo;      /* first server error number, 0 if none */
+	int serverSev;     /* its severity */
+	char zServer[512]; /* its text */
+	int dbErr;         /* first db-lib error other than SYBESMSG */
+	char zDbErr[256];  /* its text */
+	int osErr;         /* its operating system error, or 0 */
+	int loggingIn;     /* errors happen during login */
+	int queryTimeout;  /* seconds, for the timeout message */
+	int loginTimeout;  /* seconds, for the timeout message */
+	char zMsg[1024];   /* conn_error() result */
+} rec;
+
+static void
+copy_text(char *zDst, size_t n, const char *zSrc)
+{
+	size_t i;
+
+	snprintf(zDst, n, "%s", zSrc ? zSrc : "");
+	/* one line: server texts may hold line breaks */
+	for (i = 0; zDst[i]; i++) {
+		if (zDst[i] == '\n' || zDst[i] == '\r' || zDst[i] == '\t')
+			zDst[i] = ' ';
+	}
+	while (i > 0 && zDst[i - 1] == ' ')
+		zDst[--i] = '\0';
+}
+
+/*
+ * db-lib error handler: record the first telling error and ask db-lib to
+ * cancel the operation (for a timeout too: we do not wait longer).
+ */
+static int
+err_handler(DBPROCESS *pDb, int severity, int dberr, int oserr, char *zDbErr,
+    char *zOsErr)
+{
+	(void)pDb;
+	(void)severity;
+	(void)zOsErr;
+	rec.nErr++;
+	if (dberr != SYBESMSG && rec.dbErr == 0) {
+		rec.dbErr = dberr;
+		copy_text(rec.zDbErr, sizeof rec.zDbErr, zDbErr);
+		rec.osErr = (oserr != DBNOERR && oserr > 0) ? oserr : 0;
+	}
+	return INT_CANCEL;
+}
+
+/*
+ * db-lib message handler: server messages. Severity 10 and below are
+ * informational (dropped, like the 5701/5703 context changes sent at
+ * every login); above 10 they are errors, recorded.
+ */
+static int
+msg_handler(DBPROCESS *pDb, DBINT msgno, int state, int severity, char *zText,
+    char *zSrv, char *zProc, int line)
+{
+	(void)pDb;
+	(void)state;
+	(void)zSrv;
+	(void)zProc;
+	(void)line;
+	if (msgno == MSG_DBCHANGE || msgno == MSG_LANGCHANGE ||
+	    msgno == MSG_CHARSET || severity <= 10)
+		return 0;
+	rec.nErr++;
+	if (rec.serverNo == 0) {
+		rec.serverNo = msgno;
+		rec.serverSev = severity;
+		copy_text(rec.zServer, sizeof rec.zServer, zText);
+	}
+	return 0;
+}
+
+int
+conn_init(void)
+{
+	if (dbinit() == FAIL) {
+		rec.nErr++;
+		rec.dbErr = -1;
+		copy_text(
+		    rec.zDbErr, sizeof rec.zDbErr, "cannot initialise db-lib");
+		return -1;
+	}
+	dberrhandle(err_handler);
+	dbmsghandle(msg_handler);
+	dbsetversion(DBVERSION_100);
+	return 0;
+}
+
+int
+conn_failed(void)
+{
+	return rec.nErr > 0;
+}
+
+void
+conn_clear_errors(void)
+{
+	rec.nErr = rec.serverNo = rec.dbErr = rec.osErr = 0;
+	rec.zServer[0] = rec.zDbErr[0] = '\0';
+}
+
+/* Our phrase for the db-lib errors people meet, or NULL. */
+static const char *
+db_phrase(int dberr)
+{
+	switch (dberr) {
+	case SYBEFCON:
+	case SYBECONN:
+	case SYBESOCK:
+		return "cannot connect to the server";
+	case SYBEUHST:
+		return "unknown host";
+	case SYBESEOF:
+	case SYBEREAD:
+		return "connection lost (reading from the server failed)";
+	case SYBEWRIT:
+		return "connection lost (writing to the server failed)";
+	case SYBEDDNE:
+		return "connection lost";
+	case ERR_ICONV_IN:
+	case ERR_ICONV_OUT:
+	case ERR_ICONV_BIG:
+		return "text from the server could not be converted to "
+		       "UTF-8 (FreeTDS would have substituted '?')";
+	default:
+		return NULL;
+	}
+}
+
+const char *
+conn_error(void)
+{
+	const char *zPhrase;
+
+	if (rec.serverNo == MSG_LOGIN_FAILED) {
+		snprintf(rec.zMsg, sizeof rec.zMsg,
+		    "login failed: %s (server message %d)", rec.zServer,
+		    rec.serverNo);
+	} else if (rec.serverNo != 0) {
+		snprintf(rec.zMsg, sizeof rec.zMsg, "%s (server message %d)",
+		    rec.zServer, rec.serverNo);
+	} else if (rec.dbErr == SYBETIME) {
+		snprintf(rec.zMsg, sizeof rec.zMsg,
+		    rec.loggingIn
+		        ? "login timed out after %d s (db-lib error %d)"
+		        : "query timed out after %d s (db-lib error %d)",
+		    rec.loggingIn ? rec.loginTimeout : rec.queryTimeout,
+		    rec.dbErr);
+	} else if (rec.dbErr != 0) {
+		zPhrase = db_phrase(rec.dbErr);
+		snprintf(rec.zMsg, sizeof rec.zMsg, "%s%s%s (db-lib error %d)",
+		    zPhrase ? zPhrase : rec.zDbErr, rec.osErr ? ": " : "",
+		    rec.osErr ? strerror(rec.osErr) : "", rec.dbErr);
+	} else {
+		snprintf(rec.zMsg, sizeof rec.zMsg, "%s",
+		    rec.loggingIn ? "login failed (no reason given)"
+		                  : "the server reported a failure");
+	}
+	return rec.zMsg;
+}
+
+/* Map a --tds-version value to a DBVERSION_ code; -1 for "auto". */
+static int
+tds_version(const char *z)
+{
+	static const struct {
+		const char *zName;
+		int v;
+	} a[] = {{"7.0", DBVERSION_70}, {"7.1", DBVERSION_71},
+	    {"7.2", DBVERSION_72}, {"7.3", DBVERSION_73}, {"7.4", DBVERSION_74},
+	    {"5.0", DBVERSION_100}};
+	size_t i;
+
+	for (i = 0; z && i < sizeof a / sizeof a[0]; i++) {
+		if (strcmp(z, a[i].zName) == 0)
+			return a[i].v;
+	}
+	return -1;
+}
+
+/* Record a failure of our own (not from db-lib) as a db-lib error text. */
+static void
+own_error(const char *zText, int osErr)
+{
+	rec.nErr++;
+	if (rec.dbErr == 0) {
+		rec.dbErr = -1;
+		copy_text(rec.zDbErr, sizeof rec.zDbErr, zText);
+		rec.osErr = osErr;
+	}
+}
+
+/*
+ * Write the settings db-lib cannot take into a private freetds.conf and
+ * point db-lib at it. Returns the file name to remove after login (owned
+ * by the caller), NULL when no file is needed, or sets *pFail.
+ */
+static char *
+write_ifile(const struct conn_settings *pS, int *pFail)
+{
+	const char *zDir = getenv("TMPDIR");
+	char *zPath;
+	FILE *f;
+	int fd, rc;
+
+	*pFail = 0;
+	if (pS->zEncrypt == NULL && pS->zCaFile == NULL)
+		return NULL;
+	if (zDir == NULL || *zDir == '\0')
+		zDir = "/tmp";
+	zPath = util_malloc(strlen(zDir) + 32);
+	sprintf(zPath, "%s/dbs-extract.XXXXXX", zDir);
+	fd = mkstemp(zPath);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		own_error("cannot create a temporary freetds.conf", errno);
+		if (fd >= 0) {
+			close(fd);
+			unlink(zPath);
+		}
+		free(zPath);
+		*pFail = 1;
+		return NULL;
+	}
+	fprintf(f, "[global]\n");
+	if (pS->zEncrypt)
+		fprintf(f, "\tencryption = %s\n", pS->zEncrypt);
+	if (pS->zCaFile)
+		fprintf(f, "\tca file = %s\n", pS->zCaFile);
+	rc = fclose(f);
+	if (rc != 0) {
+		own_error("cannot write a temporary freetds.conf", errno);
+		unlink(zPath);
+		free(zPath);
+		*pFail = 1;
+		return NULL;
+	}
+	dbsetifile(zPath);
+	return zPath;
+}
+
+/* Fill a LOGINREC from the settings. Returns 0 or -1. */
+static int
+fill_login(LOGINREC *pLogin, const struct conn_settings *pS)
+{
+	int v = tds_version(pS->zTdsVersion);
+	RETCODE rc = SUCCEED;
+
+	if (pS->zUser)
+		rc |= DBSETLUSER(pLogin, pS->zUser) == FAIL;
+	if (pS->zPassword)
+		rc |= DBSETLPWD(pLogin, pS->zPassword) == FAIL;
+	rc |= DBSETLAPP(pLogin, pS->zAppName ? pS->zAppName : "dbs-extract") ==
+	    FAIL;
+	rc |= DBSETLCHARSET(pLogin, "UTF-8") == FAIL;
+	if (pS->zDatabase)
+		rc |= DBSETLDBNAME(pLogin, pS->zDatabase) == FAIL;
+	if (v >= 0) {
+		rc |= DBSETLVERSION(pLogin, (BYTE)v) == FAIL;
+		/* TDSVER would override our choice after the config files */
+		unsetenv("TDSVER");
+	}
+	return rc == SUCCEED ? 0 : -1;
+}
+
+DBPROCESS *
+conn_open(const struct conn_settings *pS)
+{
+	LOGINREC *pLogin;
+	DBPROCESS *pDb = NULL;
+	char *zIfile;
+	int fail;
+
+	rec.loggingIn = 1;
+	rec.loginTimeout = pS->loginTimeout;
+	rec.queryTimeout = pS->queryTimeout;
+	if (pS->loginTimeout > 0)
+		dbsetlogintime(pS->loginTimeout);
+	if (pS->queryTimeout > 0)
+		dbsettime(pS->queryTimeout);
+	pLogin = dblogin();
+	if (pLogin == NULL) {
+		own_error("cannot allocate a login record", 0);
+		return NULL;
+	}
+	if (fill_login(pLogin, pS) != 0) {
+		own_error("cannot set up the login record", 0);
+		dbloginfree(pLogin);
+		return NULL;
+	}
+	zIfile = write_ifile(pS, &fail);
+	if (!fail)
+		pDb = dbopen(pLogin, pS->zServer);
+	dbloginfree(pLogin);
+	if (zIfile) {
+		unlink(zIfile);
+		free(zIfile);
+	}
+	if (pDb == NULL && !conn_failed())
+		own_error("login failed", 0);
+	if (pDb != NULL && conn_failed()) {
+		dbclose(pDb);
+		pDb = NULL;
+	}
+	rec.loggingIn = 0;
+	return pDb;
+}
+
+int
+conn_exec(DBPROCESS *pDb, const char *zSql)
+{
+	/* text, ntext and (max) values would be cut at the server's
+	 * default TEXTSIZE (4096 bytes for db-lib clients) */
+	if (dbsetopt(pDb, DBTEXTSIZE, "2147483647", 0) == FAIL ||
+	    dbcmd(pDb, zSql) == FAIL || dbsqlexec(pDb) == FAIL ||
+	    conn_failed()) {
+		if (!conn_failed())
+			own_error("the server refused the query", 0);
+		return -1;
+	}
+	return 0;
+}
+
+int
+conn_next_result(DBPROCESS *pDb)
+{
+	RETCODE rc;
+
+	for (;;) {
+		rc = dbresults(pDb);
+		if (rc == NO_MORE_RESULTS)
+			return conn_failed() ? -1 : 0;
+		if (rc != SUCCEED || conn_failed()) {
+			if (!conn_failed())
+				own_error("the query failed", 0);
+			return -1;
+		}
+		if (dbnumcols(pDb) > 0)
+			return 1;
+		/* a result without columns: drain it */
+		while ((rc = dbnextrow(pDb)) != NO_MORE_ROWS) {
+			if (rc == FAIL) {
+				if (!conn_failed())
+					own_error("the query failed", 0);
+				return -1;
+			}
+		}
+	}
+}
+
+int
+conn_column(DBPROCESS *pDb, int iCol, const char **pzName, int *pNotNull,
+    struct fmt_colinfo *pInfo)
+{
+	DBCOL2 col;
+
+	memset(&col, 0, sizeof col);
+	col.SizeOfStruct = sizeof col;
+	col.ServerType = -1;
+	/*
+	 * FAIL with ServerType set only means FreeTDS has no declaration
+	 * text for the type (xml, CLR types): every field we use is filled.
+	 */
+	if (dbtablecolinfo(pDb, iCol, (DBCOL *)&col) == FAIL &&
+	    col.ServerType == -1)
+		return -1;
+	*pzName = dbcolname(pDb, iCol);
+	*pNotNull = !col.Null;
+	pInfo->serverType = col.ServerType;
+	pInfo->serverSize = col.ServerMaxLength;
+	pInfo->type = dbcoltype(pDb, iCol);
+	pInfo->userType = col.UserType;
+	pInfo->precision = col.Precision;
+	pInfo->scale = col.Scale;
+	pInfo->tds5 = dbtds(pDb) < DBTDS_7_0;
+	return *pzName ? 0 : -1;
+}
+
+void
+conn_close(DBPROCESS *pDb)
+{
+	if (pDb)
+		dbclose(pDb);
+	dbexit();
+}

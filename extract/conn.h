@@ -1,0 +1,85 @@
+/*
+ * conn.h - the db-lib side of dbs-extract: library set-up with error and
+ * message handlers that record (never exit), login with the connection
+ * settings, sending a batch, and the one-line description of the first
+ * error recorded.
+ */
+#ifndef DBS_EXTRACT_CONN_H
+#define DBS_EXTRACT_CONN_H
+
+#include <sybfront.h>
+#include <sybdb.h>
+
+#include "fmt.h"
+
+/* Connection settings, all resolved (see conf.h). Strings may be NULL. */
+struct conn_settings {
+	const char *zServer;     /* host, host:port, host\instance or a
+	                        * freetds.conf name; required */
+	const char *zDatabase;   /* database to log in to */
+	const char *zUser;       /* login name; DOMAIN\user for NTLM; NULL for
+	                        * Kerberos */
+	const char *zPassword;   /* secret */
+	const char *zAppName;    /* application name shown by the server */
+	const char *zTdsVersion; /* "7.0".."7.4", "5.0", "auto" */
+	const char *zEncrypt;    /* "off", "request", "require", "strict" */
+	const char *zCaFile;     /* CA certificates for TLS */
+	int loginTimeout;        /* seconds; 0 = wait forever; -1 = default */
+	int queryTimeout;        /* seconds; 0 = wait forever; -1 = default */
+};
+
+/*
+ * Initialise db-lib and install the handlers. Call once, before anything
+ * else in this module. Returns 0, or -1 (conn_error() says why).
+ */
+int conn_init(void);
+
+/*
+ * Log in. Returns the connection, or NULL (conn_error() says why). The
+ * password is not kept by this module.
+ */
+DBPROCESS *conn_open(const struct conn_settings *pS);
+
+/*
+ * Send a batch and wait for the server to start answering. Returns 0, or
+ * -1 on failure (conn_error()).
+ */
+int conn_exec(DBPROCESS *pDb, const char *zSql);
+
+/*
+ * Move to the next result of the batch that has columns, skipping those
+ * that have none (SET, counts). Returns 1 when positioned on a result set
+ * with columns, 0 when there are no more results, -1 on error.
+ */
+int conn_next_result(DBPROCESS *pDb);
+
+/*
+ * Describe result column iCol (1-based) of the current result set:
+ * its name (valid until the next result set) and what fmt_describe()
+ * needs. Returns 0, or -1 on failure.
+ */
+int conn_column(DBPROCESS *pDb, int iCol, const char **pzName, int *pNotNull,
+    struct fmt_colinfo *pInfo);
+
+/*
+ * 1 if an error has been recorded since conn_init() or the last
+ * conn_clear_errors(), else 0. Informational server messages are not
+ * errors.
+ */
+int conn_failed(void);
+
+/*
+ * A one-line description of the first error recorded (the most telling
+ * one: a server message beats db-lib's generic follow-ups), without the
+ * program name, or a generic phrase if none was recorded. Never contains
+ * the password.
+ */
+const char *conn_error(void);
+
+/* Forget recorded errors. */
+void conn_clear_errors(void);
+
+/* Close the connection (NULL is fine) and release db-lib. */
+void conn_close(DBPROCESS *pDb);
+
+#endif

@@ -1,0 +1,888 @@
+/*
+ * fmt.c - per-type conversion of db-lib column data to the canonical text
+ * forms of dbs-stream(5), and the logical and source types of result
+ * columns. Everything is computed from the bytes dbdata() returns (host
+ * order, as FreeTDS stores them): no value goes through a double unless
+ * it is one, no value is bound as a string.
+ */
+#include "fmt.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sybfront.h>
+#include <sybdb.h>
+
+#include "util.h"
+
+/*
+ * Type codes of FreeTDS (include/freetds/proto.h, TDS_SERVER_TYPE). The
+ * public sybdb.h declares only some of them, so the ones used here are
+ * spelled out; the values are the TDS wire codes and do not change.
+ */
+enum {
+	T_IMAGE = 34,
+	T_TEXT = 35,
+	T_UNIQUE = 36,
+	T_VARBINARY = 37,
+	T_INTN = 38,
+	T_VARCHAR = 39,
+	T_MSDATE = 40,
+	T_MSTIME = 41,
+	T_MSDATETIME2 = 42,
+	T_MSDATETIMEOFFSET = 43,
+	T_BINARY = 45,
+	T_CHAR = 47,
+	T_INT1 = 48,
+	T_DATE = 49,
+	T_BIT = 50,
+	T_TIME = 51,
+	T_INT2 = 52,
+	T_DECIMAL_LEGACY = 55,
+	T_INT4 = 56,
+	T_DATETIME4 = 58,
+	T_REAL = 59,
+	T_MONEY = 60,
+	T_DATETIME = 61,
+	T_FLT8 = 62,
+	T_NUMERIC_LEGACY = 63,
+	T_UINT1 = 64,
+	T_UINT2 = 65,
+	T_UINT4 = 66,
+	T_UINT8 = 67,
+	T_VARIANT = 98,
+	T_NTEXT = 99,
+	T_NVARCHAR = 103,
+	T_BITN = 104,
+	T_DECIMAL = 106,
+	T_NUMERIC = 108,
+	T_MONEY4 = 122,
+	T_INT8 = 127,
+	T_SYBXML = 163,
+	T_XVARBINARY = 165,
+	T_XVARCHAR = 167,
+	T_XBINARY = 173,
+	T_UNITEXT = 174,
+	T_XCHAR = 175, /* SYBLONGCHAR under TDS 5.0 */
+	T_SINT1 = 176,
+	T_BIGDATETIME = 187,
+	T_BIGTIME = 188,
+	T_LONGBINARY = 225,
+	T_XNVARCHAR = 231,
+	T_XNCHAR = 239,
+	T_MSUDT = 240,
+	T_MSXML = 241
+};
+
+enum {
+	UT_TIMESTAMP = 80, /* user type of timestamp/rowversion columns */
+	UT_SYSNAME = 256,  /* user type of sysname columns */
+	UT_UNICHAR = 34,   /* Sybase unichar on LONGBINARY */
+	UT_UNIVARCHAR = 35 /* Sybase univarchar on LONGBINARY */
+};
+
+/* Bytes of a (max) column as FreeTDS reports them: 0x3fffffff or more. */
+#define SIZE_MAX_TYPE 0x3fffffffL
+
+/* Days from 0001-01-01 to 1900-01-01, the epoch of db-lib dates. */
+#define DAYS_0001_TO_1900 693595
+/* Days from 0000-01-01 to 1900-01-01 (Sybase bigdatetime epoch). */
+#define DAYS_0000_TO_1900 693961
+#define TICKS_PER_SEC 10000000LL /* 100 ns units */
+#define TICKS_PER_DAY (86400LL * TICKS_PER_SEC)
+
+static void
+set_type(
+    struct fmt_col *pCol, enum fmt_kind kind, enum dtype_kind dk, int p, int s)
+{
+	pCol->kind = kind;
+	pCol->type.kind = dk;
+	pCol->type.p = p;
+	pCol->type.s = s;
+}
+
+/* Write a "name(n)" or "name(max)" declaration into pCol->zSource. */
+static void
+source_sized(struct fmt_col *pCol, const char *zName, long n, int isMax)
+{
+	if (isMax)
+		snprintf(pCol->zSource, sizeof pCol->zSource, "%s(max)", zName);
+	else
+		snprintf(
+		    pCol->zSource, sizeof pCol->zSource, "%s(%ld)", zName, n);
+}
+
+static void
+source_plain(struct fmt_col *pCol, const char *zName)
+{
+	snprintf(pCol->zSource, sizeof pCol->zSource, "%s", zName);
+}
+
+/* Name the source type of a text column from its wire type. */
+static void
+describe_text(const struct fmt_colinfo *pI, struct fmt_col *pCol)
+{
+	long n = pI->serverSize;
+	int isMax = n >= SIZE_MAX_TYPE;
+
+	set_type(pCol, FMT_TEXT, DTYPE_TEXT, 0, 0);
+	switch (pI->serverType) {
+	case T_CHAR:
+		source_sized(pCol, "char", n, 0);
+		break;
+	case T_XCHAR:
+		source_sized(pCol, pI->tds5 ? "varchar" : "char", n, 0);
+		break;
+	case T_TEXT:
+		source_plain(pCol, "text");
+		break;
+	case T_NTEXT:
+		source_plain(pCol, "ntext");
+		break;
+	case T_UNITEXT:
+		source_plain(pCol, "unitext");
+		break;
+	case T_MSXML:
+	case T_SYBXML:
+		source_plain(pCol, "xml");
+		break;
+	case T_XNVARCHAR:
+		if (pI->userType == UT_SYSNAME && n == 256)
+			source_plain(pCol, "sysname");
+		else
+			source_sized(pCol, "nvarchar", n / 2, isMax);
+		break;
+	case T_XNCHAR:
+		source_sized(pCol, "nchar", n / 2, 0);
+		break;
+	case T_LONGBINARY:
+		source_sized(pCol,
+		    pI->userType == UT_UNICHAR ? "unichar" : "univarchar",
+		    n / 2, 0);
+		break;
+	default:
+		source_sized(pCol, "varchar", n, isMax);
+		break;
+	}
+}
+
+/* Name the source type of a binary column from its wire type. */
+static void
+describe_binary(const struct fmt_colinfo *pI, struct fmt_col *pCol)
+{
+	long n = pI->serverSize;
+
+	set_type(pCol, FMT_BINARY, DTYPE_BLOB, 0, 0);
+	switch (pI->serverType) {
+	case T_BINARY:
+	case T_XBINARY:
+		if (pI->userType == UT_TIMESTAMP && n == 8)
+			source_plain(pCol, "timestamp");
+		else
+			source_sized(pCol, "binary", n, 0);
+		break;
+	case T_IMAGE:
+		source_plain(pCol, "image");
+		break;
+	default:
+		source_sized(pCol, "varbinary", n, n >= SIZE_MAX_TYPE);
+		break;
+	}
+}
+
+/* Integers, bit, real, float and money. Returns 0, or -1 if not one. */
+static int
+describe_number(const struct fmt_colinfo *pI, struct fmt_col *pCol)
+{
+	static const struct {
+		int type;
+		enum fmt_kind kind;
+		enum dtype_kind dk;
+		int p, s;
+		const char *zName;
+	} aNum[] = {
+	    {T_BIT, FMT_BOOL, DTYPE_BOOL, 0, 0, "bit"},
+	    {T_BITN, FMT_BOOL, DTYPE_BOOL, 0, 0, "bit"},
+	    {T_INT1, FMT_U8, DTYPE_INT, 0, 0, "tinyint"},
+	    {T_SINT1, FMT_S8, DTYPE_INT, 0, 0, "signed tinyint"},
+	    {T_INT2, FMT_I16, DTYPE_INT, 0, 0, "smallint"},
+	    {T_INT4, FMT_I32, DTYPE_INT, 0, 0, "int"},
+	    {T_INT8, FMT_I64, DTYPE_INT, 0, 0, "bigint"},
+	    {T_UINT1, FMT_U8, DTYPE_INT, 0, 0, "unsigned tinyint"},
+	    {T_UINT2, FMT_U16, DTYPE_INT, 0, 0, "unsigned smallint"},
+	    {T_UINT4, FMT_U32, DTYPE_INT, 0, 0, "unsigned int"},
+	    {T_UINT8, FMT_U64, DTYPE_DECIMAL, 20, 0, "unsigned bigint"},
+	    {T_REAL, FMT_REAL4, DTYPE_REAL, 0, 0, "real"},
+	    {T_FLT8, FMT_REAL8, DTYPE_REAL, 0, 0, "float"},
+	    {T_MONEY, FMT_MONEY, DTYPE_DECIMAL, 19, 4, "money"},
+	    {T_MONEY4, FMT_MONEY4, DTYPE_DECIMAL, 10, 4, "smallmoney"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof aNum / sizeof aNum[0]; i++) {
+		if (aNum[i].type == pI->type) {
+			set_type(pCol, aNum[i].kind, aNum[i].dk, aNum[i].p,
+			    aNum[i].s);
+			source_plain(pCol, aNum[i].zName);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Date and time types. Returns 0, or -1 if not one. */
+static int
+describe_temporal(const struct fmt_colinfo *pI, struct fmt_col *pCol)
+{
+	int s = pI->scale;
+	const char *zName;
+
+	if (s < 0 || s > 7)
+		s = 7;
+	switch (pI->type) {
+	case T_DATETIME:
+		set_type(pCol, FMT_DATETIME, DTYPE_DATETIME, 0, 3);
+		source_plain(pCol, "datetime");
+		return 0;
+	case T_DATETIME4:
+		set_type(pCol, FMT_DATETIME4, DTYPE_DATETIME, 0, 0);
+		source_plain(pCol, "smalldatetime");
+		return 0;
+	case T_MSDATE:
+		set_type(pCol, FMT_MSDATE, DTYPE_DATE, 0, 0);
+		source_plain(pCol, "date");
+		return 0;
+	case T_DATE:
+		set_type(pCol, FMT_SYBDATE, DTYPE_DATE, 0, 0);
+		source_plain(pCol, "date");
+		return 0;
+	case T_TIME:
+		set_type(pCol, FMT_SYBTIME, DTYPE_TIME, 0, 3);
+		source_plain(pCol, "time");
+		return 0;
+	case T_BIGDATETIME:
+		set_type(pCol, FMT_BIGDATETIME, DTYPE_DATETIME, 0, 6);
+		source_plain(pCol, "bigdatetime");
+		return 0;
+	case T_BIGTIME:
+		set_type(pCol, FMT_BIGTIME, DTYPE_TIME, 0, 6);
+		source_plain(pCol, "bigtime");
+		return 0;
+	case T_MSTIME:
+		set_type(pCol, FMT_MSTIME, DTYPE_TIME, 0, s);
+		zName = "time";
+		break;
+	case T_MSDATETIME2:
+		set_type(pCol, FMT_MSDATETIME2, DTYPE_DATETIME, 0, s);
+		zName = "datetime2";
+		break;
+	case T_MSDATETIMEOFFSET:
+		set_type(pCol, FMT_MSDTOFFSET, DTYPE_DATETIMEOFFSET, 0, s);
+		zName = "datetimeoffset";
+		break;
+	default:
+		return -1;
+	}
+	snprintf(pCol->zSource, sizeof pCol->zSource, "%s(%d)", zName, s);
+	return 0;
+}
+
+int
+fmt_describe(
+    const struct fmt_colinfo *pI, struct fmt_col *pCol, const char **pzType)
+{
+	memset(pCol, 0, sizeof *pCol);
+	if (describe_number(pI, pCol) == 0 || describe_temporal(pI, pCol) == 0)
+		return 0;
+	switch (pI->type) {
+	case T_NUMERIC:
+	case T_DECIMAL:
+		if (pI->precision < 1 || pI->precision > 38 || pI->scale < 0 ||
+		    pI->scale > pI->precision)
+			break;
+		set_type(
+		    pCol, FMT_NUMERIC, DTYPE_DECIMAL, pI->precision, pI->scale);
+		snprintf(pCol->zSource, sizeof pCol->zSource, "%s(%d,%d)",
+		    pI->serverType == T_NUMERIC ||
+		            pI->serverType == T_NUMERIC_LEGACY
+		        ? "numeric"
+		        : "decimal",
+		    pI->precision, pI->scale);
+		return 0;
+	case T_CHAR:
+	case T_VARCHAR:
+	case T_TEXT:
+	case T_NTEXT:
+	case T_NVARCHAR:
+	case T_XCHAR:
+	case T_XVARCHAR:
+	case T_XNCHAR:
+	case T_XNVARCHAR:
+	case T_UNITEXT:
+	case T_MSXML:
+	case T_SYBXML:
+		describe_text(pI, pCol);
+		return 0;
+	case T_LONGBINARY:
+		if (pI->userType == UT_UNICHAR ||
+		    pI->userType == UT_UNIVARCHAR) {
+			describe_text(pI, pCol);
+			return 0;
+		}
+		/* FALLTHROUGH */
+	case T_BINARY:
+	case T_VARBINARY:
+	case T_IMAGE:
+	case T_XBINARY:
+	case T_XVARBINARY:
+		describe_binary(pI, pCol);
+		return 0;
+	case T_UNIQUE:
+		set_type(pCol, FMT_UUID, DTYPE_UUID, 0, 0);
+		source_plain(pCol, "uniqueidentifier");
+		return 0;
+	case T_VARIANT:
+		*pzType = "sql_variant";
+		return -1;
+	case T_MSUDT:
+		*pzType = "a CLR user-defined type (hierarchyid, geometry, "
+		          "geography, ...)";
+		return -1;
+	default:
+		break;
+	}
+	*pzType = "this server type";
+	return -1;
+}
+
+void
+fmt_buf_append(struct fmt_buf *pBuf, const void *p, size_t n)
+{
+	if (pBuf->n + n + 1 > pBuf->nAlloc) {
+		size_t nNew = pBuf->nAlloc ? pBuf->nAlloc : 256;
+
+		while (nNew < pBuf->n + n + 1)
+			nNew *= 2;
+		pBuf->z = util_realloc(pBuf->z, nNew);
+		pBuf->nAlloc = nNew;
+	}
+	if (n > 0)
+		memcpy(pBuf->z + pBuf->n, p, n);
+	pBuf->n += n;
+	pBuf->z[pBuf->n] = '\0';
+}
+
+/* Append a NUL-terminated string. */
+static void
+buf_puts(struct fmt_buf *pBuf, const char *z)
+{
+	fmt_buf_append(pBuf, z, strlen(z));
+}
+
+size_t
+fmt_utf8_valid(const char *z, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)z;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t len, k;
+		unsigned cp, min;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2, cp = c & 0x1f, min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3, cp = c & 0x0f, min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4, cp = c & 0x07, min = 0x10000;
+		} else {
+			return i;
+		}
+		if (n - i < len)
+			return i;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += len;
+	}
+	return n;
+}
+
+/* Append the shortest %g text of d that reads back as the same double. */
+static int
+fmt_double(double d, struct fmt_buf *pBuf, const char **pzWhy)
+{
+	char z[40];
+	int prec;
+
+	if (!(d == d) || d > 1.7976931348623157e308 ||
+	    d < -1.7976931348623157e308) {
+		*pzWhy = "not a finite number";
+		return -1;
+	}
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(z, sizeof z, "%.*g", prec, d);
+		if (strtod(z, NULL) == d)
+			break;
+	}
+	if (prec == 17)
+		snprintf(z, sizeof z, "%.17g", d);
+	buf_puts(pBuf, z);
+	return 0;
+}
+
+/* Same at float width: shortest text that reads back as the same float. */
+static int
+fmt_float(float f, struct fmt_buf *pBuf, const char **pzWhy)
+{
+	char z[40];
+	int prec;
+
+	if (!(f == f) || f > 3.40282347e38f || f < -3.40282347e38f) {
+		*pzWhy = "not a finite number";
+		return -1;
+	}
+	for (prec = 1; prec < 9; prec++) {
+		snprintf(z, sizeof z, "%.*g", prec, (double)f);
+		if (strtof(z, NULL) == f)
+			break;
+	}
+	if (prec == 9)
+		snprintf(z, sizeof z, "%.9g", (double)f);
+	buf_puts(pBuf, z);
+	return 0;
+}
+
+/*
+ * Append the decimal digits of a big-endian unsigned magnitude of n bytes
+ * (n <= 32) with exactly s fraction digits, and a '-' if neg and the
+ * value is not zero.
+ */
+static void
+fmt_magnitude(
+    const unsigned char *pMag, size_t n, int s, int neg, struct fmt_buf *pBuf)
+{
+	unsigned char a[32];
+	char zDig[100]; /* digits, least significant first */
+	size_t nDig = 0, i, first = 0;
+	int isZero = 1;
+
+	memcpy(a, pMag, n);
+	while (first < n && a[first] == 0)
+		first++;
+	while (first < n) {
+		unsigned rem = 0;
+
+		for (i = first; i < n; i++) {
+			unsigned cur = rem << 8 | a[i];
+
+			a[i] = (unsigned char)(cur / 10);
+			rem = cur % 10;
+		}
+		zDig[nDig++] = (char)('0' + rem);
+		isZero = 0;
+		while (first < n && a[first] == 0)
+			first++;
+	}
+	while (nDig < (size_t)s + 1)
+		zDig[nDig++] = '0';
+	if (neg && !isZero)
+		fmt_buf_append(pBuf, "-", 1);
+	for (i = nDig; i > (size_t)s; i--)
+		fmt_buf_append(pBuf, &zDig[i - 1], 1);
+	if (s > 0) {
+		fmt_buf_append(pBuf, ".", 1);
+		for (i = (size_t)s; i > 0; i--)
+			fmt_buf_append(pBuf, &zDig[i - 1], 1);
+	}
+}
+
+/* Append a signed 64-bit count of units of 10^-s as a decimal. */
+static void
+fmt_scaled(int64_t v, int s, struct fmt_buf *pBuf)
+{
+	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	unsigned char a[8];
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		a[i] = (unsigned char)(mag & 0xff);
+		mag >>= 8;
+	}
+	fmt_magnitude(a, sizeof a, s, v < 0, pBuf);
+}
+
+/*
+ * Bytes of a DBNUMERIC (sign included) per precision, as FreeTDS stores
+ * it (src/tds/numeric.c, tds_numeric_bytes_per_prec).
+ */
+static const unsigned char aNumericBytes[] = {1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6,
+    6, 6, 7, 7, 8, 8, 9, 9, 9, 10, 10, 11, 11, 11, 12, 12, 13, 13, 14, 14, 14,
+    15, 15, 16, 16, 16, 17, 17};
+
+static int
+fmt_numeric(const struct fmt_col *pCol, const unsigned char *p, size_t n,
+    struct fmt_buf *pBuf, const char **pzWhy)
+{
+	/* DBNUMERIC: precision, scale, array[33]: sign, big-endian digits */
+	int prec, scale;
+	size_t nMag;
+
+	if (n < 3) {
+		*pzWhy = "truncated decimal value";
+		return -1;
+	}
+	prec = p[0];
+	scale = p[1];
+	if (prec < 1 || prec > 38 || scale != pCol->type.s) {
+		*pzWhy = "decimal value with unexpected precision or scale";
+		return -1;
+	}
+	nMag = aNumericBytes[prec] - 1u;
+	if (n < 3 + nMag) {
+		*pzWhy = "truncated decimal value";
+		return -1;
+	}
+	fmt_magnitude(p + 3, nMag, scale, p[2] == 1, pBuf);
+	return 0;
+}
+
+static int
+fmt_uuid(
+    const unsigned char *p, size_t n, struct fmt_buf *pBuf, const char **pzWhy)
+{
+	uint32_t d1;
+	uint16_t d2, d3;
+	char z[40];
+
+	if (n != 16) {
+		*pzWhy = "uniqueidentifier is not 16 bytes";
+		return -1;
+	}
+	memcpy(&d1, p, 4);
+	memcpy(&d2, p + 4, 2);
+	memcpy(&d3, p + 6, 2);
+	snprintf(z, sizeof z,
+	    "%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X", (unsigned)d1,
+	    (unsigned)d2, (unsigned)d3, p[8], p[9], p[10], p[11], p[12], p[13],
+	    p[14], p[15]);
+	buf_puts(pBuf, z);
+	return 0;
+}
+
+static void
+fmt_hex(const unsigned char *p, size_t n, struct fmt_buf *pBuf)
+{
+	static const char zHex[] = "0123456789abcdef";
+	char z[128];
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		z[k++] = zHex[p[i] >> 4];
+		z[k++] = zHex[p[i] & 15];
+		if (k == sizeof z) {
+			fmt_buf_append(pBuf, z, k);
+			k = 0;
+		}
+	}
+	fmt_buf_append(pBuf, z, k);
+}
+
+/*
+ * Append a date given as days since 1900-01-01 and, when withTime, a
+ * time of day in 100 ns ticks with s fraction digits. Returns 0, or -1 if
+ * the date is outside 0001-01-01..9999-12-31.
+ */
+static int
+fmt_stamp(int64_t days1900, int withDate, int64_t ticks, int withTime, int s,
+    struct fmt_buf *pBuf)
+{
+	char z[48];
+	int k = 0;
+
+	if (withDate) {
+		/* civil_from_days, H. Hinnant, from days since 0000-03-01 */
+		int64_t zd = days1900 + DAYS_0001_TO_1900 + 365 - 59;
+		int64_t era = (zd >= 0 ? zd : zd - 146096) / 146097;
+		int64_t doe = zd - era * 146097;
+		int64_t yoe =
+		    (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+		int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+		int64_t mp = (5 * doy + 2) / 153;
+		int64_t d = doy - (153 * mp + 2) / 5 + 1;
+		int64_t m = mp < 10 ? mp + 3 : mp - 9;
+		int64_t y = yoe + era * 400 + (m <= 2);
+
+		if (y < 1 || y > 9999)
+			return -1;
+		k = snprintf(
+		    z, sizeof z, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+	}
+	if (withTime) {
+		int64_t sec = ticks / TICKS_PER_SEC;
+		char zFrac[16];
+
+		k += snprintf(z + k, sizeof z - (size_t)k, "%s%02d:%02d:%02d",
+		    withDate ? " " : "", (int)(sec / 3600),
+		    (int)(sec / 60 % 60), (int)(sec % 60));
+		if (s > 0) {
+			snprintf(zFrac, sizeof zFrac, "%07d",
+			    (int)(ticks % TICKS_PER_SEC));
+			k += snprintf(
+			    z + k, sizeof z - (size_t)k, ".%.*s", s, zFrac);
+		}
+	}
+	fmt_buf_append(pBuf, z, (size_t)k);
+	return 0;
+}
+
+/* Floor division for a positive divisor. */
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* DBDATETIMEALL, as FreeTDS stores the SQL Server 2008 types. */
+static int
+fmt_datetimeall(
+    const struct fmt_col *pCol, const void *p, size_t n, struct fmt_buf *pBuf)
+{
+	DBDATETIMEALL dta;
+	int64_t days, ticks, total;
+	char z[16];
+	int off;
+
+	if (n < sizeof dta)
+		return -1;
+	memcpy(&dta, p, sizeof dta);
+	days = dta.date;
+	if (dta.time >= (uint64_t)TICKS_PER_DAY)
+		return -1;
+	ticks = (int64_t)dta.time;
+	if (pCol->kind != FMT_MSDTOFFSET)
+		return fmt_stamp(days, pCol->kind != FMT_MSTIME, ticks,
+		    pCol->kind != FMT_MSDATE, pCol->type.s, pBuf);
+	/* stored as UTC; SQL Server shows local time and the offset */
+	off = dta.offset;
+	if (off < -840 || off > 840)
+		return -1;
+	total =
+	    days * TICKS_PER_DAY + ticks + (int64_t)off * 60 * TICKS_PER_SEC;
+	days = floor_div(total, TICKS_PER_DAY);
+	if (fmt_stamp(days, 1, total - days * TICKS_PER_DAY, 1, pCol->type.s,
+	        pBuf) != 0)
+		return -1;
+	snprintf(z, sizeof z, " %c%02d:%02d", off < 0 ? '-' : '+',
+	    abs(off) / 60, abs(off) % 60);
+	buf_puts(pBuf, z);
+	return 0;
+}
+
+/* datetime, smalldatetime and the Sybase date and time types. */
+static int
+fmt_olddate(const struct fmt_col *pCol, const unsigned char *p, size_t n,
+    struct fmt_buf *pBuf)
+{
+	DBDATETIME dt;
+	DBDATETIME4 dt4;
+	int32_t i32;
+	uint32_t u32;
+	uint64_t u64;
+
+	switch (pCol->kind) {
+	case FMT_DATETIME: /* 1/300 s ticks, shown rounded to 1 ms */
+		if (n != sizeof dt)
+			return -1;
+		memcpy(&dt, p, sizeof dt);
+		if (dt.dttime < 0 || dt.dttime >= 300 * 86400)
+			return -1;
+		return fmt_stamp(dt.dtdays, 1,
+		    ((int64_t)dt.dttime * 10 + 1) / 3 * 10000, 1, 3, pBuf);
+	case FMT_DATETIME4:
+		if (n != sizeof dt4)
+			return -1;
+		memcpy(&dt4, p, sizeof dt4);
+		if (dt4.minutes >= 24 * 60)
+			return -1;
+		return fmt_stamp(dt4.days, 1,
+		    (int64_t)dt4.minutes * 60 * TICKS_PER_SEC, 1, 0, pBuf);
+	case FMT_SYBDATE:
+		if (n != sizeof i32)
+			return -1;
+		memcpy(&i32, p, sizeof i32);
+		return fmt_stamp(i32, 1, 0, 0, 0, pBuf);
+	case FMT_SYBTIME:
+		if (n != sizeof u32)
+			return -1;
+		memcpy(&u32, p, sizeof u32);
+		if (u32 >= 300u * 86400u)
+			return -1;
+		return fmt_stamp(
+		    0, 0, ((int64_t)u32 * 10 + 1) / 3 * 10000, 1, 3, pBuf);
+	case FMT_BIGDATETIME:
+		if (n != sizeof u64)
+			return -1;
+		memcpy(&u64, p, sizeof u64);
+		return fmt_stamp(
+		    (int64_t)(u64 / 86400000000u) - DAYS_0000_TO_1900, 1,
+		    (int64_t)(u64 % 86400000000u) * 10, 1, 6, pBuf);
+	default: /* FMT_BIGTIME */
+		if (n != sizeof u64)
+			return -1;
+		memcpy(&u64, p, sizeof u64);
+		if (u64 >= 86400000000u)
+			return -1;
+		return fmt_stamp(0, 0, (int64_t)u64 * 10, 1, 6, pBuf);
+	}
+}
+
+/* Integers of every width, bit and money. */
+static int
+fmt_integer(const struct fmt_col *pCol, const unsigned char *p, size_t n,
+    struct fmt_buf *pBuf)
+{
+	static const size_t aSize[] = {[FMT_BOOL] = 1,
+	    [FMT_U8] = 1,
+	    [FMT_S8] = 1,
+	    [FMT_I16] = 2,
+	    [FMT_I32] = 4,
+	    [FMT_I64] = 8,
+	    [FMT_U16] = 2,
+	    [FMT_U32] = 4,
+	    [FMT_U64] = 8,
+	    [FMT_MONEY] = 8,
+	    [FMT_MONEY4] = 4};
+	char z[32];
+	int16_t i16;
+	int32_t i32;
+	int64_t i64;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+	DBMONEY m;
+
+	if (n != aSize[pCol->kind])
+		return -1;
+	switch (pCol->kind) {
+	case FMT_BOOL:
+		if (p[0] > 1)
+			return -1;
+		/* FALLTHROUGH */
+	case FMT_U8:
+		snprintf(z, sizeof z, "%u", (unsigned)p[0]);
+		break;
+	case FMT_S8:
+		snprintf(z, sizeof z, "%d", (int)(signed char)p[0]);
+		break;
+	case FMT_I16:
+		memcpy(&i16, p, 2);
+		snprintf(z, sizeof z, "%d", (int)i16);
+		break;
+	case FMT_I32:
+		memcpy(&i32, p, 4);
+		snprintf(z, sizeof z, "%ld", (long)i32);
+		break;
+	case FMT_I64:
+		memcpy(&i64, p, 8);
+		snprintf(z, sizeof z, "%lld", (long long)i64);
+		break;
+	case FMT_U16:
+		memcpy(&u16, p, 2);
+		snprintf(z, sizeof z, "%u", (unsigned)u16);
+		break;
+	case FMT_U32:
+		memcpy(&u32, p, 4);
+		snprintf(z, sizeof z, "%lu", (unsigned long)u32);
+		break;
+	case FMT_U64:
+		memcpy(&u64, p, 8);
+		snprintf(z, sizeof z, "%llu", (unsigned long long)u64);
+		break;
+	case FMT_MONEY: /* two 32-bit halves, high first */
+		memcpy(&m, p, sizeof m);
+		fmt_scaled(
+		    (int64_t)((uint64_t)(uint32_t)m.mnyhigh << 32 | m.mnylow),
+		    4, pBuf);
+		return 0;
+	default: /* FMT_MONEY4 */
+		memcpy(&i32, p, 4);
+		fmt_scaled(i32, 4, pBuf);
+		return 0;
+	}
+	buf_puts(pBuf, z);
+	return 0;
+}
+
+int
+fmt_value(const struct fmt_col *pCol, const void *pData, size_t n,
+    struct fmt_buf *pBuf, const char **pzWhy)
+{
+	const unsigned char *p = pData;
+	size_t nOld = pBuf->n;
+	float f;
+	double d;
+	int rc;
+
+	*pzWhy = "value out of range for its type";
+	switch (pCol->kind) {
+	case FMT_TEXT:
+		if (fmt_utf8_valid(pData, n) != n) {
+			*pzWhy = "invalid UTF-8";
+			return -1;
+		}
+		fmt_buf_append(pBuf, p, n);
+		return 0;
+	case FMT_BINARY:
+		fmt_hex(p, n, pBuf);
+		return 0;
+	case FMT_REAL4:
+		if (n != sizeof f)
+			return -1;
+		memcpy(&f, p, sizeof f);
+		return fmt_float(f, pBuf, pzWhy);
+	case FMT_REAL8:
+		if (n != sizeof d)
+			return -1;
+		memcpy(&d, p, sizeof d);
+		return fmt_double(d, pBuf, pzWhy);
+	case FMT_NUMERIC:
+		return fmt_numeric(pCol, p, n, pBuf, pzWhy);
+	case FMT_UUID:
+		return fmt_uuid(p, n, pBuf, pzWhy);
+	case FMT_MSDATE:
+	case FMT_MSTIME:
+	case FMT_MSDATETIME2:
+	case FMT_MSDTOFFSET:
+		rc = fmt_datetimeall(pCol, p, n, pBuf);
+		break;
+	case FMT_DATETIME:
+	case FMT_DATETIME4:
+	case FMT_SYBDATE:
+	case FMT_SYBTIME:
+	case FMT_BIGDATETIME:
+	case FMT_BIGTIME:
+		rc = fmt_olddate(pCol, p, n, pBuf);
+		break;
+	default:
+		rc = fmt_integer(pCol, p, n, pBuf);
+		break;
+	}
+	if (rc != 0) {
+		pBuf->n = nOld;
+		if (pBuf->z)
+			pBuf->z[nOld] = '\0';
+	}
+	return rc;
+}

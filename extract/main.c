@@ -1,0 +1,488 @@
+/*
+ * main.c - dbs-extract: read one view (or one SELECT) from SQL Server or
+ * Sybase ASE through FreeTDS db-lib and write it as a dbs stream
+ * (dbs-stream(5)) on stdout or into a file. This file parses the options
+ * and wires the modules: conf (settings), query (SQL text), conn (db-lib),
+ * emit (the streaming loop), out (the output file).
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "conn.h"
+#include "emit.h"
+#include "out.h"
+#include "query.h"
+#include "util.h"
+
+static const char zUsage[] =
+    "usage: dbs-extract [-c file] [-S server] [-D database] [-U user] [-P -]\n"
+    "           [--password-file file] [--tds-version version]\n"
+    "           [--encrypt mode] [--ca-file file] [--login-timeout seconds]\n"
+    "           [--query-timeout seconds] [--app-name name]\n"
+    "           [--format csv|ndjson] [--plain] [-o file]\n"
+    "           [--progress | --no-progress] [--key columns]\n"
+    "           --view name [--columns columns] [--where expr]\n"
+    "           [--order-by columns] [--since column=value]\n"
+    "       dbs-extract [options] --query sql\n"
+    "       dbs-extract -h | --help | --version\n";
+
+static const char zHelp[] =
+    "\n"
+    "Read a view or a query from SQL Server or Sybase ASE and write it as a\n"
+    "typed dbs stream (dbs-stream(5)) to stdout.\n"
+    "\n"
+    "  -c file               config file ([source] section)\n"
+    "  -S server             host, host:port, host\\instance or freetds.conf "
+    "name\n"
+    "  -D database           database\n"
+    "  -U user               login (DOMAIN\\user for NTLM; none: Kerberos)\n"
+    "  -P -                  read the password from stdin\n"
+    "  --password-file file  read the password from the file's first line\n"
+    "  --tds-version v       7.0 7.1 7.2 7.3 7.4 5.0 auto\n"
+    "  --encrypt mode        off request require strict\n"
+    "  --ca-file file        CA certificates to check the server's\n"
+    "  --login-timeout s     --query-timeout s     --app-name name\n"
+    "  --view name           [schema.]name; [a.b] brackets a name with dots\n"
+    "  --query sql           a SELECT of your own (trusted SQL)\n"
+    "  --columns list        columns to extract (view only)\n"
+    "  --where expr          filter, passed verbatim (trusted SQL; view only)\n"
+    "  --key list            key columns, written to the header\n"
+    "  --order-by list       sort order (view only; default: the key)\n"
+    "  --since col=value     only rows with col > value (view only)\n"
+    "  --format csv|ndjson   --plain (csv for spreadsheets)   -o file\n"
+    "  --progress            rows/s on stderr (default when it is a "
+    "terminal)\n"
+    "\n"
+    "The password comes from -P -, --password-file, DBS_PASSWORD or the\n"
+    "config file, never from the command line. See dbs-extract(1).\n";
+
+/* What to extract and how to write it. */
+struct opts {
+	const char *zView, *zQuery, *zColumns, *zWhere, *zKey, *zOrder;
+	const char *zSince, *zFormat, *zOutput;
+	int plain, progress; /* progress: -1 auto, 0 off, 1 on */
+};
+
+enum {
+	OPT_PASSWORD_FILE = 256,
+	OPT_PASSWORD,
+	OPT_TDS_VERSION,
+	OPT_ENCRYPT,
+	OPT_CA_FILE,
+	OPT_LOGIN_TIMEOUT,
+	OPT_QUERY_TIMEOUT,
+	OPT_APP_NAME,
+	OPT_VIEW,
+	OPT_QUERY,
+	OPT_COLUMNS,
+	OPT_WHERE,
+	OPT_KEY,
+	OPT_ORDER_BY,
+	OPT_SINCE,
+	OPT_FORMAT,
+	OPT_PLAIN,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_VERSION
+};
+
+static const struct option aLong[] = {{"config", required_argument, NULL, 'c'},
+    {"server", required_argument, NULL, 'S'},
+    {"database", required_argument, NULL, 'D'},
+    {"user", required_argument, NULL, 'U'},
+    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+    {"password", optional_argument, NULL, OPT_PASSWORD},
+    {"tds-version", required_argument, NULL, OPT_TDS_VERSION},
+    {"encrypt", required_argument, NULL, OPT_ENCRYPT},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"login-timeout", required_argument, NULL, OPT_LOGIN_TIMEOUT},
+    {"query-timeout", required_argument, NULL, OPT_QUERY_TIMEOUT},
+    {"app-name", required_argument, NULL, OPT_APP_NAME},
+    {"view", required_argument, NULL, OPT_VIEW},
+    {"query", required_argument, NULL, OPT_QUERY},
+    {"columns", required_argument, NULL, OPT_COLUMNS},
+    {"where", required_argument, NULL, OPT_WHERE},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"order-by", required_argument, NULL, OPT_ORDER_BY},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"plain", no_argument, NULL, OPT_PLAIN},
+    {"output", required_argument, NULL, 'o'},
+    {"progress", no_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
+
+static const char zNoPassword[] =
+    "a password on the command line is visible to every user of this "
+    "machine: use DBS_PASSWORD, --password-file FILE or -P - (stdin)";
+
+/* The flag as the user typed it, without any "=value" (may be secret). */
+static _Noreturn void
+bad_option(const char *zArg, const char *zWhat)
+{
+	size_t n = strcspn(zArg, "=");
+
+	util_die(DBS_EXIT_USAGE, "%s %.*s (see dbs-extract --help)", zWhat,
+	    (int)n, zArg);
+}
+
+/* Map a connection flag to its setting, or -1. */
+static int
+conf_key_of(int c)
+{
+	switch (c) {
+	case 'S':
+		return CONF_SERVER;
+	case 'D':
+		return CONF_DATABASE;
+	case 'U':
+		return CONF_USER;
+	case OPT_PASSWORD_FILE:
+		return CONF_PASSWORD_FILE;
+	case OPT_TDS_VERSION:
+		return CONF_TDS_VERSION;
+	case OPT_ENCRYPT:
+		return CONF_ENCRYPT;
+	case OPT_CA_FILE:
+		return CONF_CA_FILE;
+	case OPT_LOGIN_TIMEOUT:
+		return CONF_LOGIN_TIMEOUT;
+	case OPT_QUERY_TIMEOUT:
+		return CONF_QUERY_TIMEOUT;
+	case OPT_APP_NAME:
+		return CONF_APP_NAME;
+	default:
+		return -1;
+	}
+}
+
+/* Handle one option that is not a connection setting. */
+static void
+what_option(int c, struct opts *pO)
+{
+	switch (c) {
+	case OPT_VIEW:
+		pO->zView = optarg;
+		break;
+	case OPT_QUERY:
+		pO->zQuery = optarg;
+		break;
+	case OPT_COLUMNS:
+		pO->zColumns = optarg;
+		break;
+	case OPT_WHERE:
+		pO->zWhere = optarg;
+		break;
+	case OPT_KEY:
+		pO->zKey = optarg;
+		break;
+	case OPT_ORDER_BY:
+		pO->zOrder = optarg;
+		break;
+	case OPT_SINCE:
+		pO->zSince = optarg;
+		break;
+	case OPT_FORMAT:
+		pO->zFormat = optarg;
+		break;
+	case 'o':
+		pO->zOutput = optarg;
+		break;
+	case OPT_PLAIN:
+		pO->plain = 1;
+		break;
+	case OPT_PROGRESS:
+		pO->progress = 1;
+		break;
+	default: /* OPT_NO_PROGRESS */
+		pO->progress = 0;
+		break;
+	}
+}
+
+static void
+parse_args(int argc, char **argv, struct opts *pO, struct conf *pC)
+{
+	int c, k;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:S:D:U:P:o:h", aLong, NULL)) !=
+	    -1) {
+		k = conf_key_of(c);
+		if (k >= 0) {
+			conf_set_flag(pC, (enum conf_key)k, optarg);
+			continue;
+		}
+		switch (c) {
+		case 'c':
+			free(pC->zConfigFile);
+			pC->zConfigFile = util_strdup(optarg);
+			break;
+		case 'P':
+			if (strcmp(optarg, "-") != 0)
+				util_die(DBS_EXIT_USAGE,
+				    "-P takes only '-' (read the password "
+				    "from stdin): %s",
+				    zNoPassword);
+			pC->passwordStdin = 1;
+			break;
+		case OPT_PASSWORD:
+			util_die(DBS_EXIT_USAGE, "--password is refused: %s",
+			    zNoPassword);
+		case 'h':
+			fputs(zUsage, stdout);
+			fputs(zHelp, stdout);
+			exit(fflush(stdout) == 0 ? DBS_EXIT_OK : DBS_EXIT_FAIL);
+		case OPT_VERSION:
+			printf(
+			    "dbs-extract %s (%s)\n", DBS_VERSION, dbversion());
+			exit(fflush(stdout) == 0 ? DBS_EXIT_OK : DBS_EXIT_FAIL);
+		case ':':
+			bad_option(argv[optind - 1], "missing value for");
+		case '?':
+			if (optopt && optopt < 256) {
+				char z[3] = {'-', (char)optopt, '\0'};
+
+				bad_option(z, "unknown option");
+			}
+			bad_option(argv[optind - 1], "unknown option");
+		default:
+			what_option(c, pO);
+			break;
+		}
+	}
+	if (optind < argc)
+		util_die(DBS_EXIT_USAGE,
+		    "unexpected argument \"%s\" (see dbs-extract --help)",
+		    argv[optind]);
+}
+
+/* Everything parsed from the what-options. */
+struct plan {
+	struct query_list view, columns, key, order;
+	char *zSinceCol, *zSinceValue;
+	char *zObject; /* display name of the view */
+	enum stream_format format;
+	int orderIsKey;
+};
+
+/* Parse a list option, or die with a usage error naming the flag. */
+static void
+parse_list(const char *zFlag, const char *z, char cSep, struct query_list *pL)
+{
+	const char *zWhy;
+
+	if (query_parse_list(z, cSep, pL, &zWhy) != 0)
+		util_die(DBS_EXIT_USAGE, "%s: %s", zFlag, zWhy);
+}
+
+/* Check the combination of options and parse their values. */
+static void
+make_plan(const struct opts *pO, struct plan *pP)
+{
+	const char *zWhy;
+	size_t i;
+
+	memset(pP, 0, sizeof *pP);
+	if (pO->zView && pO->zQuery)
+		util_die(DBS_EXIT_USAGE, "--view and --query are exclusive");
+	if (!pO->zView && !pO->zQuery)
+		util_die(DBS_EXIT_USAGE, "give --view or --query");
+	if (pO->zQuery &&
+	    (pO->zColumns || pO->zWhere || pO->zOrder || pO->zSince))
+		util_die(DBS_EXIT_USAGE,
+		    "--%s needs --view (with --query, write it into the "
+		    "query)",
+		    pO->zColumns     ? "columns"
+		        : pO->zWhere ? "where"
+		        : pO->zOrder ? "order-by"
+		                     : "since");
+	if (pO->zFormat == NULL || strcmp(pO->zFormat, "csv") == 0)
+		pP->format = pO->plain ? STREAM_PLAIN : STREAM_CSV;
+	else if (strcmp(pO->zFormat, "ndjson") == 0)
+		pP->format = STREAM_NDJSON;
+	else
+		util_die(DBS_EXIT_USAGE,
+		    "--format: unknown format \"%s\" (csv or ndjson)",
+		    pO->zFormat);
+	if (pO->plain && pP->format == STREAM_NDJSON)
+		util_die(DBS_EXIT_USAGE, "--plain is for --format csv only");
+	if (pO->zView) {
+		parse_list("--view", pO->zView, '.', &pP->view);
+		if (pP->view.n > 2)
+			util_die(DBS_EXIT_USAGE,
+			    "--view: expected [schema.]name (the database is "
+			    "-D)");
+		pP->zObject = query_display(&pP->view, '.');
+	}
+	if (pO->zColumns)
+		parse_list("--columns", pO->zColumns, ',', &pP->columns);
+	if (pO->zKey)
+		parse_list("--key", pO->zKey, ',', &pP->key);
+	if (pO->zOrder)
+		parse_list("--order-by", pO->zOrder, ',', &pP->order);
+	else if (pO->zView && pO->zKey)
+		parse_list("--key", pO->zKey, ',', &pP->order);
+	if (pO->zSince &&
+	    query_parse_since(
+	        pO->zSince, &pP->zSinceCol, &pP->zSinceValue, &zWhy) != 0)
+		util_die(DBS_EXIT_USAGE, "--since: %s", zWhy);
+	pP->orderIsKey = pP->key.n > 0 && pP->order.n == pP->key.n;
+	for (i = 0; pP->orderIsKey && i < pP->key.n; i++)
+		pP->orderIsKey = strcmp(pP->key.az[i], pP->order.az[i]) == 0;
+}
+
+static void
+plan_clear(struct plan *pP)
+{
+	query_list_clear(&pP->view);
+	query_list_clear(&pP->columns);
+	query_list_clear(&pP->key);
+	query_list_clear(&pP->order);
+	free(pP->zSinceCol);
+	free(pP->zSinceValue);
+	free(pP->zObject);
+}
+
+/*
+ * Learn the type of the --since column from the server and build the
+ * literal to compare it with. Returns the literal (owned), or NULL after
+ * a message; *pRc is the exit status then.
+ */
+static char *
+since_literal(
+    DBPROCESS *pDb, const struct plan *pP, const char *zServer, int *pRc)
+{
+	char *zSql = query_probe(&pP->view, pP->zSinceCol), *zLit = NULL;
+	struct fmt_colinfo info;
+	struct fmt_col col;
+	const char *zName, *zWhy;
+	int notnull, rc;
+
+	*pRc = DBS_EXIT_FAIL;
+	rc = conn_exec(pDb, zSql);
+	free(zSql);
+	if (rc != 0 || conn_next_result(pDb) != 1 ||
+	    conn_column(pDb, 1, &zName, &notnull, &info) != 0) {
+		util_warn("%s: %s", zServer, conn_error());
+		return NULL;
+	}
+	if (fmt_describe(&info, &col, &zWhy) != 0) {
+		util_warn("--since: column \"%s\": %s is not supported",
+		    pP->zSinceCol, zWhy);
+		return NULL;
+	}
+	while ((rc = conn_next_result(pDb)) > 0)
+		;
+	if (rc < 0) {
+		util_warn("%s: %s", zServer, conn_error());
+		return NULL;
+	}
+	zLit = query_literal(&col, pP->zSinceValue, info.tds5, &zWhy);
+	if (zLit == NULL) {
+		util_warn("--since: \"%s\" is not a value of column \"%s\" "
+		          "(%s): %s",
+		    pP->zSinceValue, pP->zSinceCol, col.zSource, zWhy);
+		*pRc = DBS_EXIT_USAGE;
+	}
+	return zLit;
+}
+
+/* Connect, build the SQL and stream. Returns the exit status. */
+static int
+extract(const struct opts *pO, const struct plan *pP,
+    const struct conf_final *pF, struct out *pOut)
+{
+	struct conn_settings cs;
+	struct emit_opts eo;
+	struct query_spec qs;
+	DBPROCESS *pDb;
+	char *zSql = NULL, *zLit = NULL;
+	int rc = DBS_EXIT_FAIL;
+
+	memset(&cs, 0, sizeof cs);
+	cs.zServer = pF->azVal[CONF_SERVER];
+	cs.zDatabase = pF->azVal[CONF_DATABASE];
+	cs.zUser = pF->azVal[CONF_USER];
+	cs.zPassword = pF->zPassword;
+	cs.zAppName = pF->azVal[CONF_APP_NAME];
+	cs.zTdsVersion = pF->azVal[CONF_TDS_VERSION];
+	cs.zEncrypt = pF->azVal[CONF_ENCRYPT];
+	cs.zCaFile = pF->azVal[CONF_CA_FILE];
+	cs.loginTimeout = pF->loginTimeout;
+	cs.queryTimeout = pF->queryTimeout;
+	if (conn_init() != 0 || (pDb = conn_open(&cs)) == NULL) {
+		util_warn("%s: %s", cs.zServer, conn_error());
+		conn_close(NULL);
+		return DBS_EXIT_FAIL;
+	}
+	if (pP->zSinceCol)
+		zLit = since_literal(pDb, pP, cs.zServer, &rc);
+	if (!pP->zSinceCol || zLit) {
+		memset(&qs, 0, sizeof qs);
+		qs.pView = &pP->view;
+		qs.pColumns = &pP->columns;
+		qs.zWhere = pO->zWhere;
+		qs.zSinceCol = pP->zSinceCol;
+		qs.zSinceLit = zLit;
+		qs.pOrder = &pP->order;
+		zSql = pO->zQuery ? NULL : query_select(&qs);
+		memset(&eo, 0, sizeof eo);
+		eo.format = pP->format;
+		eo.progress =
+		    pO->progress < 0 ? 2 * isatty(STDERR_FILENO) : pO->progress;
+		if (eo.progress && isatty(STDERR_FILENO))
+			eo.progress = 2;
+		eo.zServer = cs.zServer;
+		eo.zDatabase = cs.zDatabase;
+		eo.zObject = pP->zObject;
+		eo.zQuery = pO->zQuery;
+		eo.pKey = &pP->key;
+		eo.zSinceCol = pP->zSinceCol;
+		eo.zSinceValue = pP->zSinceValue;
+		eo.orderIsKey = pP->orderIsKey;
+		rc = emit_run(pDb, zSql ? zSql : pO->zQuery, &eo, pOut);
+	}
+	free(zSql);
+	free(zLit);
+	conn_close(pDb);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct plan p;
+	struct conf c;
+	struct conf_final f;
+	struct out out;
+	int rc;
+
+	util_setprogname("dbs-extract");
+	signal(SIGPIPE, SIG_IGN);
+	memset(&o, 0, sizeof o);
+	memset(&c, 0, sizeof c);
+	o.progress = -1;
+	parse_args(argc, argv, &o, &c);
+	make_plan(&o, &p);
+	conf_resolve(&c, &f);
+	if (out_open(&out, o.zOutput) != 0) {
+		rc = DBS_EXIT_FAIL;
+	} else {
+		rc = extract(&o, &p, &f, &out);
+		if (rc == DBS_EXIT_OK && out_commit(&out) != 0)
+			rc = DBS_EXIT_FAIL;
+		if (rc != DBS_EXIT_OK)
+			out_abort(&out);
+	}
+	conf_clear(&c, &f);
+	plan_clear(&p);
+	return rc;
+}

@@ -1,0 +1,150 @@
+/*
+ * out.c - the output file of dbs-extract: a temporary name beside the
+ * target, renamed only when complete, so a reader of FILE never sees half
+ * a stream. A signal handler removes the temporary file when the run is
+ * interrupted; that is the one piece of process-wide state here.
+ */
+#include "out.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* The temporary file to remove if a signal ends the run. */
+static char zSigTemp[4096];
+static volatile sig_atomic_t sigArmed;
+
+static void
+on_signal(int sig)
+{
+	if (sigArmed)
+		unlink(zSigTemp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+arm_signals(const char *zTemp)
+{
+	static const int aSig[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+	size_t i;
+
+	snprintf(zSigTemp, sizeof zSigTemp, "%s", zTemp);
+	sigArmed = strlen(zTemp) < sizeof zSigTemp;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof aSig / sizeof aSig[0]; i++)
+		sigaction(aSig[i], &sa, NULL);
+}
+
+/* The directory part of zFile ("." if none); owned by the caller. */
+static char *
+dir_of(const char *zFile)
+{
+	const char *zSlash = strrchr(zFile, '/');
+
+	if (zSlash == NULL)
+		return util_strdup(".");
+	if (zSlash == zFile)
+		return util_strdup("/");
+	return util_strndup(zFile, (size_t)(zSlash - zFile));
+}
+
+int
+out_open(struct out *pO, const char *zFile)
+{
+	const char *zBase;
+	char *zDir;
+	mode_t mask;
+
+	memset(pO, 0, sizeof *pO);
+	pO->fd = STDOUT_FILENO;
+	if (zFile == NULL || strcmp(zFile, "-") == 0)
+		return 0;
+	pO->zFile = zFile;
+	zDir = dir_of(zFile);
+	zBase = strrchr(zFile, '/') ? strrchr(zFile, '/') + 1 : zFile;
+	pO->zTemp = util_malloc(strlen(zDir) + strlen(zBase) + 16);
+	sprintf(pO->zTemp, "%s/.%s.XXXXXX", zDir, zBase);
+	free(zDir);
+	pO->fd = mkstemp(pO->zTemp);
+	if (pO->fd < 0) {
+		util_warn("%s: %s", zFile, strerror(errno));
+		free(pO->zTemp);
+		pO->zTemp = NULL;
+		return -1;
+	}
+	arm_signals(pO->zTemp);
+	/* the mode a plain creat() would give, not mkstemp's 0600 */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(pO->fd, 0666 & ~mask) != 0) {
+		util_warn("%s: %s", zFile, strerror(errno));
+		out_abort(pO);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+out_label(const struct out *pO)
+{
+	return pO->zFile ? pO->zFile : "stdout";
+}
+
+int
+out_commit(struct out *pO)
+{
+	char *zDir;
+	int fdDir;
+
+	if (pO->zTemp == NULL)
+		return 0;
+	if (fsync(pO->fd) != 0 || close(pO->fd) != 0) {
+		util_warn("%s: %s", pO->zFile, strerror(errno));
+		pO->fd = -1;
+		out_abort(pO);
+		return -1;
+	}
+	pO->fd = -1;
+	if (rename(pO->zTemp, pO->zFile) != 0) {
+		util_warn("%s: %s", pO->zFile, strerror(errno));
+		out_abort(pO);
+		return -1;
+	}
+	sigArmed = 0;
+	free(pO->zTemp);
+	pO->zTemp = NULL;
+	/* make the rename itself durable */
+	zDir = dir_of(pO->zFile);
+	fdDir = open(zDir, O_RDONLY | O_DIRECTORY);
+	if (fdDir >= 0) {
+		fsync(fdDir);
+		close(fdDir);
+	}
+	free(zDir);
+	return 0;
+}
+
+void
+out_abort(struct out *pO)
+{
+	if (pO->zTemp == NULL)
+		return;
+	sigArmed = 0;
+	if (pO->fd >= 0)
+		close(pO->fd);
+	pO->fd = -1;
+	unlink(pO->zTemp);
+	free(pO->zTemp);
+	pO->zTemp = NULL;
+}

@@ -1,0 +1,35 @@
+/*
+ * out.h - where dbs-extract writes: stdout, or (-o FILE) a temporary file
+ * in FILE's directory that is flushed, fsynced and renamed to FILE only
+ * when the stream is complete, and removed on failure or on SIGINT,
+ * SIGTERM and SIGHUP.
+ */
+#ifndef DBS_EXTRACT_OUT_H
+#define DBS_EXTRACT_OUT_H
+
+struct out {
+	const char *zFile; /* final name, or NULL for stdout */
+	char *zTemp;       /* temporary name while writing, owned */
+	int fd;            /* where to write */
+};
+
+/*
+ * Open the destination: stdout when zFile is NULL or "-", else a new
+ * temporary file beside zFile. Returns 0, or -1 after printing a message.
+ */
+int out_open(struct out *pO, const char *zFile);
+
+/* The name for messages: "stdout" or the file name. */
+const char *out_label(const struct out *pO);
+
+/*
+ * Make the output permanent: for a file, fsync it, close it, rename it
+ * to its final name and fsync the directory. Returns 0, or -1 after
+ * printing a message (the temporary file is then removed).
+ */
+int out_commit(struct out *pO);
+
+/* Give up: remove the temporary file, if any. */
+void out_abort(struct out *pO);
+
+#endif
