@@ -67,37 +67,16 @@ quick) sizes="100000 1000000"; target_n=1000000 ;;
 full) sizes="100000 1000000 5000000"; target_n=1000000 ;;
 esac
 
-# say MSG: progress on stderr.
-say() {
-	printf 'bench: %s\n' "$*" >&2
-}
-
-die() {
-	say "$*"
-	exit 1
-}
-
-# q STRING: STRING quoted for a shell command line (hyperfine runs sh -c).
-q() {
-	printf '%q' "$1"
-}
-
-# qargs ARG...: each ARG quoted, each preceded by a space.
-qargs() {
-	local a
-	for a in "$@"; do
-		printf ' %q' "$a"
-	done
-}
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$BENCH/lib.sh"
+# shellcheck source=SCRIPTDIR/tds.sh
+. "$BENCH/tds.sh"
 
 for tool in hyperfine sqlite3 cc python3; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (run make deps)"
 done
 TIME=/usr/bin/time
 [ -x "$TIME" ] || die "$TIME not found (Debian package time)"
-
-# shellcheck source=SCRIPTDIR/tds.sh
-. "$BENCH/tds.sh"
 
 smoke_dir=""
 # shellcheck disable=SC2317 # called by the trap
@@ -123,61 +102,9 @@ RUN=$WORK/run
 rm -rf "$RUN"
 mkdir -p "$DATA" "$RUN" "$WORK/bin"
 SCEN=$RUN/scenarios.tsv
-READER_WHY=""
 : >"$SCEN"
 
 # ---- the workload ----
-
-# cc_dbs ARG...: the C compiler with the project's flags.
-cc_dbs() {
-	local extra
-	# BENCH_CFLAGS is a list of flags, split on blanks like make does.
-	read -r -a extra <<<"${BENCH_CFLAGS:-}"
-	"${BENCH_CC:-cc}" -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
-		-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
-		-Werror -O2 -g -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-		-I"$TOP/common" "${extra[@]}" "$@"
-}
-
-# build_gen: compile the workload generator.
-build_gen() {
-	local gen=$WORK/bin/dbs-bench-gen
-	if [ -x "$gen" ] && [ "$gen" -nt "$BENCH/gen.c" ] &&
-		[ "$gen" -nt "$TOP/common/util.c" ]; then
-		return 0
-	fi
-	say "building the workload generator"
-	cc_dbs -o "$gen" "$BENCH/gen.c" "$TOP/common/util.c" -lxxhash
-	# Data made by an older generator may differ: make it again.
-	rm -f "$DATA"/*.csv "$DATA"/*.plain
-}
-
-# build_reader: link read.c with the build's libdbs.a (0), or say why
-# not (1).
-build_reader() {
-	if [ ! -f "$DBS_BUILD/libdbs.a" ]; then
-		READER_WHY="$DBS_BUILD/libdbs.a not built"
-		return 1
-	fi
-	if ! cc_dbs -o "$WORK/bin/dbs-bench-read" "$BENCH/read.c" \
-		"$DBS_BUILD/libdbs.a" -lcsv -lyajl -lxxhash 2>"$RUN/read.err"; then
-		READER_WHY="read.c does not link with libdbs.a: $(grep -m1 -E \
-			'undefined|error:' "$RUN/read.err" || true)"
-		return 1
-	fi
-}
-
-# gen_data N: the base and next snapshots of N rows (kept between runs).
-gen_data() {
-	local n=$1 v
-	for v in base next; do
-		if [ ! -s "$DATA/$v-$n.csv" ] || [ ! -s "$DATA/$v-$n.plain" ]; then
-			say "generating $v snapshot of $n rows"
-			"$WORK/bin/dbs-bench-gen" "$n" "$v" "$DATA/$v-$n.csv" \
-				"$DATA/$v-$n.plain"
-		fi
-	done
-}
 
 # The anchor's table: the columns and SQLite types dbs-load creates
 # (dbs-stream(5): declared INTEGER/REAL/TEXT), keyed by id.
@@ -226,13 +153,6 @@ skip() {
 }
 
 # ---- the loader ----
-
-# fresh DB: the commands that remove database DB and its side files.
-fresh() {
-	local d
-	d=$(q "$1")
-	printf 'rm -f %s %s-wal %s-shm %s-journal' "$d" "$d" "$d" "$d"
-}
 
 # import_plain PLAIN DB: the anchor's result, untimed (for checks).
 import_plain() {
