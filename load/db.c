@@ -1,0 +1,224 @@
+/*
+ * db.c - the SQLite connection of dbs-load: opening it (WAL mode,
+ * synchronous=NORMAL, busy timeout), running and preparing statements,
+ * and turning SQLite errors into a message and an exit status.
+ *
+ * Why these settings: WAL lets readers keep reading the old state for
+ * the whole length of a load and see the new state at COMMIT, and a
+ * writer never waits for readers. synchronous=NORMAL in WAL mode cannot
+ * corrupt the database; a power failure may lose the last committed
+ * run, which the next run repeats (dbs-load(1), FILES).
+ */
+#include "load.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+/* The page cache (16 MiB) bounds the memory used for any number of rows. */
+#define CACHE_PRAGMA "PRAGMA cache_size=-16384"
+
+/*
+ * Is rcSqlite a failure of the database itself (locked, read-only,
+ * full, damaged, unreachable), so that the run cannot be logged in it?
+ */
+int
+db_is_problem(int rcSqlite)
+{
+	switch (rcSqlite & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_READONLY:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_NOMEM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Record the connection's last error as the run's failure: exit status
+ * 4 for busy/locked, 1 otherwise. zWhat, if not NULL, says what was
+ * being done. Returns the exit status.
+ */
+int
+run_sqlfail(struct load_run *pRun, const char *zWhat)
+{
+	int rcSql = sqlite3_extended_errcode(pRun->db);
+	int rc = DBS_EXIT_FAIL;
+	const char *zDb = pRun->pOpts->zDb;
+
+	if ((rcSql & 0xff) == SQLITE_BUSY || (rcSql & 0xff) == SQLITE_LOCKED)
+		rc = DBS_EXIT_BUSY;
+	if (db_is_problem(rcSql) && pRun->rc == 0)
+		pRun->dbProblem = 1;
+	if (zWhat != NULL)
+		return run_fail(pRun, rc, "%s: %s: %s", zDb, zWhat,
+		    sqlite3_errmsg(pRun->db));
+	return run_fail(pRun, rc, "%s: %s", zDb, sqlite3_errmsg(pRun->db));
+}
+
+/* Run zSql (no result rows expected). Returns 0 or an exit status. */
+int
+db_exec(struct load_run *pRun, const char *zSql)
+{
+	if (sqlite3_exec(pRun->db, zSql, NULL, NULL, NULL) != SQLITE_OK)
+		return run_sqlfail(pRun, NULL);
+	return 0;
+}
+
+/*
+ * Prepare zSql into *ppStmt for repeated use. Returns 0 or an exit
+ * status (then *ppStmt is NULL).
+ */
+int
+db_prepare(struct load_run *pRun, const char *zSql, sqlite3_stmt **ppStmt)
+{
+	if (sqlite3_prepare_v3(pRun->db, zSql, -1, SQLITE_PREPARE_PERSISTENT,
+	        ppStmt, NULL) != SQLITE_OK)
+		return run_sqlfail(pRun, NULL);
+	return 0;
+}
+
+/* db_prepare() of SQL built with sqlite3_mprintf() (freed here; NULL
+ * means out of memory). */
+int
+db_prepare_owned(struct load_run *pRun, char *zSql, sqlite3_stmt **ppStmt)
+{
+	int rc;
+
+	if (zSql == NULL)
+		util_die(DBS_EXIT_FAIL, "out of memory");
+	rc = db_prepare(pRun, zSql, ppStmt);
+	sqlite3_free(zSql);
+	return rc;
+}
+
+/* db_exec() of SQL built with sqlite3_mprintf() (freed here). */
+int
+db_exec_owned(struct load_run *pRun, char *zSql)
+{
+	int rc;
+
+	if (zSql == NULL)
+		util_die(DBS_EXIT_FAIL, "out of memory");
+	rc = db_exec(pRun, zSql);
+	sqlite3_free(zSql);
+	return rc;
+}
+
+/*
+ * Step pStmt once, expecting SQLITE_DONE, then reset it and clear its
+ * bindings. Returns 0 or an exit status.
+ */
+int
+db_step_done(struct load_run *pRun, sqlite3_stmt *pStmt)
+{
+	int rc = sqlite3_step(pStmt);
+	int ret = 0;
+
+	if (rc != SQLITE_DONE)
+		ret = run_sqlfail(pRun, NULL);
+	sqlite3_reset(pStmt);
+	sqlite3_clear_bindings(pStmt);
+	return ret;
+}
+
+/* Run a query returning one integer into *pN. Returns 0 or a status. */
+int
+db_count(struct load_run *pRun, const char *zSql, uint64_t *pN)
+{
+	sqlite3_stmt *pStmt = NULL;
+	int rc = db_prepare(pRun, zSql, &pStmt);
+
+	if (rc != 0)
+		return rc;
+	if (sqlite3_step(pStmt) == SQLITE_ROW)
+		*pN = (uint64_t)sqlite3_column_int64(pStmt, 0);
+	else
+		rc = run_sqlfail(pRun, NULL);
+	sqlite3_finalize(pStmt);
+	return rc;
+}
+
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
+void
+db_now(char *zBuf, size_t nBuf)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(zBuf, nBuf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, ts.tv_nsec / 1000);
+}
+
+/* Switch the database to WAL mode (persistent) and tune the connection. */
+static int
+db_setup(struct load_run *pRun)
+{
+	sqlite3_stmt *pStmt = NULL;
+	const unsigned char *zMode;
+	int rc;
+
+	rc = db_prepare(pRun, "PRAGMA journal_mode=WAL", &pStmt);
+	if (rc != 0)
+		return rc;
+	if (sqlite3_step(pStmt) != SQLITE_ROW) {
+		rc = run_sqlfail(pRun, NULL);
+		goto done;
+	}
+	zMode = sqlite3_column_text(pStmt, 0);
+	if (zMode == NULL || strcmp((const char *)zMode, "wal") != 0) {
+		pRun->dbProblem = 1;
+		rc = run_fail(pRun, DBS_EXIT_FAIL,
+		    "%s: cannot switch the database to WAL mode",
+		    pRun->pOpts->zDb);
+		goto done;
+	}
+	rc = db_exec(pRun, "PRAGMA synchronous=NORMAL");
+	if (rc == 0)
+		rc = db_exec(pRun, CACHE_PRAGMA);
+done:
+	sqlite3_finalize(pStmt);
+	return rc;
+}
+
+/*
+ * Open pRun->pOpts->zDb: read-only for --state (a missing file is not
+ * created), else read-write, created if missing, in WAL mode. Returns 0
+ * or an exit status; pRun->db is set either way (close it).
+ */
+int
+db_open(struct load_run *pRun, int readOnly)
+{
+	int flags = readOnly ? SQLITE_OPEN_READONLY
+	                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc;
+
+	rc = sqlite3_open_v2(pRun->pOpts->zDb, &pRun->db, flags, NULL);
+	if (pRun->db == NULL)
+		util_die(DBS_EXIT_FAIL, "out of memory");
+	sqlite3_extended_result_codes(pRun->db, 1);
+	if (rc != SQLITE_OK)
+		return run_sqlfail(pRun, NULL);
+	sqlite3_busy_timeout(pRun->db, pRun->pOpts->busyTimeout);
+	if (readOnly)
+		return 0;
+	if (sqlite3_db_readonly(pRun->db, "main") == 1) {
+		pRun->dbProblem = 1;
+		return run_fail(pRun, DBS_EXIT_FAIL,
+		    "%s: database is read-only", pRun->pOpts->zDb);
+	}
+	return db_setup(pRun);
+}

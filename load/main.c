@@ -1,0 +1,290 @@
+/*
+ * main.c - dbs-load: merge a dbs stream (dbs-stream(5)) into a table of
+ * a SQLite database. This file parses the options and hands the run to
+ * run.c (or state.c for --state). See dbs-load(1).
+ */
+#include "load.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define DEFAULT_BUSY_MS 5000   /* --busy-timeout */
+#define DEFAULT_MAX_DELETE 50. /* --max-delete, percent */
+
+static const char zUsage[] =
+    "usage: dbs-load --db FILE [--table NAME] [--key COLS]\n"
+    "\t\t[--mode merge|append|replace] [--deletes hard|soft|keep]\n"
+    "\t\t[--schema-change fail|add|rebuild] [--max-delete PCT]\n"
+    "\t\t[--allow-mass-delete] [--allow-empty] [--allow-older]\n"
+    "\t\t[--watermark COL] [--summary text|json] [--dry-run] [--quiet]\n"
+    "\t\t[--busy-timeout MS] [FILE ...]\n"
+    "       dbs-load --db FILE [--busy-timeout MS] --state TABLE\n"
+    "       dbs-load -h | --help | --version\n";
+
+enum {
+	OPT_DB = 256,
+	OPT_TABLE,
+	OPT_KEY,
+	OPT_MODE,
+	OPT_DELETES,
+	OPT_SCHEMA,
+	OPT_MAXDEL,
+	OPT_ALLOW_MASS,
+	OPT_ALLOW_EMPTY,
+	OPT_ALLOW_OLDER,
+	OPT_WATERMARK,
+	OPT_SUMMARY,
+	OPT_DRYRUN,
+	OPT_QUIET,
+	OPT_BUSY,
+	OPT_STATE,
+	OPT_VERSION
+};
+
+static const struct option aLongOpt[] = {
+    {"db", required_argument, NULL, OPT_DB},
+    {"table", required_argument, NULL, OPT_TABLE},
+    {"key", required_argument, NULL, OPT_KEY},
+    {"mode", required_argument, NULL, OPT_MODE},
+    {"deletes", required_argument, NULL, OPT_DELETES},
+    {"schema-change", required_argument, NULL, OPT_SCHEMA},
+    {"max-delete", required_argument, NULL, OPT_MAXDEL},
+    {"allow-mass-delete", no_argument, NULL, OPT_ALLOW_MASS},
+    {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
+    {"allow-older", no_argument, NULL, OPT_ALLOW_OLDER},
+    {"watermark", required_argument, NULL, OPT_WATERMARK},
+    {"summary", required_argument, NULL, OPT_SUMMARY},
+    {"dry-run", no_argument, NULL, OPT_DRYRUN},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"busy-timeout", required_argument, NULL, OPT_BUSY},
+    {"state", required_argument, NULL, OPT_STATE},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
+
+/* Print zUsage to stdout for --help, checking the write. */
+static _Noreturn void
+help(void)
+{
+	if (fputs(zUsage, stdout) == EOF || fflush(stdout) != 0)
+		util_die(DBS_EXIT_FAIL, "stdout: write error");
+	exit(DBS_EXIT_OK);
+}
+
+/* Index of zArg in the NULL-terminated azWord, or die naming zOpt. */
+static int
+pick(const char *zOpt, const char *zArg, const char *const *azWord,
+    const char *zChoices)
+{
+	int i;
+
+	for (i = 0; azWord[i] != NULL; i++)
+		if (strcmp(zArg, azWord[i]) == 0)
+			return i;
+	util_die(DBS_EXIT_USAGE, "%s: \"%s\" is not %s", zOpt, zArg, zChoices);
+}
+
+/* Split --key COLS at commas into pO->azKey. */
+static void
+parse_key(struct load_opts *pO, const char *zArg)
+{
+	const char *z = zArg, *zComma;
+	size_t n;
+
+	free(pO->azKey);
+	pO->azKey = NULL;
+	pO->nKey = 0;
+	for (;;) {
+		zComma = strchr(z, ',');
+		n = zComma ? (size_t)(zComma - z) : strlen(z);
+		if (n == 0)
+			util_die(DBS_EXIT_USAGE,
+			    "--key: empty column name in \"%s\"", zArg);
+		pO->azKey =
+		    util_realloc(pO->azKey, (pO->nKey + 1) * sizeof *pO->azKey);
+		pO->azKey[pO->nKey++] = util_strndup(z, n);
+		if (zComma == NULL)
+			break;
+		z = zComma + 1;
+	}
+}
+
+/* Apply one option with an argument-free or simple value. */
+static void
+set_simple(struct load_opts *pO, int c, const char *zArg)
+{
+	static const char *const azMode[] = {
+	    "merge", "append", "replace", NULL};
+	static const char *const azDel[] = {"hard", "soft", "keep", NULL};
+	static const char *const azSc[] = {"fail", "add", "rebuild", NULL};
+	static const char *const azSum[] = {"text", "json", NULL};
+	int64_t ms;
+
+	switch (c) {
+	case OPT_MODE:
+		pO->mode = (enum load_mode)pick(
+		    "--mode", zArg, azMode, "merge, append or replace");
+		break;
+	case OPT_DELETES:
+		pO->deletes = (enum load_deletes)pick(
+		    "--deletes", zArg, azDel, "hard, soft or keep");
+		break;
+	case OPT_SCHEMA:
+		pO->schemaChange = (enum load_schema)pick(
+		    "--schema-change", zArg, azSc, "fail, add or rebuild");
+		break;
+	case OPT_SUMMARY:
+		pO->json = pick("--summary", zArg, azSum, "text or json");
+		break;
+	case OPT_MAXDEL:
+		if (util_parse_percent(zArg, &pO->maxDelete) != 0)
+			util_die(DBS_EXIT_USAGE,
+			    "--max-delete: \"%s\" is not a percentage 0-100",
+			    zArg);
+		break;
+	case OPT_BUSY:
+		if (util_parse_i64(zArg, 0, INT_MAX, &ms) != 0)
+			util_die(DBS_EXIT_USAGE,
+			    "--busy-timeout: \"%s\" is not a number of "
+			    "milliseconds",
+			    zArg);
+		pO->busyTimeout = (int)ms;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Apply option c; returns 1 if it is an option of a load (not --state). */
+static int
+set_option(struct load_opts *pO, int c, const char *zArg)
+{
+	switch (c) {
+	case OPT_DB:
+		pO->zDb = zArg;
+		return 0;
+	case OPT_STATE:
+		pO->zState = zArg;
+		return 0;
+	case OPT_BUSY:
+		set_simple(pO, c, zArg);
+		return 0;
+	case OPT_TABLE:
+		pO->zTable = zArg;
+		break;
+	case OPT_KEY:
+		parse_key(pO, zArg);
+		break;
+	case OPT_WATERMARK:
+		pO->zWatermark = zArg;
+		break;
+	case OPT_ALLOW_MASS:
+		pO->maxDelete = 100.;
+		pO->allowMass = 1;
+		break;
+	case OPT_ALLOW_EMPTY:
+		pO->allowEmpty = 1;
+		break;
+	case OPT_ALLOW_OLDER:
+		pO->allowOlder = 1;
+		break;
+	case OPT_DRYRUN:
+		pO->dryRun = 1;
+		break;
+	case OPT_QUIET:
+		pO->quiet = 1;
+		break;
+	default:
+		set_simple(pO, c, zArg);
+		pO->modeSet |= c == OPT_MODE;
+		pO->deletesSet |= c == OPT_DELETES;
+		break;
+	}
+	return 1;
+}
+
+/* Parse argv into *pO, dying with status 2 on a usage error. */
+static void
+parse_args(struct load_opts *pO, int argc, char **argv)
+{
+	int c, bLoad = 0;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", aLongOpt, NULL)) != -1) {
+		if (c == 'h')
+			help();
+		if (c == OPT_VERSION) {
+			if (printf("dbs-load %s\n", DBS_VERSION) < 0 ||
+			    fflush(stdout) != 0)
+				util_die(DBS_EXIT_FAIL, "stdout: write error");
+			exit(DBS_EXIT_OK);
+		}
+		if (c == ':')
+			util_die(DBS_EXIT_USAGE, "option %s needs an argument",
+			    argv[optind - 1]);
+		if (c == '?')
+			util_die(DBS_EXIT_USAGE,
+			    "unknown option %s (see dbs-load --help)",
+			    argv[optind - 1]);
+		bLoad |= set_option(pO, c, optarg);
+	}
+	pO->azFile = argv + optind;
+	pO->nFile = (size_t)(argc - optind);
+	if (pO->zDb == NULL)
+		util_die(DBS_EXIT_USAGE,
+		    "--db FILE is required (see dbs-load "
+		    "--help)");
+	if (pO->zState != NULL && (bLoad || pO->nFile > 0))
+		util_die(DBS_EXIT_USAGE,
+		    "--state takes no FILE operands and no load options");
+	if (pO->deletesSet && pO->mode != LOAD_MERGE)
+		util_die(DBS_EXIT_USAGE,
+		    "--deletes applies only to --mode "
+		    "merge");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct load_opts opts = {0};
+	struct load_run run = {0};
+	size_t i;
+	int rc;
+
+	util_setprogname("dbs-load");
+	signal(SIGPIPE, SIG_IGN);
+	opts.maxDelete = DEFAULT_MAX_DELETE;
+	opts.busyTimeout = DEFAULT_BUSY_MS;
+	parse_args(&opts, argc, argv);
+	run.pOpts = &opts;
+	if (opts.zState != NULL) {
+		rc = state_print(&run);
+		if (rc != 0)
+			util_warn("%s", run.zErr);
+	} else {
+		rc = run_load(&run);
+	}
+	sqlite3_close(run.db);
+	for (i = 0; i < run.nRes; i++) {
+		free(run.aRes[i].zInput);
+		free(run.aRes[i].zTable);
+		free(run.aRes[i].zServer);
+		free(run.aRes[i].zDatabase);
+		free(run.aRes[i].zObject);
+		free(run.aRes[i].zQuery);
+		free(run.aRes[i].zExtractedAt);
+		free(run.aRes[i].zWmCol);
+		free(run.aRes[i].zWmVal);
+	}
+	free(run.aRes);
+	free(run.zErr);
+	for (i = 0; i < opts.nKey; i++)
+		free(opts.azKey[i]);
+	free(opts.azKey);
+	return rc;
+}

@@ -1,0 +1,380 @@
+/*
+ * meta.c - the metadata tables dbs-load keeps inside the database
+ * (documented in dbs-load(1), "METADATA"): _dbs_tables, one row per
+ * loaded table (source, key, last extracted-at, watermark, schema
+ * version); _dbs_columns, the columns as the stream described them; and
+ * _dbs_runs, the run log (runlog.c writes it).
+ */
+#include "load.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const char zMetaSchema[] =
+    "CREATE TABLE IF NOT EXISTS _dbs_tables("
+    "name TEXT PRIMARY KEY COLLATE NOCASE, source_server TEXT, "
+    "source_database TEXT, source_object TEXT, source_query TEXT, "
+    "key_columns TEXT, mode TEXT NOT NULL, deletes TEXT, extracted_at TEXT, "
+    "watermark_column TEXT, watermark TEXT, schema_version INTEGER NOT NULL, "
+    "created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS _dbs_columns("
+    "table_name TEXT NOT NULL COLLATE NOCASE, ordinal INTEGER NOT NULL, "
+    "name TEXT NOT NULL, type TEXT NOT NULL, source_type TEXT NOT NULL, "
+    "not_null INTEGER NOT NULL, key_ordinal INTEGER, "
+    "PRIMARY KEY(table_name, ordinal));"
+    "CREATE TABLE IF NOT EXISTS _dbs_runs("
+    "id INTEGER PRIMARY KEY, table_name TEXT, input TEXT NOT NULL, "
+    "started_at TEXT NOT NULL, finished_at TEXT NOT NULL, "
+    "source_server TEXT, source_database TEXT, source_object TEXT, "
+    "source_query TEXT, mode TEXT, deletes TEXT, stream_rows INTEGER, "
+    "inserted INTEGER, updated INTEGER, deleted INTEGER, unchanged INTEGER, "
+    "revived INTEGER, extracted_at TEXT, watermark_column TEXT, "
+    "watermark TEXT, status TEXT NOT NULL, message TEXT, tool TEXT NOT NULL);";
+
+/* Create the metadata tables if missing (needs a write transaction). */
+int
+meta_ensure(struct load_run *pRun)
+{
+	return db_exec(pRun, zMetaSchema);
+}
+
+/* Release what *pSt owns and zero it. */
+void
+meta_stored_clear(struct load_stored *pSt)
+{
+	free(pSt->zExtractedAt);
+	free(pSt->zWmCol);
+	free(pSt->zWmVal);
+	free(pSt->zCreated);
+	schema_table_clear(&pSt->tab);
+	memset(pSt, 0, sizeof *pSt);
+}
+
+/* A copy of text column iCol, or NULL if it is NULL. */
+static char *
+column_dup(sqlite3_stmt *pStmt, int iCol)
+{
+	const unsigned char *z = sqlite3_column_text(pStmt, iCol);
+
+	return z != NULL ? util_strdup((const char *)z) : NULL;
+}
+
+/* Run pStmt (parameter ?1 = zTable) and return its first step's code. */
+static int
+step_for(sqlite3_stmt *pStmt, const char *zTable)
+{
+	sqlite3_bind_text(pStmt, 1, zTable, -1, SQLITE_STATIC);
+	return sqlite3_step(pStmt);
+}
+
+/* Does zTable exist in main, as a table? A view or index is an error. */
+static int
+read_exists(struct load_run *pRun, const char *zTable, struct load_stored *pSt)
+{
+	sqlite3_stmt *pStmt = NULL;
+	const unsigned char *zType;
+	int rc = db_prepare(pRun,
+	    "SELECT type FROM main.sqlite_schema WHERE name=?1 COLLATE NOCASE",
+	    &pStmt);
+
+	if (rc != 0)
+		return rc;
+	rc = step_for(pStmt, zTable);
+	if (rc == SQLITE_ROW) {
+		zType = sqlite3_column_text(pStmt, 0);
+		if (zType != NULL && strcmp((const char *)zType, "table") == 0)
+			pSt->tableExists = 1;
+		else
+			rc = run_fail(pRun, DBS_EXIT_FAIL,
+			    "%s: \"%s\" is a %s, not a table", pRun->pOpts->zDb,
+			    zTable, zType ? (const char *)zType : "?");
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = 0;
+	else if (pRun->rc == 0)
+		rc = run_sqlfail(pRun, NULL);
+	sqlite3_finalize(pStmt);
+	return rc;
+}
+
+/* The _dbs_tables row of zTable, if any. */
+static int
+read_table_row(
+    struct load_run *pRun, const char *zTable, struct load_stored *pSt)
+{
+	sqlite3_stmt *pStmt = NULL;
+	int rc = db_prepare(pRun,
+	    "SELECT extracted_at, watermark_column, watermark, schema_version, "
+	    "created_at FROM _dbs_tables WHERE name=?1",
+	    &pStmt);
+
+	if (rc != 0)
+		return rc;
+	rc = step_for(pStmt, zTable);
+	if (rc == SQLITE_ROW) {
+		pSt->known = 1;
+		pSt->zExtractedAt = column_dup(pStmt, 0);
+		pSt->zWmCol = column_dup(pStmt, 1);
+		pSt->zWmVal = column_dup(pStmt, 2);
+		pSt->schemaVersion = sqlite3_column_int64(pStmt, 3);
+		pSt->zCreated = column_dup(pStmt, 4);
+	}
+	rc =
+	    rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : run_sqlfail(pRun, NULL);
+	sqlite3_finalize(pStmt);
+	return rc;
+}
+
+/* Add the current _dbs_columns row of pStmt to pT; key ordinal to aiOrd. */
+static int
+add_stored_col(struct load_run *pRun, sqlite3_stmt *pStmt,
+    struct load_table *pT, int64_t *aiOrd)
+{
+	struct load_col *pC = &pT->aCol[pT->nCol];
+	const unsigned char *zType = sqlite3_column_text(pStmt, 1);
+
+	pC->zName = column_dup(pStmt, 0);
+	pC->zSource = column_dup(pStmt, 2);
+	pC->notnull = sqlite3_column_int(pStmt, 3);
+	aiOrd[pT->nCol] = sqlite3_column_int64(pStmt, 4);
+	if (pC->zName == NULL || pC->zSource == NULL || zType == NULL ||
+	    dtype_parse((const char *)zType, &pC->type) != 0)
+		return run_fail(pRun, DBS_EXIT_FAIL,
+		    "%s: table %s: damaged row in _dbs_columns",
+		    pRun->pOpts->zDb, pT->zName ? pT->zName : "?");
+	pC->st = dtype_storage(&pC->type);
+	pT->nCol++;
+	return 0;
+}
+
+/* Order the key columns by their key_ordinal (1, 2, ...). */
+static void
+order_key(struct load_table *pT, const int64_t *aiOrd)
+{
+	size_t i, k;
+
+	pT->aiKey = util_calloc(pT->nCol, sizeof *pT->aiKey);
+	for (k = 1; k <= pT->nCol; k++)
+		for (i = 0; i < pT->nCol; i++)
+			if (aiOrd[i] == (int64_t)k)
+				pT->aiKey[pT->nKey++] = i;
+}
+
+/* The _dbs_columns rows of zTable into pSt->tab. */
+static int
+read_columns(struct load_run *pRun, const char *zTable, struct load_stored *pSt)
+{
+	sqlite3_stmt *pStmt = NULL;
+	int64_t *aiOrd = NULL;
+	size_t nAlloc = 0;
+	int rc = db_prepare(pRun,
+	    "SELECT name, type, source_type, not_null, key_ordinal "
+	    "FROM _dbs_columns WHERE table_name=?1 ORDER BY ordinal",
+	    &pStmt);
+
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_text(pStmt, 1, zTable, -1, SQLITE_STATIC);
+	while (rc == 0 && (rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+		if (pSt->tab.nCol == nAlloc) {
+			nAlloc = nAlloc ? 2 * nAlloc : 16;
+			pSt->tab.aCol = util_realloc(
+			    pSt->tab.aCol, nAlloc * sizeof *pSt->tab.aCol);
+			aiOrd = util_realloc(aiOrd, nAlloc * sizeof *aiOrd);
+		}
+		memset(
+		    &pSt->tab.aCol[pSt->tab.nCol], 0, sizeof(struct load_col));
+		rc = add_stored_col(pRun, pStmt, &pSt->tab, aiOrd);
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc != 0 && pRun->rc == 0)
+		rc = run_sqlfail(pRun, NULL);
+	if (rc == 0)
+		order_key(&pSt->tab, aiOrd);
+	free(aiOrd);
+	sqlite3_finalize(pStmt);
+	return rc;
+}
+
+/* Does the existing table have the _dbs_deleted_at column? */
+static int
+read_deleted_at(
+    struct load_run *pRun, const char *zTable, struct load_stored *pSt)
+{
+	sqlite3_stmt *pStmt = NULL;
+	int rc = db_prepare(pRun,
+	    "SELECT 1 FROM pragma_table_info(?1, 'main') "
+	    "WHERE name='_dbs_deleted_at'",
+	    &pStmt);
+
+	if (rc != 0)
+		return rc;
+	rc = step_for(pStmt, zTable);
+	pSt->tab.hasDeletedAt = rc == SQLITE_ROW;
+	rc =
+	    rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : run_sqlfail(pRun, NULL);
+	sqlite3_finalize(pStmt);
+	return rc;
+}
+
+/*
+ * Read what the database knows about zTable into *pSt (zeroed first):
+ * whether it exists, its _dbs_tables row and its columns and key.
+ * Returns 0 or an exit status.
+ */
+int
+meta_read(struct load_run *pRun, const char *zTable, struct load_stored *pSt)
+{
+	int rc;
+
+	meta_stored_clear(pSt);
+	rc = read_exists(pRun, zTable, pSt);
+	if (rc == 0)
+		rc = read_table_row(pRun, zTable, pSt);
+	if (rc == 0 && pSt->known)
+		rc = read_columns(pRun, zTable, pSt);
+	if (rc == 0 && pSt->known && pSt->tab.nCol == 0)
+		rc = run_fail(pRun, DBS_EXIT_FAIL,
+		    "%s: table %s: no columns in _dbs_columns",
+		    pRun->pOpts->zDb, zTable);
+	if (rc == 0 && pSt->tableExists)
+		rc = read_deleted_at(pRun, zTable, pSt);
+	return rc;
+}
+
+/* Bind z, or NULL when z is NULL. */
+static int
+bind_opt(sqlite3_stmt *pStmt, int i, const char *z)
+{
+	if (z == NULL)
+		return sqlite3_bind_null(pStmt, i);
+	return sqlite3_bind_text(pStmt, i, z, -1, SQLITE_TRANSIENT);
+}
+
+/* The key as a JSON array of names, or NULL if none. free() it. */
+static char *
+key_json(const struct load_table *pT)
+{
+	sqlite3_str *pStr;
+	char *zQ, *z, *zCopy;
+	size_t k;
+
+	if (pT->nKey == 0)
+		return NULL;
+	pStr = sqlite3_str_new(NULL);
+	sqlite3_str_appendchar(pStr, 1, '[');
+	for (k = 0; k < pT->nKey; k++) {
+		zQ = summary_json_quote(pT->aCol[pT->aiKey[k]].zName);
+		sqlite3_str_appendf(pStr, "%s%s", k ? "," : "", zQ);
+		free(zQ);
+	}
+	sqlite3_str_appendchar(pStr, 1, ']');
+	z = sqlite3_str_finish(pStr);
+	if (z == NULL)
+		util_die(DBS_EXIT_FAIL, "out of memory");
+	zCopy = util_strdup(z);
+	sqlite3_free(z);
+	return zCopy;
+}
+
+/* Write the _dbs_tables row of pS's table. */
+static int
+write_table_row(struct load_stream *pS, const char *zNow)
+{
+	const struct load_result *pR = pS->pRes;
+	sqlite3_stmt *pStmt = NULL;
+	char *zKey = key_json(&pS->tab);
+	int rc = db_prepare(pS->pRun,
+	    "INSERT OR REPLACE INTO _dbs_tables VALUES"
+	    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+	    &pStmt);
+
+	if (rc == 0) {
+		bind_opt(pStmt, 1, pS->tab.zName);
+		bind_opt(pStmt, 2, pR->zServer);
+		bind_opt(pStmt, 3, pR->zDatabase);
+		bind_opt(pStmt, 4, pR->zObject);
+		bind_opt(pStmt, 5, pR->zQuery);
+		bind_opt(pStmt, 6, zKey);
+		bind_opt(pStmt, 7, runlog_mode(pR->mode));
+		bind_opt(pStmt, 8,
+		    pR->mode == LOAD_MERGE ? runlog_deletes(pR->deletes)
+		                           : NULL);
+		bind_opt(pStmt, 9,
+		    pR->zExtractedAt ? pR->zExtractedAt
+		                     : pS->stored.zExtractedAt);
+		bind_opt(pStmt, 10, pR->zWmCol);
+		bind_opt(pStmt, 11, pR->zWmVal);
+		sqlite3_bind_int64(pStmt, 12, pS->stored.schemaVersion);
+		bind_opt(pStmt, 13,
+		    pS->stored.zCreated ? pS->stored.zCreated : zNow);
+		bind_opt(pStmt, 14, zNow);
+		rc = db_step_done(pS->pRun, pStmt);
+	}
+	sqlite3_finalize(pStmt);
+	free(zKey);
+	return rc;
+}
+
+/* Key ordinal (1-based) of column i, or 0. */
+static int
+key_ordinal(const struct load_table *pT, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < pT->nKey; k++)
+		if (pT->aiKey[k] == i)
+			return (int)k + 1;
+	return 0;
+}
+
+/* Replace the _dbs_columns rows of pS's table. */
+static int
+write_columns(struct load_stream *pS)
+{
+	const struct load_table *pT = &pS->tab;
+	sqlite3_stmt *pStmt = NULL;
+	char zType[DTYPE_NAME_MAX];
+	size_t i;
+	int rc = db_exec_owned(pS->pRun,
+	    sqlite3_mprintf(
+	        "DELETE FROM _dbs_columns WHERE table_name=%Q", pT->zName));
+
+	if (rc == 0)
+		rc = db_prepare(pS->pRun,
+		    "INSERT INTO _dbs_columns VALUES(?1,?2,?3,?4,?5,?6,?7)",
+		    &pStmt);
+	for (i = 0; i < pT->nCol && rc == 0; i++) {
+		bind_opt(pStmt, 1, pT->zName);
+		sqlite3_bind_int64(pStmt, 2, (int64_t)i + 1);
+		bind_opt(pStmt, 3, pT->aCol[i].zName);
+		bind_opt(pStmt, 4, dtype_format(&pT->aCol[i].type, zType));
+		bind_opt(pStmt, 5, pT->aCol[i].zSource);
+		sqlite3_bind_int(pStmt, 6, pT->aCol[i].notnull);
+		if (key_ordinal(pT, i) > 0)
+			sqlite3_bind_int(pStmt, 7, key_ordinal(pT, i));
+		rc = db_step_done(pS->pRun, pStmt);
+	}
+	sqlite3_finalize(pStmt);
+	return rc;
+}
+
+/*
+ * After a stream was applied: record its table, columns, extracted-at
+ * and watermark. Returns 0 or an exit status.
+ */
+int
+meta_write(struct load_stream *pS)
+{
+	char zNow[32];
+	int rc;
+
+	db_now(zNow, sizeof zNow);
+	rc = write_table_row(pS, zNow);
+	if (rc == 0)
+		rc = write_columns(pS);
+	return rc;
+}

@@ -1,0 +1,331 @@
+/*
+ * run.c - one run of dbs-load: open the database, take the write lock
+ * (BEGIN IMMEDIATE), apply each input stream in order, then COMMIT. On
+ * any failure or refusal, and for --dry-run, ROLLBACK instead and record
+ * the run in _dbs_runs in a transaction of its own.
+ *
+ * Nothing is committed unless every input ended with a verified trailer
+ * (stream_reader_finish() returned STREAM_OK and called xTrailer), the
+ * end-of-stream safety rules passed, and, with --summary json, the
+ * summary was written to stdout.
+ */
+#include "load.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define READ_CHUNK (256 * 1024) /* bytes per read(2) */
+
+/*
+ * Record the run's failure: exit status rc and a message (without the
+ * program name). The first failure wins; later ones are consequences.
+ * Returns the run's exit status.
+ */
+int
+run_fail(struct load_run *pRun, int rc, const char *zFmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (pRun->rc != 0)
+		return pRun->rc;
+	va_start(ap, zFmt);
+	n = vsnprintf(NULL, 0, zFmt, ap);
+	va_end(ap);
+	pRun->zErr = util_malloc((size_t)(n > 0 ? n : 0) + 1);
+	va_start(ap, zFmt);
+	vsnprintf(pRun->zErr, (size_t)(n > 0 ? n : 0) + 1, zFmt, ap);
+	va_end(ap);
+	pRun->rc = rc;
+	return rc;
+}
+
+/* Start the result of a new input. */
+static struct load_result *
+result_add(struct load_run *pRun, const char *zInput)
+{
+	struct load_result *pR;
+
+	pRun->aRes =
+	    util_realloc(pRun->aRes, (pRun->nRes + 1) * sizeof *pRun->aRes);
+	pR = &pRun->aRes[pRun->nRes++];
+	memset(pR, 0, sizeof *pR);
+	pR->zInput = util_strdup(zInput);
+	pR->mode = pRun->pOpts->mode;
+	pR->deletes = pRun->pOpts->deletes;
+	return pR;
+}
+
+/* A copy of meta entry zName of pH, or NULL. */
+static char *
+meta_dup(const struct stream_header *pH, const char *zName)
+{
+	const char *z = stream_header_meta(pH, zName);
+
+	return z != NULL ? util_strdup(z) : NULL;
+}
+
+/* xHeader: set up the table and the engine for this stream. */
+static int
+on_header(void *pCtx, const struct stream_header *pH)
+{
+	struct load_stream *pS = pCtx;
+	struct load_result *pR = pS->pRes;
+	int rc;
+
+	pR->zServer = meta_dup(pH, "server");
+	pR->zDatabase = meta_dup(pH, "database");
+	pR->zObject = meta_dup(pH, "object");
+	pR->zQuery = meta_dup(pH, "query");
+	pR->zExtractedAt = meta_dup(pH, "extracted-at");
+	rc = schema_from_header(pS, pH);
+	if (rc == 0)
+		rc = wm_setup(pS, pH);
+	if (rc == 0)
+		rc = safety_age(pS);
+	if (rc == 0)
+		rc = schema_prepare(pS);
+	if (rc == 0) {
+		pS->aVal = util_calloc(pS->tab.nCol, sizeof *pS->aVal);
+		pS->aBuf = util_calloc(pS->tab.nCol, sizeof *pS->aBuf);
+		rc = merge_begin(pS);
+	}
+	return rc != 0;
+}
+
+/* xRow: one row. */
+static int
+on_row(void *pCtx, const struct stream_field *aF, uint64_t hash, uint64_t iLine)
+{
+	struct load_stream *pS = pCtx;
+
+	pS->pRes->c.nRows++;
+	wm_row(pS, aF);
+	return merge_row(pS, aF, hash, iLine) != 0;
+}
+
+/* xTrailer: the stream is complete and verified. */
+static int
+on_trailer(void *pCtx, uint64_t nRow, uint64_t checksum)
+{
+	struct load_stream *pS = pCtx;
+
+	(void)nRow;
+	(void)checksum;
+	pS->sawTrailer = 1;
+	return 0;
+}
+
+/*
+ * Feed the whole of fd to the reader. Returns 0 if the stream was
+ * complete and verified, else an exit status (the run's error set).
+ */
+static int
+read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
+{
+	unsigned char *pBuf = util_malloc(READ_CHUNK);
+	ssize_t n;
+	int rc = STREAM_OK, readErr = 0;
+
+	while (rc == STREAM_OK) {
+		n = read(fd, pBuf, READ_CHUNK);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			readErr = errno;
+			break;
+		}
+		if (n == 0) {
+			rc = stream_reader_finish(pR);
+			break;
+		}
+		rc = stream_reader_feed(pR, pBuf, (size_t)n);
+	}
+	free(pBuf);
+	if (readErr != 0)
+		return run_fail(pS->pRun, DBS_EXIT_FAIL, "%s: %s", pS->zInput,
+		    strerror(readErr));
+	if (rc == STREAM_ERR)
+		return run_fail(
+		    pS->pRun, DBS_EXIT_FAIL, "%s", stream_reader_errmsg(pR));
+	if (rc != STREAM_OK || !pS->sawTrailer)
+		return run_fail(pS->pRun, DBS_EXIT_FAIL,
+		    "%s: incomplete stream", pS->zInput);
+	return 0;
+}
+
+/* After a verified trailer: deletions, safety rules, metadata. */
+static int
+stream_end(struct load_stream *pS)
+{
+	int rc = merge_end(pS);
+
+	if (rc == 0)
+		rc = safety_end(pS);
+	if (rc == 0) {
+		wm_final(pS);
+		rc = meta_write(pS);
+	}
+	pS->pRes->done = rc == 0;
+	return rc;
+}
+
+/* Release what one stream owns. */
+static void
+stream_clear(struct load_stream *pS)
+{
+	size_t i;
+
+	merge_free(pS->pApply);
+	for (i = 0; pS->aBuf != NULL && i < pS->tab.nCol; i++)
+		value_buf_free(&pS->aBuf[i]);
+	free(pS->aBuf);
+	free(pS->aVal);
+	schema_table_clear(&pS->tab);
+	meta_stored_clear(&pS->stored);
+	value_buf_free(&pS->wmMax);
+	free(pS->zSinceVal);
+	memset(pS, 0, sizeof *pS);
+}
+
+/* Apply input zFile ("-" is stdin). Returns 0 or an exit status. */
+static int
+run_input(struct load_run *pRun, const char *zFile)
+{
+	struct load_stream s = {0};
+	struct stream_handler h = {on_header, on_row, on_trailer, &s};
+	struct stream_reader *pR;
+	int isStdin = strcmp(zFile, "-") == 0;
+	int fd, rc;
+
+	s.pRun = pRun;
+	s.zInput = isStdin ? "stdin" : zFile;
+	s.pRes = result_add(pRun, s.zInput);
+	s.iWm = -1;
+	fd = isStdin ? STDIN_FILENO : open(zFile, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return run_fail(
+		    pRun, DBS_EXIT_FAIL, "%s: %s", zFile, strerror(errno));
+	pR = stream_reader_new(&h, s.zInput);
+	rc = read_input(&s, pR, fd);
+	if (rc == 0)
+		rc = stream_end(&s);
+	stream_reader_free(pR);
+	if (!isStdin)
+		close(fd);
+	stream_clear(&s);
+	return rc;
+}
+
+/* Record the run after a rollback, in its own transaction. */
+static void
+log_apart(struct load_run *pRun, const char *zStatus)
+{
+	if (sqlite3_exec(pRun->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	        SQLITE_OK &&
+	    runlog_write(pRun, zStatus) == 0 &&
+	    sqlite3_exec(pRun->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return;
+	util_warn("%s: could not record the run in _dbs_runs: %s",
+	    pRun->pOpts->zDb, sqlite3_errmsg(pRun->db));
+	if (!sqlite3_get_autocommit(pRun->db))
+		sqlite3_exec(pRun->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Roll back if a transaction is open. */
+static void
+rollback(struct load_run *pRun)
+{
+	if (pRun->db != NULL && !sqlite3_get_autocommit(pRun->db))
+		sqlite3_exec(pRun->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/*
+ * The run failed: roll back, say why, log the run unless the database
+ * itself is the problem, and print the JSON summary if asked. Returns
+ * the exit status.
+ */
+static int
+run_abort(struct load_run *pRun)
+{
+	const char *zStatus = pRun->rc == DBS_EXIT_REFUSED ? "refused"
+	    : pRun->rc == DBS_EXIT_BUSY                    ? "busy"
+	                                                   : "failed";
+
+	rollback(pRun);
+	util_warn("%s", pRun->zErr ? pRun->zErr : "failed");
+	if (pRun->db != NULL && !pRun->dbProblem)
+		log_apart(pRun, zStatus);
+	if (pRun->pOpts->json)
+		summary_json(pRun, zStatus);
+	return pRun->rc;
+}
+
+/* --dry-run: roll back, log, report. */
+static int
+run_dry(struct load_run *pRun)
+{
+	rollback(pRun);
+	log_apart(pRun, "dry-run");
+	if (!pRun->pOpts->json) {
+		if (!pRun->pOpts->quiet)
+			summary_text(pRun);
+		return 0;
+	}
+	if (summary_json(pRun, "dry-run") != 0) {
+		run_fail(pRun, DBS_EXIT_FAIL, "stdout: %s", strerror(errno));
+		util_warn("%s", pRun->zErr);
+	}
+	return pRun->rc;
+}
+
+/* Log the run, write the JSON summary, COMMIT, report. */
+static int
+run_commit(struct load_run *pRun)
+{
+	int rc = runlog_write(pRun, "ok");
+
+	if (rc == 0 && pRun->pOpts->json && summary_json(pRun, "ok") != 0)
+		rc = run_fail(
+		    pRun, DBS_EXIT_FAIL, "stdout: %s", strerror(errno));
+	if (rc == 0)
+		rc = db_exec(pRun, "COMMIT");
+	if (rc != 0)
+		return run_abort(pRun);
+	if (!pRun->pOpts->json && !pRun->pOpts->quiet)
+		summary_text(pRun);
+	return 0;
+}
+
+/*
+ * Load every input of pRun->pOpts into the database in one transaction.
+ * Returns the exit status; messages are printed.
+ */
+int
+run_load(struct load_run *pRun)
+{
+	const struct load_opts *pO = pRun->pOpts;
+	size_t i, nIn = pO->nFile > 0 ? pO->nFile : 1;
+	int rc;
+
+	db_now(pRun->zStarted, sizeof pRun->zStarted);
+	rc = db_open(pRun, 0);
+	if (rc == 0)
+		rc = db_exec(pRun, "BEGIN IMMEDIATE");
+	if (rc == 0)
+		rc = meta_ensure(pRun);
+	for (i = 0; i < nIn && rc == 0; i++)
+		rc = run_input(pRun, pO->nFile > 0 ? pO->azFile[i] : "-");
+	if (rc != 0)
+		return run_abort(pRun);
+	if (pO->dryRun)
+		return run_dry(pRun);
+	return run_commit(pRun);
+}

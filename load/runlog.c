@@ -1,0 +1,120 @@
+/*
+ * runlog.c - the run log, table _dbs_runs: one row per input of every
+ * run (dbs-load(1), "METADATA"). A successful run writes its rows inside
+ * its own transaction, so they commit with the data; a failed, refused
+ * or dry run writes them after the rollback, in a small transaction of
+ * their own (run.c).
+ */
+#include "load.h"
+
+#include "util.h"
+
+/* The --mode name of m. */
+const char *
+runlog_mode(enum load_mode m)
+{
+	switch (m) {
+	case LOAD_APPEND:
+		return "append";
+	case LOAD_REPLACE:
+		return "replace";
+	case LOAD_MERGE:
+		break;
+	}
+	return "merge";
+}
+
+/* The --deletes name of d. */
+const char *
+runlog_deletes(enum load_deletes d)
+{
+	switch (d) {
+	case LOAD_DEL_SOFT:
+		return "soft";
+	case LOAD_DEL_KEEP:
+		return "keep";
+	case LOAD_DEL_HARD:
+		break;
+	}
+	return "hard";
+}
+
+static void
+bind_opt(sqlite3_stmt *pStmt, int i, const char *z)
+{
+	if (z == NULL)
+		sqlite3_bind_null(pStmt, i);
+	else
+		sqlite3_bind_text(pStmt, i, z, -1, SQLITE_TRANSIENT);
+}
+
+/* Bind the counts of pR to parameters iFirst.. (6 of them). */
+static void
+bind_counts(sqlite3_stmt *pStmt, int iFirst, const struct load_counts *pC)
+{
+	const uint64_t an[] = {pC->nRows, pC->nInserted, pC->nUpdated,
+	    pC->nDeleted, pC->nUnchanged, pC->nRevived};
+	size_t i;
+
+	for (i = 0; i < sizeof an / sizeof an[0]; i++)
+		sqlite3_bind_int64(pStmt, iFirst + (int)i, (int64_t)an[i]);
+}
+
+/* Bind one result's row. */
+static void
+bind_result(sqlite3_stmt *pStmt, const struct load_result *pR,
+    const char *zStatus, const char *zMessage)
+{
+	bind_opt(pStmt, 1, pR->zTable);
+	bind_opt(pStmt, 2, pR->zInput);
+	bind_opt(pStmt, 5, pR->zServer);
+	bind_opt(pStmt, 6, pR->zDatabase);
+	bind_opt(pStmt, 7, pR->zObject);
+	bind_opt(pStmt, 8, pR->zQuery);
+	bind_opt(pStmt, 9, runlog_mode(pR->mode));
+	bind_opt(pStmt, 10,
+	    pR->mode == LOAD_MERGE ? runlog_deletes(pR->deletes) : NULL);
+	bind_counts(pStmt, 11, &pR->c);
+	bind_opt(pStmt, 17, pR->zExtractedAt);
+	bind_opt(pStmt, 18, pR->zWmCol);
+	bind_opt(pStmt, 19, pR->zWmVal);
+	bind_opt(pStmt, 20, zStatus);
+	bind_opt(pStmt, 21, zMessage);
+	bind_opt(pStmt, 22, "dbs-load " DBS_VERSION);
+}
+
+/*
+ * Insert one _dbs_runs row per input of pRun with status zStatus ("ok",
+ * "dry-run", "failed", "refused") and the run's error as message. The
+ * caller holds the transaction. Returns 0 or an exit status.
+ */
+int
+runlog_write(struct load_run *pRun, const char *zStatus)
+{
+	sqlite3_stmt *pStmt = NULL;
+	char zNow[32];
+	size_t i;
+	int rc = meta_ensure(pRun);
+
+	if (rc == 0)
+		rc = db_prepare(pRun,
+		    "INSERT INTO _dbs_runs(table_name, input, started_at, "
+		    "finished_at, source_server, source_database, "
+		    "source_object, "
+		    "source_query, mode, deletes, stream_rows, inserted, "
+		    "updated, "
+		    "deleted, unchanged, revived, extracted_at, "
+		    "watermark_column, watermark, status, message, tool) "
+		    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
+		    "?16,?17,?18,?19,?20,?21,?22)",
+		    &pStmt);
+	db_now(zNow, sizeof zNow);
+	for (i = 0; i < pRun->nRes && rc == 0; i++) {
+		bind_result(pStmt, &pRun->aRes[i], zStatus, pRun->zErr);
+		bind_opt(pStmt, 3, pRun->zStarted);
+		bind_opt(pStmt, 4, zNow);
+		rc = db_step_done(pRun, pStmt);
+	}
+	sqlite3_finalize(pStmt);
+	return rc;
+}

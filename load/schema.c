@@ -1,0 +1,506 @@
+/*
+ * schema.c - the target table of a stream. Its name, columns and key
+ * come from the options, the header and what the metadata remembers;
+ * then the table is made to match: created from the header, or compared
+ * with the stored schema and changed per --schema-change (fail: refuse;
+ * add: ALTER TABLE ADD COLUMN; rebuild: new table, copy, drop, rename).
+ * All of it happens inside the run's transaction.
+ *
+ * Tables are created with plain INTEGER/REAL/TEXT/BLOB declared types
+ * (dtype_decltype) so that column affinity never alters a value, the key
+ * as PRIMARY KEY of a WITHOUT ROWID table (the merge cursor then reads
+ * the table in key order without a second b-tree), and the internal
+ * columns _dbs_hash and, for soft deletes, _dbs_deleted_at.
+ */
+#include "load.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+#define REBUILD_NAME "_dbs_rebuild" /* the new table during a rebuild */
+
+/* Release what *pT owns and zero it. */
+void
+schema_table_clear(struct load_table *pT)
+{
+	size_t i;
+
+	for (i = 0; i < pT->nCol; i++) {
+		free(pT->aCol[i].zName);
+		free(pT->aCol[i].zSource);
+	}
+	free(pT->aCol);
+	free(pT->aiKey);
+	free(pT->zName);
+	memset(pT, 0, sizeof *pT);
+}
+
+/*
+ * The key columns as an SQL list, "\"a\",\"b\"", each prefixed by
+ * "zQual." if zQual is not NULL. The caller sqlite3_free()s it.
+ */
+char *
+schema_keylist(const struct load_table *pT, const char *zQual)
+{
+	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	size_t k;
+	char *z;
+
+	for (k = 0; k < pT->nKey; k++)
+		sqlite3_str_appendf(pStr, "%s%s%s\"%w\"", k ? "," : "",
+		    zQual ? zQual : "", zQual ? "." : "",
+		    pT->aCol[pT->aiKey[k]].zName);
+	z = sqlite3_str_finish(pStr);
+	if (z == NULL)
+		util_die(DBS_EXIT_FAIL, "out of memory");
+	return z;
+}
+
+/* Index of the column named zName in pT, or -1. */
+static long
+find_col(const struct load_table *pT, const char *zName)
+{
+	size_t i;
+
+	for (i = 0; i < pT->nCol; i++)
+		if (strcmp(pT->aCol[i].zName, zName) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Choose the table name: --table, else the last part of "object". */
+static int
+choose_name(struct load_stream *pS, const struct stream_header *pH)
+{
+	const char *zName = pS->pRun->pOpts->zTable;
+	const char *zObject = stream_header_meta(pH, "object");
+	const char *zDot;
+
+	if (zName == NULL && zObject == NULL)
+		return run_fail(pS->pRun, DBS_EXIT_USAGE,
+		    "%s: no table name: the stream names no object; "
+		    "use --table",
+		    pS->zInput);
+	if (zName == NULL) {
+		zDot = strrchr(zObject, '.');
+		zName = zDot != NULL ? zDot + 1 : zObject;
+	}
+	if (*zName == '\0' || strncasecmp(zName, "sqlite_", 7) == 0 ||
+	    strncasecmp(zName, "_dbs_", 5) == 0)
+		return run_fail(pS->pRun, DBS_EXIT_USAGE,
+		    "%s: table name \"%s\" is empty or reserved", pS->zInput,
+		    zName);
+	pS->tab.zName = util_strdup(zName);
+	pS->pRes->zTable = util_strdup(zName);
+	return 0;
+}
+
+/* Copy the header's columns into pS->tab and check their names. */
+static int
+copy_columns(struct load_stream *pS, const struct stream_header *pH)
+{
+	struct load_table *pT = &pS->tab;
+	size_t i, j;
+
+	pT->aCol = util_calloc(pH->nCol, sizeof *pT->aCol);
+	for (i = 0; i < pH->nCol; i++, pT->nCol++) {
+		pT->aCol[i].zName = util_strdup(pH->aCol[i].zName);
+		pT->aCol[i].type = pH->aCol[i].type;
+		pT->aCol[i].st = dtype_storage(&pH->aCol[i].type);
+		pT->aCol[i].zSource = util_strdup(pH->aCol[i].zSourceType);
+		pT->aCol[i].notnull = pH->aCol[i].notnull;
+	}
+	for (i = 0; i < pT->nCol; i++) {
+		if (strncasecmp(pT->aCol[i].zName, "_dbs_", 5) == 0)
+			return run_fail(pS->pRun, DBS_EXIT_FAIL,
+			    "%s: column \"%s\": names starting with _dbs_ "
+			    "are reserved",
+			    pS->zInput, pT->aCol[i].zName);
+		for (j = 0; j < i; j++)
+			if (strcasecmp(pT->aCol[i].zName, pT->aCol[j].zName) ==
+			    0)
+				return run_fail(pS->pRun, DBS_EXIT_FAIL,
+				    "%s: columns \"%s\" and \"%s\" differ only "
+				    "in case, which SQLite ignores",
+				    pS->zInput, pT->aCol[j].zName,
+				    pT->aCol[i].zName);
+	}
+	return 0;
+}
+
+/*
+ * Resolve the key: --key, else the header's, else the stored one. A
+ * name that is not a column is a usage error for --key, a schema
+ * contradiction for the stored key.
+ */
+static int
+choose_key(struct load_stream *pS, const struct stream_header *pH)
+{
+	const struct load_opts *pO = pS->pRun->pOpts;
+	const struct load_table *pOld = &pS->stored.tab;
+	struct load_table *pT = &pS->tab;
+	size_t k, j, n = pO->nKey ? pO->nKey : pH->nKey ? pH->nKey : pOld->nKey;
+	const char *zName;
+	long i;
+
+	pT->aiKey = util_calloc(n, sizeof *pT->aiKey);
+	for (k = 0; k < n; k++, pT->nKey++) {
+		zName = pO->nKey ? pO->azKey[k]
+		    : pH->nKey   ? pH->azKey[k]
+		                 : pOld->aCol[pOld->aiKey[k]].zName;
+		i = find_col(pT, zName);
+		if (i < 0 && pO->nKey)
+			return run_fail(pS->pRun, DBS_EXIT_USAGE,
+			    "%s: --key: no column \"%s\" in the stream",
+			    pS->zInput, zName);
+		if (i < 0)
+			return run_fail(pS->pRun, DBS_EXIT_REFUSED,
+			    "%s: table %s: key column \"%s\" is not in the "
+			    "stream; use --key",
+			    pS->zInput, pT->zName, zName);
+		for (j = 0; j < k; j++)
+			if (pT->aiKey[j] == (size_t)i)
+				return run_fail(pS->pRun, DBS_EXIT_USAGE,
+				    "%s: --key: column \"%s\" named twice",
+				    pS->zInput, zName);
+		pT->aiKey[k] = (size_t)i;
+	}
+	return 0;
+}
+
+/*
+ * Describe the table of stream pS from its header pH: name, columns and
+ * key, reading the stored metadata on the way. Returns 0 or an exit
+ * status.
+ */
+int
+schema_from_header(struct load_stream *pS, const struct stream_header *pH)
+{
+	int rc;
+
+	rc = choose_name(pS, pH);
+	if (rc == 0)
+		rc = meta_read(pS->pRun, pS->tab.zName, &pS->stored);
+	if (rc == 0)
+		rc = copy_columns(pS, pH);
+	if (rc == 0)
+		rc = choose_key(pS, pH);
+	if (rc == 0 && pS->tab.nKey == 0 && pS->pRes->mode != LOAD_REPLACE)
+		rc = run_fail(pS->pRun, DBS_EXIT_USAGE,
+		    "%s: table %s: no key (the stream names none and --key "
+		    "was not given); use --key COLS or --mode replace",
+		    pS->zInput, pS->tab.zName);
+	return rc;
+}
+
+/* CREATE TABLE main.zName for the columns of pT. */
+static char *
+sql_create(const struct load_table *pT, const char *zName, int bDeletedAt)
+{
+	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	char *zKeys = schema_keylist(pT, NULL);
+	size_t i, k;
+	int isKey;
+
+	sqlite3_str_appendf(pStr, "CREATE TABLE main.\"%w\"(", zName);
+	for (i = 0; i < pT->nCol; i++) {
+		for (k = 0, isKey = 0; k < pT->nKey; k++)
+			isKey |= pT->aiKey[k] == i;
+		sqlite3_str_appendf(pStr, "\"%w\" %s%s, ", pT->aCol[i].zName,
+		    dtype_decltype(&pT->aCol[i].type),
+		    isKey ? " NOT NULL" : "");
+	}
+	sqlite3_str_appendall(pStr, "\"_dbs_hash\" INTEGER NOT NULL");
+	if (bDeletedAt)
+		sqlite3_str_appendall(pStr, ", \"_dbs_deleted_at\" TEXT");
+	if (pT->nKey > 0)
+		sqlite3_str_appendf(
+		    pStr, ", PRIMARY KEY(%s)) WITHOUT ROWID", zKeys);
+	else
+		sqlite3_str_appendall(pStr, ")");
+	sqlite3_free(zKeys);
+	return sqlite3_str_finish(pStr);
+}
+
+static int
+same_type(const struct dtype *pA, const struct dtype *pB)
+{
+	return pA->kind == pB->kind && pA->p == pB->p && pA->s == pB->s;
+}
+
+/* "a,b" (or "none") for messages; the caller sqlite3_free()s it. */
+static char *
+key_names(const struct load_table *pT)
+{
+	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	size_t k;
+
+	if (pT->nKey == 0)
+		sqlite3_str_appendall(pStr, "none");
+	for (k = 0; k < pT->nKey; k++)
+		sqlite3_str_appendf(
+		    pStr, "%s%s", k ? "," : "", pT->aCol[pT->aiKey[k]].zName);
+	return sqlite3_str_finish(pStr);
+}
+
+/*
+ * The first difference between the stored table pOld and pNew that ADD
+ * COLUMN cannot make (key, dropped or retyped column), described for a
+ * message, or NULL. The caller sqlite3_free()s it.
+ */
+static char *
+hard_change(const struct load_table *pOld, const struct load_table *pNew)
+{
+	char *zA, *zB, *z = NULL;
+	char zTa[DTYPE_NAME_MAX], zTb[DTYPE_NAME_MAX];
+	size_t i;
+	long j;
+
+	zA = key_names(pOld);
+	zB = key_names(pNew);
+	if (strcmp(zA, zB) != 0)
+		z = sqlite3_mprintf("key changed from (%s) to (%s)", zA, zB);
+	sqlite3_free(zA);
+	sqlite3_free(zB);
+	for (i = 0; i < pOld->nCol && z == NULL; i++) {
+		j = find_col(pNew, pOld->aCol[i].zName);
+		if (j < 0)
+			z = sqlite3_mprintf("column \"%s\" is no longer in the "
+			                    "stream",
+			    pOld->aCol[i].zName);
+		else if (!same_type(&pOld->aCol[i].type, &pNew->aCol[j].type))
+			z = sqlite3_mprintf(
+			    "column \"%s\" changed type from %s "
+			    "to %s",
+			    pOld->aCol[i].zName,
+			    dtype_format(&pOld->aCol[i].type, zTa),
+			    dtype_format(&pNew->aCol[j].type, zTb));
+	}
+	return z;
+}
+
+/* Index of the first column of pNew that pOld lacks, or -1. */
+static long
+first_new(const struct load_table *pOld, const struct load_table *pNew)
+{
+	size_t i;
+
+	for (i = 0; i < pNew->nCol; i++)
+		if (find_col(pOld, pNew->aCol[i].zName) < 0)
+			return (long)i;
+	return -1;
+}
+
+/* ALTER TABLE ADD COLUMN each column the stored table lacks. */
+static int
+add_columns(struct load_stream *pS)
+{
+	const struct load_table *pT = &pS->tab;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < pT->nCol && rc == 0; i++)
+		if (find_col(&pS->stored.tab, pT->aCol[i].zName) < 0)
+			rc = db_exec_owned(pS->pRun,
+			    sqlite3_mprintf(
+			        "ALTER TABLE main.\"%w\" ADD COLUMN "
+			        "\"%w\" %s",
+			        pT->zName, pT->aCol[i].zName,
+			        dtype_decltype(&pT->aCol[i].type)));
+	return rc;
+}
+
+/* Can column i of the new table take the old column's values? */
+static int
+copyable(const struct load_stream *pS, size_t i)
+{
+	const struct load_col *pC = &pS->tab.aCol[i];
+	long j = find_col(&pS->stored.tab, pC->zName);
+
+	return j >= 0 && pS->stored.tab.aCol[j].st == pC->st;
+}
+
+/*
+ * Check that the rows of the old table can be keyed in the new one: each
+ * new key column must be copyable, unless the old table is empty.
+ */
+static int
+check_copy_key(struct load_stream *pS)
+{
+	const struct load_table *pT = &pS->tab;
+	uint64_t nAny = 0;
+	size_t k;
+	int rc = 0;
+	char *zSql;
+
+	for (k = 0; k < pT->nKey; k++) {
+		if (copyable(pS, pT->aiKey[k]))
+			continue;
+		zSql = sqlite3_mprintf(
+		    "SELECT EXISTS(SELECT 1 FROM main.\"%w\")", pT->zName);
+		rc = db_count(pS->pRun, zSql, &nAny);
+		sqlite3_free(zSql);
+		if (rc == 0 && nAny)
+			rc = run_fail(pS->pRun, DBS_EXIT_FAIL,
+			    "%s: table %s: cannot rebuild: the stored rows "
+			    "have "
+			    "no value for the new key column \"%s\"; use "
+			    "--mode "
+			    "replace",
+			    pS->zInput, pT->zName,
+			    pT->aCol[pT->aiKey[k]].zName);
+		break;
+	}
+	return rc;
+}
+
+/* Copy the old rows into the new table (same-named, same-class columns). */
+static int
+copy_rows(struct load_stream *pS, int bDeletedAt)
+{
+	const struct load_table *pT = &pS->tab;
+	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	char *zCols, *zSql;
+	size_t i;
+	int rc = check_copy_key(pS);
+
+	for (i = 0; i < pT->nCol; i++)
+		if (copyable(pS, i))
+			sqlite3_str_appendf(pStr, "\"%w\",", pT->aCol[i].zName);
+	sqlite3_str_appendall(pStr, "\"_dbs_hash\"");
+	if (bDeletedAt && pS->stored.tab.hasDeletedAt)
+		sqlite3_str_appendall(pStr, ",\"_dbs_deleted_at\"");
+	zCols = sqlite3_str_finish(pStr);
+	zSql = sqlite3_mprintf("INSERT INTO main.\"%w\"(%s) SELECT %s FROM "
+	                       "main.\"%w\"",
+	    REBUILD_NAME, zCols, zCols, pT->zName);
+	sqlite3_free(zCols);
+	if (rc == 0 &&
+	    sqlite3_exec(pS->pRun->db, zSql, NULL, NULL, NULL) != SQLITE_OK) {
+		if ((sqlite3_errcode(pS->pRun->db) & 0xff) == SQLITE_CONSTRAINT)
+			rc = run_fail(pS->pRun, DBS_EXIT_REFUSED,
+			    "%s: table %s: cannot rebuild: the stored rows are "
+			    "not unique under the new key",
+			    pS->zInput, pT->zName);
+		else
+			rc = run_sqlfail(pS->pRun, NULL);
+	}
+	sqlite3_free(zSql);
+	return rc;
+}
+
+/*
+ * Rebuild the table with the stream's schema: create the new table,
+ * copy the old rows (not for replace, which deletes them anyway), drop
+ * the old table, rename. User indexes and triggers on it are dropped.
+ */
+static int
+rebuild(struct load_stream *pS, int bDeletedAt)
+{
+	struct load_counts *pC = &pS->pRes->c;
+	const char *zName = pS->tab.zName;
+	char *zSql;
+	int rc;
+
+	rc = db_exec_owned(
+	    pS->pRun, sql_create(&pS->tab, REBUILD_NAME, bDeletedAt));
+	if (rc == 0 && pS->pRes->mode != LOAD_REPLACE)
+		rc = copy_rows(pS, bDeletedAt);
+	if (rc == 0 && pS->pRes->mode == LOAD_REPLACE) {
+		zSql =
+		    sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"%s", zName,
+		        pS->stored.tab.hasDeletedAt
+		            ? " WHERE \"_dbs_deleted_at\" IS NULL"
+		            : "");
+		rc = db_count(pS->pRun, zSql, &pC->nBefore);
+		sqlite3_free(zSql);
+		zSql =
+		    sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"", zName);
+		if (rc == 0)
+			rc = db_count(pS->pRun, zSql, &pC->nDeleted);
+		sqlite3_free(zSql);
+	}
+	if (rc == 0)
+		rc = db_exec_owned(
+		    pS->pRun, sqlite3_mprintf("DROP TABLE main.\"%w\"", zName));
+	if (rc == 0)
+		rc = db_exec(pS->pRun, "PRAGMA legacy_alter_table=ON");
+	if (rc == 0)
+		rc = db_exec_owned(pS->pRun,
+		    sqlite3_mprintf("ALTER TABLE main.\"%w\" RENAME TO \"%w\"",
+		        REBUILD_NAME, zName));
+	if (rc == 0)
+		rc = db_exec(pS->pRun, "PRAGMA legacy_alter_table=OFF");
+	return rc;
+}
+
+/* The stored table differs from the stream: follow --schema-change. */
+static int
+evolve(struct load_stream *pS, int bSoft)
+{
+	struct load_table *pT = &pS->tab;
+	char *zHard = hard_change(&pS->stored.tab, pT);
+	long iNew = first_new(&pS->stored.tab, pT);
+	enum load_schema sc = pS->pRun->pOpts->schemaChange;
+	int rc = 0;
+
+	if (zHard == NULL && iNew < 0)
+		return 0;
+	if (sc == LOAD_SCHEMA_REBUILD) {
+		pT->hasDeletedAt |= bSoft;
+		rc = rebuild(pS, pT->hasDeletedAt);
+	} else if (zHard != NULL) {
+		rc = run_fail(pS->pRun, DBS_EXIT_REFUSED,
+		    "%s: table %s: %s; use --schema-change rebuild", pS->zInput,
+		    pT->zName, zHard);
+	} else if (sc == LOAD_SCHEMA_FAIL) {
+		rc = run_fail(pS->pRun, DBS_EXIT_REFUSED,
+		    "%s: table %s: new column \"%s\" in the stream; use "
+		    "--schema-change add or rebuild",
+		    pS->zInput, pT->zName, pT->aCol[iNew].zName);
+	} else {
+		rc = add_columns(pS);
+	}
+	pS->stored.schemaVersion += rc == 0;
+	sqlite3_free(zHard);
+	return rc;
+}
+
+/*
+ * Make the table of pS match its stream: create it, or check the stored
+ * schema and change it per --schema-change. Adds _dbs_deleted_at for
+ * soft deletes. Returns 0 or an exit status.
+ */
+int
+schema_prepare(struct load_stream *pS)
+{
+	struct load_stored *pSt = &pS->stored;
+	struct load_table *pT = &pS->tab;
+	int bSoft =
+	    pS->pRes->mode == LOAD_MERGE && pS->pRes->deletes == LOAD_DEL_SOFT;
+	int rc;
+
+	if (!pSt->known && pSt->tableExists)
+		return run_fail(pS->pRun, DBS_EXIT_FAIL,
+		    "%s: table %s exists and was not created by dbs-load",
+		    pS->zInput, pT->zName);
+	if (!pSt->tableExists) {
+		pT->hasDeletedAt = bSoft;
+		pSt->schemaVersion++;
+		return db_exec_owned(
+		    pS->pRun, sql_create(pT, pT->zName, bSoft));
+	}
+	pT->hasDeletedAt = pSt->tab.hasDeletedAt;
+	rc = evolve(pS, bSoft);
+	if (rc == 0 && bSoft && !pT->hasDeletedAt) {
+		rc = db_exec_owned(pS->pRun,
+		    sqlite3_mprintf("ALTER TABLE main.\"%w\" ADD COLUMN "
+		                    "\"_dbs_deleted_at\" TEXT",
+		        pT->zName));
+		pT->hasDeletedAt = 1;
+	}
+	return rc;
+}

@@ -1,0 +1,316 @@
+/*
+ * value.c - typed values in dbs-load: a stream field decoded into the
+ * SQLite storage class of its column, bound to a statement, or compared
+ * the way SQLite compares values of one storage class under the BINARY
+ * collation (integers and reals numerically, text and blobs by memcmp
+ * and then length). The merge relies on this order being exactly the
+ * order of "ORDER BY key" on the table.
+ */
+#include "load.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define KEYTEXT_MAX 60 /* bytes of one key value shown in a message */
+
+/* Release the bytes of *pB and zero it. */
+void
+value_buf_free(struct load_buf *pB)
+{
+	free(pB->p);
+	memset(pB, 0, sizeof *pB);
+}
+
+/* Make room for n bytes in *pB (contents kept). */
+static void
+buf_reserve(struct load_buf *pB, size_t n)
+{
+	size_t nNew;
+
+	if (n <= pB->nAlloc)
+		return;
+	nNew = pB->nAlloc ? pB->nAlloc : 64;
+	while (nNew < n)
+		nNew *= 2;
+	pB->p = util_realloc(pB->p, nNew);
+	pB->nAlloc = nNew;
+}
+
+/* Set *pB to a copy of n bytes at p, followed by a NUL not counted. */
+void
+value_buf_set(struct load_buf *pB, const void *p, size_t n)
+{
+	buf_reserve(pB, n + 1);
+	if (n > 0)
+		memcpy(pB->p, p, n);
+	pB->p[n] = '\0';
+	pB->n = n;
+}
+
+/* Append n bytes at p to *pB, keeping a NUL after them. */
+static void
+buf_append(struct load_buf *pB, const void *p, size_t n)
+{
+	buf_reserve(pB, pB->n + n + 1);
+	if (n > 0)
+		memcpy(pB->p + pB->n, p, n);
+	pB->n += n;
+	pB->p[pB->n] = '\0';
+}
+
+static int
+hexval(unsigned char c)
+{
+	if (c >= 'a')
+		return c - 'a' + 10;
+	if (c >= 'A')
+		return c - 'A' + 10;
+	return c - '0';
+}
+
+/*
+ * Decode the non-NULL field *pF (canonical text, checked by the stream
+ * reader) into *pV as storage class st. Text points into the field;
+ * blob bytes are decoded into *pBuf, which must outlive the use of *pV.
+ */
+void
+value_decode(const struct stream_field *pF, enum dtype_storage st,
+    struct load_val *pV, struct load_buf *pBuf)
+{
+	size_t i;
+
+	switch (st) {
+	case DTYPE_STORE_INTEGER:
+		pV->i = strtoll(pF->z, NULL, 10);
+		break;
+	case DTYPE_STORE_REAL:
+		pV->r = strtod(pF->z, NULL);
+		break;
+	case DTYPE_STORE_TEXT:
+		pV->p = (const unsigned char *)pF->z;
+		pV->n = pF->n;
+		break;
+	case DTYPE_STORE_BLOB:
+		buf_reserve(pBuf, pF->n / 2 + 1);
+		for (i = 0; i + 1 < pF->n; i += 2)
+			pBuf->p[i / 2] =
+			    (unsigned char)(hexval((unsigned char)pF->z[i]) *
+			            16 +
+			        hexval((unsigned char)pF->z[i + 1]));
+		pBuf->n = pF->n / 2;
+		pV->p = pBuf->p;
+		pV->n = pBuf->n;
+		break;
+	}
+}
+
+/*
+ * Read result column iCol of the current row of pStmt into *pV. Text
+ * and blob point into the statement: valid until it steps, resets or
+ * the table is written.
+ */
+void
+value_column(
+    sqlite3_stmt *pStmt, int iCol, enum dtype_storage st, struct load_val *pV)
+{
+	switch (st) {
+	case DTYPE_STORE_INTEGER:
+		pV->i = sqlite3_column_int64(pStmt, iCol);
+		break;
+	case DTYPE_STORE_REAL:
+		pV->r = sqlite3_column_double(pStmt, iCol);
+		break;
+	case DTYPE_STORE_TEXT:
+		pV->p = sqlite3_column_text(pStmt, iCol);
+		pV->n = (size_t)sqlite3_column_bytes(pStmt, iCol);
+		break;
+	case DTYPE_STORE_BLOB:
+		pV->p = sqlite3_column_blob(pStmt, iCol);
+		pV->n = (size_t)sqlite3_column_bytes(pStmt, iCol);
+		break;
+	}
+}
+
+/* memcmp, then shorter first: SQLite's BINARY collation and blob order. */
+static int
+bytes_cmp(
+    const unsigned char *pA, size_t nA, const unsigned char *pB, size_t nB)
+{
+	size_t n = nA < nB ? nA : nB;
+	int c = n > 0 ? memcmp(pA, pB, n) : 0;
+
+	if (c != 0)
+		return c < 0 ? -1 : 1;
+	return nA < nB ? -1 : nA > nB;
+}
+
+/* Compare two values of storage class st: <0, 0 or >0. */
+int
+value_cmp(
+    const struct load_val *pA, const struct load_val *pB, enum dtype_storage st)
+{
+	switch (st) {
+	case DTYPE_STORE_INTEGER:
+		return pA->i < pB->i ? -1 : pA->i > pB->i;
+	case DTYPE_STORE_REAL:
+		return pA->r < pB->r ? -1 : pA->r > pB->r;
+	case DTYPE_STORE_TEXT:
+	case DTYPE_STORE_BLOB:
+		break;
+	}
+	return bytes_cmp(pA->p, pA->n, pB->p, pB->n);
+}
+
+/*
+ * Bind *pV (never NULL) to parameter iParam as storage class st. The
+ * bytes are not copied: they must stay valid until the statement has
+ * stepped. Returns an SQLite result code.
+ */
+int
+value_bind(sqlite3_stmt *pStmt, int iParam, const struct load_val *pV,
+    enum dtype_storage st)
+{
+	const void *p = pV->p != NULL ? (const void *)pV->p : (const void *)"";
+
+	switch (st) {
+	case DTYPE_STORE_INTEGER:
+		return sqlite3_bind_int64(pStmt, iParam, pV->i);
+	case DTYPE_STORE_REAL:
+		return sqlite3_bind_double(pStmt, iParam, pV->r);
+	case DTYPE_STORE_TEXT:
+		return sqlite3_bind_text64(
+		    pStmt, iParam, p, pV->n, SQLITE_STATIC, SQLITE_UTF8);
+	case DTYPE_STORE_BLOB:
+		break;
+	}
+	return sqlite3_bind_blob64(pStmt, iParam, p, pV->n, SQLITE_STATIC);
+}
+
+/* Allocate an empty key of n values. Free with value_key_free(). */
+void
+value_key_init(struct load_key *pK, size_t n)
+{
+	pK->aVal = util_calloc(n, sizeof *pK->aVal);
+	pK->aBuf = util_calloc(n, sizeof *pK->aBuf);
+	pK->n = n;
+}
+
+void
+value_key_free(struct load_key *pK)
+{
+	size_t k;
+
+	for (k = 0; k < pK->n && pK->aBuf != NULL; k++)
+		value_buf_free(&pK->aBuf[k]);
+	free(pK->aVal);
+	free(pK->aBuf);
+	memset(pK, 0, sizeof *pK);
+}
+
+/* Storage class of key position k of *pTab. */
+static enum dtype_storage
+key_st(const struct load_table *pTab, size_t k)
+{
+	return pTab->aCol[pTab->aiKey[k]].st;
+}
+
+/* Copy the key values aKeyVal (in key order) into *pK. */
+void
+value_key_set(struct load_key *pK, const struct load_val *aKeyVal,
+    const struct load_table *pTab)
+{
+	size_t k;
+
+	for (k = 0; k < pK->n; k++) {
+		pK->aVal[k] = aKeyVal[k];
+		if (key_st(pTab, k) == DTYPE_STORE_TEXT ||
+		    key_st(pTab, k) == DTYPE_STORE_BLOB) {
+			value_buf_set(&pK->aBuf[k], aKeyVal[k].p, aKeyVal[k].n);
+			pK->aVal[k].p = pK->aBuf[k].p;
+		}
+	}
+}
+
+/* Compare key values aKeyVal with the key *pK, column by column. */
+int
+value_key_cmp(const struct load_val *aKeyVal, const struct load_key *pK,
+    const struct load_table *pTab)
+{
+	size_t k;
+	int c;
+
+	for (k = 0; k < pK->n; k++) {
+		c = value_cmp(&aKeyVal[k], &pK->aVal[k], key_st(pTab, k));
+		if (c != 0)
+			return c;
+	}
+	return 0;
+}
+
+/* Bind the key values to parameters iFirst, iFirst+1, ... */
+int
+value_key_bind(sqlite3_stmt *pStmt, int iFirst, const struct load_val *aKeyVal,
+    const struct load_table *pTab)
+{
+	size_t k;
+	int rc = SQLITE_OK;
+
+	for (k = 0; k < pTab->nKey && rc == SQLITE_OK; k++)
+		rc = value_bind(
+		    pStmt, iFirst + (int)k, &aKeyVal[k], key_st(pTab, k));
+	return rc;
+}
+
+/* Append a value for a message: control bytes as '?', long ones cut. */
+static void
+append_shown(struct load_buf *pB, const struct stream_field *pF)
+{
+	size_t i, n;
+	char c;
+
+	if (pF->z == NULL) {
+		buf_append(pB, "NULL", 4);
+		return;
+	}
+	n = pF->n > KEYTEXT_MAX ? KEYTEXT_MAX : pF->n;
+	for (i = 0; i < n; i++) {
+		c = pF->z[i];
+		if ((unsigned char)c < 0x20 || c == 0x7f)
+			c = '?';
+		buf_append(pB, &c, 1);
+	}
+	if (n < pF->n)
+		buf_append(pB, "...", 3);
+}
+
+/*
+ * The key of row aF as text for messages: "id=5", "(region,id)=(EU,5)".
+ * Returns a string the caller frees.
+ */
+char *
+value_key_text(const struct stream_field *aF, const struct load_table *pTab)
+{
+	struct load_buf b = {0};
+	size_t k;
+	const char *zName;
+	int many = pTab->nKey > 1;
+
+	buf_append(&b, "(", (size_t)many);
+	for (k = 0; k < pTab->nKey; k++) {
+		zName = pTab->aCol[pTab->aiKey[k]].zName;
+		buf_append(&b, ",", k > 0);
+		buf_append(&b, zName, strlen(zName));
+	}
+	if (many)
+		buf_append(&b, ")=(", 3);
+	else
+		buf_append(&b, "=", 1);
+	for (k = 0; k < pTab->nKey; k++) {
+		buf_append(&b, ",", k > 0);
+		append_shown(&b, &aF[pTab->aiKey[k]]);
+	}
+	buf_append(&b, ")", (size_t)many);
+	return (char *)b.p;
+}
