@@ -77,7 +77,7 @@ tds_start() {
 		"$port" >"$RUN/freetds.conf"
 	export FREETDSCONF="$RUN/freetds.conf"
 	export DBS_PASSWORD="$TDS_PASS"
-	TDS_ARGS=(-S bench -D "$TDS_DB" -U "$TDS_USER" --view "$TDS_VIEW")
+	TDS_ARGS=(-S bench -D "$TDS_DB" -U "$TDS_USER" --view "$TDS_VIEW" --key id)
 	say "TDS test server on 127.0.0.1:$port ($1 rows in $TDS_VIEW)"
 }
 
