@@ -165,6 +165,19 @@ check_private(FILE *f, const char *zFile, int iLine)
 		    st.st_uid != geteuid() ? ", owned by someone else" : "");
 }
 
+/* The setting a config file key names, or -1. */
+static int
+key_index(const char *zKey)
+{
+	int k;
+
+	for (k = 0; k < CONF_NKEY; k++) {
+		if (strcmp(zKey, aName[k].zKey) == 0)
+			return k;
+	}
+	return -1;
+}
+
 /* Handle one "key = value" line of the [source] section. */
 static void
 file_entry(struct conf *pC, FILE *f, const char *zFile, int iLine, char *zLine)
@@ -173,20 +186,21 @@ file_entry(struct conf *pC, FILE *f, const char *zFile, int iLine, char *zLine)
 	const char *zKey, *zVal, *zWhy;
 	int k;
 
-	if (zEq == NULL)
+	if (zEq == NULL) {
 		util_die(DBS_EXIT_USAGE, "%s: line %d: expected key = value",
 		    zFile, iLine);
+		return; /* not reached */
+	}
 	*zEq = '\0';
 	zKey = trim(zLine);
 	zVal = trim(zEq + 1);
-	for (k = 0; k < CONF_NKEY; k++) {
-		if (strcmp(zKey, aName[k].zKey) == 0)
-			break;
-	}
-	if (k == CONF_NKEY)
+	k = key_index(zKey);
+	if (k < 0) {
 		util_die(DBS_EXIT_USAGE,
 		    "%s: line %d: unknown key \"%s\" in [source]", zFile, iLine,
 		    zKey);
+		return; /* not reached */
+	}
 	if (k == CONF_PASSWORD)
 		check_private(f, zFile, iLine);
 	if (pC->azVal[CONF_FILE][k])
@@ -216,8 +230,10 @@ read_file(struct conf *pC, const char *zFile)
 	ssize_t n;
 	int iLine = 0, inSource = 0, seenSection = 0;
 
-	if (f == NULL)
+	if (f == NULL) {
 		util_die(DBS_EXIT_USAGE, "%s: %s", zFile, strerror(errno));
+		return; /* not reached */
+	}
 	while ((n = getline(&zLine, &nAlloc, f)) >= 0) {
 		iLine++;
 		while (n > 0 && (zLine[n - 1] == '\n' || zLine[n - 1] == '\r'))
@@ -280,9 +296,11 @@ read_password_file(const char *zFile)
 	FILE *f = fopen(zFile, "r");
 	char *zPw;
 
-	if (f == NULL)
+	if (f == NULL) {
 		util_die(DBS_EXIT_USAGE, "password file %s: %s", zFile,
 		    strerror(errno));
+		return NULL; /* not reached */
+	}
 	zPw = read_password(f, zFile);
 	fclose(f);
 	return zPw;

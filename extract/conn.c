@@ -148,7 +148,9 @@ db_phrase(int dberr)
 	case SYBESOCK:
 		return "cannot connect to the server";
 	case SYBEUHST:
-		return "unknown host";
+	case SYBEINTF:
+		return "unknown server (not a host, host:port, host\\instance "
+		       "or freetds.conf entry)";
 	case SYBESEOF:
 	case SYBEREAD:
 		return "connection lost (reading from the server failed)";
@@ -185,6 +187,9 @@ conn_error(void)
 		        : "query timed out after %d s (db-lib error %d)",
 		    rec.loggingIn ? rec.loginTimeout : rec.queryTimeout,
 		    rec.dbErr);
+	} else if (rec.dbErr == -1) { /* ours, not db-lib's */
+		snprintf(rec.zMsg, sizeof rec.zMsg, "%s%s%s", rec.zDbErr,
+		    rec.osErr ? ": " : "", rec.osErr ? strerror(rec.osErr) : "");
 	} else if (rec.dbErr != 0) {
 		zPhrase = db_phrase(rec.dbErr);
 		snprintf(rec.zMsg, sizeof rec.zMsg, "%s%s%s (db-lib error %d)",
@@ -301,6 +306,17 @@ fill_login(LOGINREC *pLogin, const struct conn_settings *pS)
 	return rc == SUCCEED ? 0 : -1;
 }
 
+/* Does this FreeTDS know "encryption = strict" (1.4 and later)? */
+static int
+freetds_has_strict(void)
+{
+	int major = 0, minor = 0;
+
+	if (sscanf(dbversion(), "freetds v%d.%d", &major, &minor) != 2)
+		return 0;
+	return major > 1 || (major == 1 && minor >= 4);
+}
+
 DBPROCESS *
 conn_open(const struct conn_settings *pS)
 {
@@ -309,6 +325,16 @@ conn_open(const struct conn_settings *pS)
 	char *zIfile;
 	int fail;
 
+	if (pS->zEncrypt && strcmp(pS->zEncrypt, "strict") == 0 &&
+	    !freetds_has_strict()) {
+		snprintf(rec.zDbErr, sizeof rec.zDbErr,
+		    "--encrypt strict (TDS 8.0) needs FreeTDS 1.4 or later, "
+		    "this is %s",
+		    dbversion());
+		rec.nErr++;
+		rec.dbErr = -1;
+		return NULL;
+	}
 	rec.loggingIn = 1;
 	rec.loginTimeout = pS->loginTimeout;
 	rec.queryTimeout = pS->queryTimeout;

@@ -7,6 +7,7 @@
  */
 #include "fmt.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -426,8 +427,7 @@ fmt_double(double d, struct fmt_buf *pBuf, const char **pzWhy)
 	char z[40];
 	int prec;
 
-	if (!(d == d) || d > 1.7976931348623157e308 ||
-	    d < -1.7976931348623157e308) {
+	if (!isfinite(d)) {
 		*pzWhy = "not a finite number";
 		return -1;
 	}
@@ -449,7 +449,7 @@ fmt_float(float f, struct fmt_buf *pBuf, const char **pzWhy)
 	char z[40];
 	int prec;
 
-	if (!(f == f) || f > 3.40282347e38f || f < -3.40282347e38f) {
+	if (!isfinite(f)) {
 		*pzWhy = "not a finite number";
 		return -1;
 	}
