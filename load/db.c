@@ -11,8 +11,10 @@
  */
 #include "load.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "util.h"
@@ -163,35 +165,64 @@ db_now(char *zBuf, size_t nBuf)
 	    tm.tm_sec, ts.tv_nsec / 1000);
 }
 
-/* Switch the database to WAL mode (persistent) and tune the connection. */
+/*
+ * Set the journal mode zMode ("wal" or "delete"), checking that it took.
+ * Returns 0 or an exit status.
+ */
 static int
-db_setup(struct load_run *pRun)
+set_journal(struct load_run *pRun, const char *zMode)
 {
 	sqlite3_stmt *pStmt = NULL;
-	const unsigned char *zMode;
+	const unsigned char *zGot;
 	int rc;
 
-	rc = db_prepare(pRun, "PRAGMA journal_mode=WAL", &pStmt);
+	rc = db_prepare_owned(
+	    pRun, sqlite3_mprintf("PRAGMA journal_mode=%s", zMode), &pStmt);
 	if (rc != 0)
 		return rc;
 	if (sqlite3_step(pStmt) != SQLITE_ROW) {
 		rc = run_sqlfail(pRun, NULL);
-		goto done;
+	} else {
+		zGot = sqlite3_column_text(pStmt, 0);
+		if (zGot == NULL || strcmp((const char *)zGot, zMode) != 0) {
+			pRun->dbProblem = 1;
+			rc = run_fail(pRun, DBS_EXIT_FAIL,
+			    "%s: cannot set journal mode %s", pRun->pOpts->zDb,
+			    zMode);
+		}
 	}
-	zMode = sqlite3_column_text(pStmt, 0);
-	if (zMode == NULL || strcmp((const char *)zMode, "wal") != 0) {
-		pRun->dbProblem = 1;
-		rc = run_fail(pRun, DBS_EXIT_FAIL,
-		    "%s: cannot switch the database to WAL mode",
-		    pRun->pOpts->zDb);
-		goto done;
-	}
-	rc = db_exec(pRun, "PRAGMA synchronous=NORMAL");
-	if (rc == 0)
-		rc = db_exec(pRun, CACHE_PRAGMA);
-done:
 	sqlite3_finalize(pStmt);
 	return rc;
+}
+
+/*
+ * The journal mode and tuning of the connection. A database file that
+ * is new (missing or empty) is loaded in rollback-journal mode, which
+ * writes each page once instead of into the WAL and again at the
+ * checkpoint, and switched to WAL after the COMMIT (db_wal()).
+ */
+static int
+db_setup(struct load_run *pRun)
+{
+	int rc = set_journal(pRun, pRun->newDb ? "delete" : "wal");
+
+	if (rc == 0)
+		rc = db_exec(pRun, "PRAGMA synchronous=NORMAL");
+	if (rc == 0)
+		rc = db_exec(pRun, CACHE_PRAGMA);
+	return rc;
+}
+
+/*
+ * After the first COMMIT into a new database file: switch it to WAL mode
+ * for every later run. Best effort: if it fails, the next run does it.
+ */
+void
+db_wal(struct load_run *pRun)
+{
+	if (pRun->newDb)
+		sqlite3_exec(
+		    pRun->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
 }
 
 /*
@@ -202,10 +233,16 @@ done:
 int
 db_open(struct load_run *pRun, int readOnly)
 {
-	int flags = readOnly ? SQLITE_OPEN_READONLY
-	                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int flags = SQLITE_OPEN_NOMUTEX |
+	    (readOnly ? SQLITE_OPEN_READONLY
+	              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	struct stat st;
 	int rc;
 
+	if (!readOnly)
+		pRun->newDb = stat(pRun->pOpts->zDb, &st) != 0
+		    ? errno == ENOENT
+		    : st.st_size == 0;
 	rc = sqlite3_open_v2(pRun->pOpts->zDb, &pRun->db, flags, NULL);
 	if (pRun->db == NULL)
 		util_die(DBS_EXIT_FAIL, "out of memory");

@@ -82,6 +82,7 @@ struct load_run {
 	int rc;                   /* first failure: DBS_EXIT_*, 0 while ok */
 	char *zErr;               /* its message (no program prefix) */
 	int dbProblem;            /* the failure is the database itself */
+	int newDb;                /* the database file was missing or empty */
 	char zStarted[32];        /* UTC start time, ISO 8601 */
 	struct load_result *aRes; /* one per input begun */
 	size_t nRes;
@@ -168,6 +169,8 @@ int run_load(struct load_run *pRun);
 
 /* ---- db.c ---- */
 int db_open(struct load_run *pRun, int readOnly);
+void db_wal(struct load_run *pRun);
+void db_wal(struct load_run *pRun);
 int db_exec(struct load_run *pRun, const char *zSql);
 int db_prepare(struct load_run *pRun, const char *zSql, sqlite3_stmt **ppStmt);
 int db_prepare_owned(struct load_run *pRun, char *zSql, sqlite3_stmt **ppStmt);

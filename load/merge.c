@@ -179,8 +179,7 @@ apply_insert(struct load_apply *pA, const struct stream_field *aF,
 		rc = run_sqlfail(pA->pRun, NULL);
 	else
 		rc = 0;
-	sqlite3_reset(pA->pIns);
-	sqlite3_clear_bindings(pA->pIns);
+	sqlite3_reset(pA->pIns); /* every parameter is bound again each row */
 	if (rc != 0)
 		return rc;
 	pA->pS->pRes->c.nInserted++;

@@ -299,6 +299,7 @@ run_commit(struct load_run *pRun)
 		rc = db_exec(pRun, "COMMIT");
 	if (rc != 0)
 		return run_abort(pRun);
+	db_wal(pRun);
 	if (!pRun->pOpts->json && !pRun->pOpts->quiet)
 		summary_text(pRun);
 	return 0;

@@ -216,7 +216,9 @@ sql_create(const struct load_table *pT, const char *zName, int bDeletedAt)
 	sqlite3_str_appendall(pStr, "\"_dbs_hash\" INTEGER NOT NULL");
 	if (bDeletedAt)
 		sqlite3_str_appendall(pStr, ", \"_dbs_deleted_at\" TEXT");
-	if (pT->nKey > 0)
+	if (pT->nKey == 1 && pT->aCol[pT->aiKey[0]].st == DTYPE_STORE_INTEGER)
+		sqlite3_str_appendf(pStr, ", PRIMARY KEY(%s))", zKeys);
+	else if (pT->nKey > 0)
 		sqlite3_str_appendf(
 		    pStr, ", PRIMARY KEY(%s)) WITHOUT ROWID", zKeys);
 	else
