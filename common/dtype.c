@@ -393,19 +393,42 @@ check_decimal(
 	return 0;
 }
 
+/* Character classes for hex checks: 1 digit, 2 a-f, 4 A-F. */
+static const unsigned char aHexClass[256] = {['0'] = 1,
+    ['1'] = 1,
+    ['2'] = 1,
+    ['3'] = 1,
+    ['4'] = 1,
+    ['5'] = 1,
+    ['6'] = 1,
+    ['7'] = 1,
+    ['8'] = 1,
+    ['9'] = 1,
+    ['a'] = 2,
+    ['b'] = 2,
+    ['c'] = 2,
+    ['d'] = 2,
+    ['e'] = 2,
+    ['f'] = 2,
+    ['A'] = 4,
+    ['B'] = 4,
+    ['C'] = 4,
+    ['D'] = 4,
+    ['E'] = 4,
+    ['F'] = 4};
+
+/* Are the n bytes at z hex digits, lowercase (upper == 0) or
+ * uppercase? */
 static int
 check_hex(const char *z, size_t n, int upper)
 {
+	const unsigned char *u = (const unsigned char *)z;
+	unsigned mask = upper ? 5 : 3, bad = 0;
 	size_t i;
-	char c;
 
-	for (i = 0; i < n; i++) {
-		c = z[i];
-		if (!is_digit(c) &&
-		    !(upper ? (c >= 'A' && c <= 'F') : (c >= 'a' && c <= 'f')))
-			return -1;
-	}
-	return 0;
+	for (i = 0; i < n; i++)
+		bad |= (aHexClass[u[i]] & mask) == 0;
+	return bad ? -1 : 0;
 }
 
 static int

@@ -50,6 +50,15 @@ put_size(char *z, size_t n)
 	char a[24];
 	size_t i = sizeof(a), k;
 
+	if (n < 10) {
+		z[0] = (char)('0' + n);
+		return 1;
+	}
+	if (n < 100) {
+		z[0] = (char)('0' + n / 10);
+		z[1] = (char)('0' + n % 10);
+		return 2;
+	}
 	do {
 		a[--i] = (char)('0' + n % 10);
 		n /= 10;

@@ -52,7 +52,10 @@ struct rd_csv {
 	int bInit;                /* parser initialised */
 	struct sbuf carry;        /* a record that spans chunks */
 	int bInQuote;             /* scanner is inside a quoted field */
+	int bClosed;              /* ... and the last byte closed one */
+	int bPrevData;            /* last byte scanned is not ',' */
 	int bQuoted;              /* current record contains a quote */
+	size_t iQuote;            /* offset of its first quote */
 	int nEnds;                /* libcsv row ends seen for the record */
 	int lastEnd;              /* terminator of the last libcsv row end */
 	size_t nFieldAtEnd;       /* fields when libcsv ended the row */

@@ -58,24 +58,24 @@ cb_row(int c, void *pArg)
 	}
 }
 
-/* Split a record without quotes into fields (n excludes the line end). */
+/*
+ * Append the fields of the n bytes at r, which hold no quote, split on
+ * ','; at least one field (an empty range is one NULL).
+ */
 static int
-split_plain(struct stream_reader *pR, const char *r, size_t n)
+split_fields(struct stream_reader *pR, const char *r, size_t n)
 {
 	char *z, *zEnd, *c;
-	size_t i = 0;
+	size_t i = pR->nField, base = pR->arena.n;
 
 	if (memchr(r, '\r', n) != NULL)
 		return rd_error(
 		    pR, -1, "carriage return not followed by a line feed");
-	if (n == 0)
-		return STREAM_OK; /* an empty line has no fields */
-	pR->arena.n = 0;
 	sbuf_reserve(&pR->arena, n + 1);
-	memcpy(pR->arena.z, r, n);
-	pR->arena.z[n] = 0;
-	pR->arena.n = n + 1;
-	z = pR->arena.z;
+	z = pR->arena.z + base;
+	memcpy(z, r, n);
+	z[n] = 0;
+	pR->arena.n += n + 1;
 	zEnd = z + n;
 	for (;;) {
 		if (i == pR->nFieldAlloc)
@@ -100,6 +100,7 @@ static int
 split_quoted(struct stream_reader *pR, const char *r, size_t n, int bTerm)
 {
 	struct rd_csv *pC = &pR->csv;
+	const char *c;
 	size_t k;
 	int err;
 
@@ -111,6 +112,16 @@ split_quoted(struct stream_reader *pR, const char *r, size_t n, int bTerm)
 		csv_set_space_func(&pC->parser, never_space);
 		csv_set_blk_size(&pC->parser, 64 * 1024);
 		pC->bInit = 1;
+	}
+	/* the fields before the one holding the first quote need no libcsv */
+	for (c = r + pC->iQuote; c > r && c[-1] != ',';)
+		c--;
+	if (c > r) {
+		c--;
+		if (split_fields(pR, r, (size_t)(c - r)) != STREAM_OK)
+			return STREAM_ERR;
+		n -= (size_t)(c + 1 - r);
+		r = c + 1;
 	}
 	pC->nEnds = 0;
 	pC->bBad = 0;
@@ -160,8 +171,7 @@ control_version(struct stream_reader *pR)
 
 	if (!field_is(pR, 0, "#dbs-stream"))
 		return rd_error(pR, -1,
-		    "not a dbs stream: the first record "
-		    "must be #dbs-stream,%d",
+		    "not a dbs stream: the first record must be #dbs-stream,%d",
 		    STREAM_VERSION);
 	z = pR->nField >= 2 ? rd_field(pR, 1, &n) : NULL;
 	if (z != NULL && !field_is(pR, 1, "1"))
@@ -171,9 +181,7 @@ control_version(struct stream_reader *pR)
 		    z, STREAM_VERSION);
 	if (pR->nField != 2)
 		return rd_error(pR, -1,
-		    "the first record must be "
-		    "#dbs-stream,%d",
-		    STREAM_VERSION);
+		    "the first record must be #dbs-stream,%d", STREAM_VERSION);
 	pR->phase = PH_META;
 	return STREAM_OK;
 }
@@ -194,23 +202,20 @@ control_record(struct stream_reader *pR)
 		goto done;
 	if (strcmp(az[0], "#meta") == 0) {
 		if (pR->phase != PH_META)
-			rc = rd_error(pR, -1,
-			    "#meta record after the "
-			    "#column records");
+			rc = rd_error(
+			    pR, -1, "#meta record after the #column records");
 		else if (pR->nField < 2)
 			rc = rd_error(pR, -1, "meta record without a name");
 		else
 			rc = rd_meta(pR, az[1], az + 2, pR->nField - 2);
 	} else if (strcmp(az[0], "#column") == 0) {
 		if (pR->phase != PH_META && pR->phase != PH_COLUMNS)
-			rc = rd_error(pR, -1,
-			    "#column record after the "
-			    "names row");
+			rc = rd_error(
+			    pR, -1, "#column record after the names row");
 		else if (pR->nField != 5)
 			rc = rd_error(pR, -1,
-			    "#column record needs 4 fields: "
-			    "name, type, source type, "
-			    "nullability");
+			    "#column record needs 4 fields: name, type, source "
+			    "type, nullability");
 		else {
 			pR->phase = PH_COLUMNS;
 			rc = rd_column(pR, az[1], az[2], az[3], az[4]);
@@ -220,8 +225,7 @@ control_record(struct stream_reader *pR)
 			rc = rd_error(pR, -1, "trailer inside the header");
 		else if (pR->nField != 3)
 			rc = rd_error(pR, -1,
-			    "#end record needs 2 fields: "
-			    "row count, checksum");
+			    "#end record needs 2 fields: row count, checksum");
 		else
 			rc = rd_trailer(
 			    pR, az[1], strlen(az[1]), az[2], strlen(az[2]));
@@ -241,9 +245,8 @@ names_row(struct stream_reader *pR)
 	size_t i;
 
 	if (pR->phase == PH_META)
-		return rd_error(pR, -1,
-		    "no #column records before the "
-		    "names row");
+		return rd_error(
+		    pR, -1, "no #column records before the names row");
 	if (pR->nField != pR->hdr.nCol)
 		return rd_error(pR, -1,
 		    "the names row has %zu fields, expected %zu (one per "
@@ -312,7 +315,8 @@ record(struct stream_reader *pR, const char *r, size_t n, int bTerm)
 			if (nBody > 0 && r[nBody - 1] == '\r')
 				nBody--;
 		}
-		rc = split_plain(pR, r, nBody);
+		rc = nBody == 0 ? STREAM_OK /* an empty line has no fields */
+		                : split_fields(pR, r, nBody);
 	}
 	pR->csv.bQuoted = 0;
 	if (rc != STREAM_OK)
@@ -320,15 +324,28 @@ record(struct stream_reader *pR, const char *r, size_t n, int bTerm)
 	return bControl ? control_record(pR) : data_record(pR);
 }
 
+/* The scanner met the quote at q, the record's first if !bQuoted. */
+static void
+note_quote(struct rd_csv *pC, const char *q, const char *p, size_t nBase)
+{
+	if (!pC->bQuoted)
+		pC->iQuote = nBase + (size_t)(q - p);
+	pC->bQuoted = 1;
+}
+
 /*
- * Scan for the end of the current record in n bytes at p. Returns the
- * bytes up to and including its '\n', or 0 if it does not end there.
+ * Scan for the end of the current record in n bytes at p (nBase bytes of
+ * it came before p). Returns the bytes up to and including its '\n', or
+ * 0 if it does not end there. A quote opens a quoted field only at the
+ * start of a field or right after a closing quote (an escaped ""); any
+ * other quote is stray: the record goes to libcsv, which rejects it,
+ * and the scanner does not let it swallow the lines that follow.
  */
 static size_t
-scan(struct rd_csv *pC, const char *p, size_t n)
+scan(struct rd_csv *pC, const char *p, size_t n, size_t nBase)
 {
 	const char *z = p, *zEnd = p + n, *q, *nl = NULL;
-	int bNoNl = 0;
+	int bNoNl = 0, bSep;
 
 	while (z < zEnd) {
 		if (pC->bInQuote) {
@@ -336,6 +353,7 @@ scan(struct rd_csv *pC, const char *p, size_t n)
 			if (q == NULL)
 				return 0;
 			pC->bInQuote = 0;
+			pC->bClosed = 1;
 			z = q + 1;
 			continue;
 		}
@@ -344,14 +362,21 @@ scan(struct rd_csv *pC, const char *p, size_t n)
 			bNoNl = nl == NULL;
 		}
 		q = memchr(z, '"', (size_t)((bNoNl ? zEnd : nl) - z));
-		if (q != NULL) {
-			pC->bInQuote = 1;
-			pC->bQuoted = 1;
-			z = q + 1;
-			continue;
-		}
-		return bNoNl ? 0 : (size_t)(nl + 1 - p);
+		if (q == NULL)
+			break;
+		note_quote(pC, q, p, nBase);
+		bSep = q > p ? q[-1] == ',' : !pC->bPrevData;
+		pC->bInQuote = (q == z && pC->bClosed) || bSep;
+		pC->bClosed = 0;
+		z = q + 1;
 	}
+	if (z < zEnd && !bNoNl) {
+		pC->bClosed = pC->bPrevData = 0; /* next record starts */
+		return (size_t)(nl + 1 - p);
+	}
+	if (z < zEnd)
+		pC->bClosed = 0;
+	pC->bPrevData = zEnd[-1] != ',';
 	return 0;
 }
 
@@ -367,7 +392,7 @@ rd_csv_feed(struct stream_reader *pR, const char *p, size_t n)
 			pR->iRecLine = pR->iLine;
 			return rd_error(pR, -1, "data after the trailer");
 		}
-		k = scan(pC, p, n);
+		k = scan(pC, p, n, pC->carry.n);
 		if (k == 0) {
 			if (pC->carry.n + n > RD_MAX_RECORD) {
 				pR->iRecLine = pR->iLine;
@@ -405,6 +430,13 @@ rd_csv_finish(struct stream_reader *pR)
 	}
 	if (pC->carry.n == 0)
 		return STREAM_OK;
+	if (pC->carry.z[0] != '#') {
+		/* only the trailer may lack its line end: a data record
+		 * cut short must not become a row */
+		pR->iRecLine = pR->iLine;
+		return rd_error(pR, -1,
+		    "incomplete stream: end of input in the middle of a line");
+	}
 	rc = record(pR, pC->carry.z, pC->carry.n, 0);
 	pC->carry.n = 0;
 	return rc;

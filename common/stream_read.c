@@ -178,8 +178,8 @@ stream_reader_finish(struct stream_reader *pR)
 		    "incomplete stream: end of input inside the header");
 	if (!pR->bTrailer)
 		return rd_error(pR, -1,
-		    "incomplete stream: end of input after %llu rows, "
-		    "before the trailer",
+		    "incomplete stream: end of input after %llu rows, before "
+		    "the trailer",
 		    (unsigned long long)pR->nRow);
 	pR->bFinished = 1;
 	if (pR->h.xTrailer &&
@@ -475,13 +475,12 @@ rd_trailer(struct stream_reader *pR, const char *zRows, size_t nRows,
 			sum = sum << 4 | (uint64_t)(c - 'a' + 10);
 		else
 			return rd_error(pR, -1,
-			    "trailer checksum is not 16 "
-			    "lowercase hex digits");
+			    "trailer checksum is not 16 lowercase hex digits");
 	}
 	if (nRow != pR->nRow)
 		return rd_error(pR, -1,
-		    "row count mismatch: the trailer says %llu, the stream "
-		    "has %llu",
+		    "row count mismatch: the trailer says %llu, the stream has "
+		    "%llu",
 		    (unsigned long long)nRow, (unsigned long long)pR->nRow);
 	got = XXH3_64bits_digest(pR->pSum);
 	if (got != sum)

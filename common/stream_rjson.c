@@ -72,6 +72,11 @@ key_header(struct stream_reader *pR, const char *z, size_t n)
 		if (n == strlen(az[i]) && memcmp(z, az[i], n) == 0)
 			break;
 	}
+	if (i == 3 && !(pJ->seenHdr & (1u << HK_VERSION)))
+		return rd_error(pR, -1,
+		    "not a dbs stream: unknown key \"%.*s\" in what must be "
+		    "the {\"#dbs-stream\":1,...} header",
+		    (int)(n > 40 ? 40 : n), z);
 	if (i == 3)
 		return rd_error(pR, -1, "unknown key \"%.*s\" in the header",
 		    (int)(n > 40 ? 40 : n), z);
@@ -155,8 +160,7 @@ key_trailer(struct stream_reader *pR, const char *z, size_t n)
 		pJ->iKey = EK_SUM;
 	} else {
 		return rd_error(pR, -1,
-		    "unexpected key \"%.*s\" in the "
-		    "trailer",
+		    "unexpected key \"%.*s\" in the trailer",
 		    (int)(n > 40 ? 40 : n), z);
 	}
 	return STREAM_OK;
@@ -189,8 +193,7 @@ cb_key(void *pArg, const unsigned char *zKey, size_t n)
 	default:
 		return cb_rc(pR,
 		    rd_error(pR, -1,
-		        "the trailer object must "
-		        "have the single key "
+		        "the trailer object must have the single key "
 		        "\"#dbs-end\""));
 	}
 }
@@ -241,21 +244,20 @@ value_header(struct stream_reader *pR, int kind, const char *z, size_t n)
 		    pJ->iKey == HK_META ? "object" : "array");
 	if (pJ->ctx == JX_HDR) {
 		if (kind != JV_NUM)
-			return rd_error(pR, -1,
-			    "\"#dbs-stream\" must be a "
-			    "number");
+			return rd_error(
+			    pR, -1, "\"#dbs-stream\" must be a number");
 		if (n != 1 || z[0] != '1')
 			return rd_error(pR, -1,
-			    "unsupported stream version \"%.*s\" (this "
-			    "reader knows version %d)",
+			    "unsupported stream version \"%.*s\" (this reader "
+			    "knows version %d)",
 			    (int)(n > 20 ? 20 : n), z, STREAM_VERSION);
 		return STREAM_OK;
 	}
 	if (pJ->ctx == JX_META || pJ->ctx == JX_METALIST) {
 		if (kind != JV_STR)
 			return rd_error(pR, -1,
-			    "meta \"%s\" must be a string "
-			    "or an array of strings",
+			    "meta \"%s\" must be a string or an array of "
+			    "strings",
 			    pJ->zMetaName);
 		if (rd_hdr_str(pR, z, n) != STREAM_OK)
 			return STREAM_ERR;
@@ -273,17 +275,15 @@ value_header(struct stream_reader *pR, int kind, const char *z, size_t n)
 	}
 	if (pJ->ctx == JX_COL && pJ->iKey == CK_NULLABLE) {
 		if (kind != JV_BOOL)
-			return rd_error(pR, -1,
-			    "\"nullable\" must be true or "
-			    "false");
+			return rd_error(
+			    pR, -1, "\"nullable\" must be true or false");
 		pJ->colNotnull = z[0] == '0';
 		return STREAM_OK;
 	}
 	if (pJ->ctx == JX_COL) {
 		if (kind != JV_STR)
-			return rd_error(pR, -1,
-			    "column attributes must be "
-			    "strings");
+			return rd_error(
+			    pR, -1, "column attributes must be strings");
 		if (rd_hdr_str(pR, z, n) != STREAM_OK)
 			return STREAM_ERR;
 		free(pJ->azColAttr[pJ->iKey]);
@@ -300,9 +300,8 @@ value_trailer(struct stream_reader *pR, int kind, const char *z, size_t n)
 
 	if (pJ->iKey == EK_ROWS) {
 		if (kind != JV_NUM || n >= sizeof(pJ->zEndRows))
-			return rd_error(pR, -1,
-			    "trailer row count is not a "
-			    "number");
+			return rd_error(
+			    pR, -1, "trailer row count is not a number");
 		memcpy(pJ->zEndRows, z, n);
 		pJ->nEndRows = n;
 		return STREAM_OK;
@@ -327,9 +326,7 @@ value(struct stream_reader *pR, int kind, const char *z, size_t n)
 	case JX_DONE:
 	case JX_END:
 		return cb_rc(pR,
-		    rd_error(pR, -1,
-		        "each line must hold one "
-		        "JSON object"));
+		    rd_error(pR, -1, "each line must hold one JSON object"));
 	default:
 		return cb_rc(pR, value_header(pR, kind, z, n));
 	}
@@ -403,9 +400,7 @@ cb_start_map(void *pArg)
 		}
 		return cb_rc(pR,
 		    rd_error(pR, pJ->iKey,
-		        "expected a scalar "
-		        "value, found an "
-		        "object"));
+		        "expected a scalar value, found an object"));
 	case JX_HDR:
 		if (pJ->iKey == HK_META) {
 			pJ->ctx = JX_META;
@@ -413,10 +408,8 @@ cb_start_map(void *pArg)
 		}
 		break;
 	case JX_DONE:
-		return cb_rc(pR,
-		    rd_error(pR, -1,
-		        "more than one JSON value "
-		        "on a line"));
+		return cb_rc(
+		    pR, rd_error(pR, -1, "more than one JSON value on a line"));
 	default:
 		break;
 	}
@@ -431,8 +424,8 @@ end_column(struct stream_reader *pR)
 
 	if (pJ->seenCol != 0xF)
 		return rd_error(pR, -1,
-		    "a column needs \"name\", \"type\", "
-		    "\"source_type\" and \"nullable\"");
+		    "a column needs \"name\", \"type\", \"source_type\" and "
+		    "\"nullable\"");
 	rc = rd_column(pR, pJ->azColAttr[CK_NAME], pJ->azColAttr[CK_TYPE],
 	    pJ->azColAttr[CK_SOURCE], pJ->colNotnull ? "notnull" : "null");
 	pJ->ctx = JX_COLS;
@@ -487,9 +480,7 @@ cb_end_map(void *pArg)
 		if (!pJ->bEndRows || !pJ->bEndSum)
 			return cb_rc(pR,
 			    rd_error(pR, -1,
-			        "the trailer needs "
-			        "\"rows\" and "
-			        "\"checksum\""));
+			        "the trailer needs \"rows\" and \"checksum\""));
 		pJ->ctx = JX_END;
 		return 1;
 	case JX_END:
@@ -522,9 +513,10 @@ cb_start_array(void *pArg)
 	if (pJ->ctx == JX_ROW)
 		return cb_rc(pR,
 		    rd_error(pR, pJ->iKey,
-		        "expected a scalar "
-		        "value, found an "
-		        "array"));
+		        "expected a scalar value, found an array"));
+	if (pJ->ctx == JX_LINE || pJ->ctx == JX_DONE)
+		return cb_rc(pR,
+		    rd_error(pR, -1, "each line must hold one JSON object"));
 	return cb_rc(pR, unexpected(pR, "array"));
 }
 
@@ -675,8 +667,8 @@ end_line(struct stream_reader *pR)
 		return rd_error(pR, -1, "empty line");
 	if (pJ->ctx != JX_DONE)
 		return rd_error(pR, -1,
-		    "line ends inside a JSON value "
-		    "(NDJSON needs one object per line)");
+		    "line ends inside a JSON value (NDJSON needs one object "
+		    "per line)");
 	pJ->ctx = JX_LINE;
 	pJ->nLineLen = 0;
 	pR->iLine++;
