@@ -5,6 +5,7 @@
  * and wires the modules: conf (settings), query (SQL text), conn (db-lib),
  * emit (the streaming loop), out (the output file).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -132,6 +133,15 @@ bad_option(const char *zArg, const char *zWhat)
 	    (int)n, zArg);
 }
 
+/* Exit after --help or --version: 0, or 1 if stdout could not be written. */
+static _Noreturn void
+exit_flushed(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		util_die(DBS_EXIT_FAIL, "stdout: %s", strerror(errno));
+	exit(DBS_EXIT_OK);
+}
+
 /* Map a connection flag to its setting, or -1. */
 static int
 conf_key_of(int c)
@@ -238,11 +248,11 @@ parse_args(int argc, char **argv, struct opts *pO, struct conf *pC)
 		case 'h':
 			fputs(zUsage, stdout);
 			fputs(zHelp, stdout);
-			exit(fflush(stdout) == 0 ? DBS_EXIT_OK : DBS_EXIT_FAIL);
+			exit_flushed();
 		case OPT_VERSION:
 			printf(
 			    "dbs-extract %s (%s)\n", DBS_VERSION, dbversion());
-			exit(fflush(stdout) == 0 ? DBS_EXIT_OK : DBS_EXIT_FAIL);
+			exit_flushed();
 		case ':':
 			bad_option(argv[optind - 1], "missing value for");
 		case '?':
@@ -294,6 +304,8 @@ make_plan(const struct opts *pO, struct plan *pP)
 		util_die(DBS_EXIT_USAGE, "--view and --query are exclusive");
 	if (!pO->zView && !pO->zQuery)
 		util_die(DBS_EXIT_USAGE, "give --view or --query");
+	if (pO->zQuery && strspn(pO->zQuery, " \t\r\n") == strlen(pO->zQuery))
+		util_die(DBS_EXIT_USAGE, "--query: empty query");
 	if (pO->zQuery &&
 	    (pO->zColumns || pO->zWhere || pO->zOrder || pO->zSince))
 		util_die(DBS_EXIT_USAGE,
