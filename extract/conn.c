@@ -45,6 +45,7 @@ static struct {
 	int loggingIn;     /* errors happen during login */
 	int queryTimeout;  /* seconds, for the timeout message */
 	int loginTimeout;  /* seconds, for the timeout message */
+	int tlsRequired;   /* --encrypt require: hint at TLS failures */
 	char zMsg[1024];   /* conn_error() result */
 } rec;
 
@@ -189,12 +190,18 @@ conn_error(void)
 		    rec.dbErr);
 	} else if (rec.dbErr == -1) { /* ours, not db-lib's */
 		snprintf(rec.zMsg, sizeof rec.zMsg, "%s%s%s", rec.zDbErr,
-		    rec.osErr ? ": " : "", rec.osErr ? strerror(rec.osErr) : "");
+		    rec.osErr ? ": " : "",
+		    rec.osErr ? strerror(rec.osErr) : "");
 	} else if (rec.dbErr != 0) {
 		zPhrase = db_phrase(rec.dbErr);
-		snprintf(rec.zMsg, sizeof rec.zMsg, "%s%s%s (db-lib error %d)",
+		snprintf(rec.zMsg, sizeof rec.zMsg,
+		    "%s%s%s (db-lib error %d)%s",
 		    zPhrase ? zPhrase : rec.zDbErr, rec.osErr ? ": " : "",
-		    rec.osErr ? strerror(rec.osErr) : "", rec.dbErr);
+		    rec.osErr ? strerror(rec.osErr) : "", rec.dbErr,
+		    rec.dbErr == SYBEFCON && rec.osErr == 0 && rec.tlsRequired
+		        ? "; encryption is required: does the server offer "
+		          "TLS, and does --ca-file verify its certificate?"
+		        : "");
 	} else {
 		snprintf(rec.zMsg, sizeof rec.zMsg, "%s",
 		    rec.loggingIn ? "login failed (no reason given)"
@@ -336,6 +343,7 @@ conn_open(const struct conn_settings *pS)
 		return NULL;
 	}
 	rec.loggingIn = 1;
+	rec.tlsRequired = pS->zEncrypt && strcmp(pS->zEncrypt, "require") == 0;
 	rec.loginTimeout = pS->loginTimeout;
 	rec.queryTimeout = pS->queryTimeout;
 	if (pS->loginTimeout > 0)

@@ -1,0 +1,165 @@
+#!/bin/bash
+# t2030-extract-conf.sh - connection settings from flags, DBS_* variables
+# and the config file's [source] section: flags win over the environment,
+# which wins over the file; a password in a config file needs mode 0600;
+# the settings reach the server (its log shows the login).
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/fixtures/extract/tds.sh"
+
+tds_fixture fx.db "$TOP/tests/fixtures/extract/small.json"
+tds_start fx.db
+good=$TDS_SERVER
+dead="127.0.0.1:$(closed_port)"
+printf 'secret\n' >pw.good
+printf 'wrong\r\nsecret\n' >pw.wrong
+login_failed="login failed: Login failed for user 'dbs'. (server message 18456)"
+
+# works NAME: the last run extracted dbo.orders (5 rows).
+works() {
+	is_status 0 "$1: exit status"
+	is "$(tail -1 stdout | cut -d, -f1,2)" "#end,5" "$1: complete stream"
+	is_file stderr "" "$1: no message"
+}
+
+# conf FILE MODE LINES...: write a config file.
+conf() {
+	local f=$1 m=$2
+	shift 2
+	printf '%s\n' "$@" >"$f"
+	chmod "$m" "$f"
+}
+
+conf c.ini 600 "# a comment" "; another" "" "[source]" "server = $good" \
+	"user=dbs" "  password =  secret  " "database = demo" "" \
+	"[view orders]" "anything = goes here" "no equals sign here"
+run dbs-extract -c c.ini --view dbo.orders
+works "everything from a 0600 config file"
+
+# the same file readable by others: refused, before connecting
+chmod 644 c.ini
+run dbs-extract -c c.ini --view dbo.orders
+expect 2 "" "dbs-extract: c.ini: line 7: password refused: the file must be mode 0600 and owned by you (it is mode 0644); or use password-file" \
+	"password in a 0644 config file"
+chmod 640 c.ini
+run dbs-extract -c c.ini --view dbo.orders -P - <pw.good
+is_status 2 "password in a 0640 config file, even with -P -"
+
+conf c2.ini 644 "[source]" "server = $good" "user = dbs" \
+	"password-file = pw.good"
+run dbs-extract -c c2.ini --view dbo.orders
+works "password-file in a 0644 config file"
+DBS_CONFIG=c2.ini run dbs-extract --view dbo.orders
+works "DBS_CONFIG names the config file"
+
+# precedence, setting by setting: flag > environment > file
+conf c3.ini 600 "[source]" "server = $dead" "user = nobody" \
+	"password = wrong" "database = nodb" "app-name = fromfile"
+DBS_SERVER=$good DBS_USER=dbs DBS_PASSWORD=secret DBS_DATABASE=demo \
+	run dbs-extract -c c3.ini --view dbo.orders
+works "environment over file (server, user, password, database)"
+DBS_SERVER=$dead DBS_USER=nobody DBS_PASSWORD=wrong DBS_DATABASE=nodb \
+	run dbs-extract -c c3.ini -S "$good" -U dbs -D demo \
+	--password-file pw.good --view dbo.orders
+works "flags over environment and file"
+DBS_SERVER=$good run dbs-extract -c c3.ini -S "$dead" -U dbs \
+	--password-file pw.good --view dbo.orders
+expect 1 "" "dbs-extract: $dead: cannot connect to the server: Connection refused (db-lib error 20009)" \
+	"-S over DBS_SERVER"
+DBS_PASSWORD=secret run dbs-extract -S "$good" -U dbs --view dbo.orders \
+	--password-file pw.wrong
+expect 1 "" "dbs-extract: $good: $login_failed" \
+	"--password-file (first line only) over DBS_PASSWORD"
+DBS_PASSWORD=wrong run dbs-extract -S "$good" -U dbs --view dbo.orders \
+	-P - <pw.good
+works "-P - over DBS_PASSWORD"
+conf c4.ini 600 "[source]" "password = secret"
+DBS_PASSWORD=wrong run dbs-extract -c c4.ini -S "$good" -U dbs \
+	--view dbo.orders
+expect 1 "" "dbs-extract: $good: $login_failed" \
+	"DBS_PASSWORD over the file's password"
+DBS_PASSWORD_FILE=pw.good run dbs-extract -c c3.ini -S "$good" -U dbs \
+	-D demo --view dbo.orders
+works "DBS_PASSWORD_FILE over the file's password"
+DBS_PASSWORD=x DBS_PASSWORD_FILE=pw.good run dbs-extract -S "$good" \
+	--view dbo.orders
+expect 2 "" "dbs-extract: DBS_PASSWORD and DBS_PASSWORD_FILE are both set" \
+	"two password sources in the environment"
+conf c5.ini 600 "[source]" "password = x" "password-file = pw.good"
+run dbs-extract -c c5.ini -S "$good" --view dbo.orders
+expect 2 "" "dbs-extract: c5.ini: password and password-file are exclusive" \
+	"two password sources in the file"
+run dbs-extract -S "$good" -U dbs --view dbo.orders -P - </dev/null
+expect 1 "" "dbs-extract: $good: $login_failed" "-P - with nothing on stdin"
+
+# the settings reach the server: user, database, application name, TDS
+# version and encryption as the login packets show them
+: >"$TDS_LOG.mark"
+DBS_APP_NAME=fromenv DBS_PASSWORD=secret run dbs-extract -c c3.ini \
+	-S "$good" -U dbs -D demo --view dbo.orders
+works "app-name from the environment"
+DBS_APP_NAME=fromenv DBS_PASSWORD=secret run dbs-extract -c c3.ini \
+	-S "$good" -U dbs -D demo --app-name fromflag --tds-version 7.2 \
+	--encrypt off --view dbo.orders
+works "app-name, TDS 7.2, no encryption from flags"
+conf c6.ini 600 "[source]" "server = $good" "user = dbs" \
+	"password = secret" "tds-version = 7.3" "encrypt = request" \
+	"login-timeout = 5" "query-timeout = 30" "app-name = fromfile"
+run dbs-extract -c c6.ini --view dbo.orders
+works "every key of the file"
+run dbs-extract -c c6.ini --view dbo.orders --tds-version 7.1
+works "TDS 7.1 from a flag"
+is "$(grep -E 'login7|prelogin' "$TDS_LOG" | tail -8 | sed 's/^.*\] //')" \
+"prelogin: client encryption 0
+login7: tds 0x74000004 user='dbs' app='fromenv' database='demo' size=4096
+prelogin: client encryption 2
+login7: tds 0x72090002 user='dbs' app='fromflag' database='demo' size=4096
+prelogin: client encryption 0
+login7: tds 0x730b0003 user='dbs' app='fromfile' database='' size=4096
+prelogin: client encryption 0
+login7: tds 0x71000001 user='dbs' app='fromfile' database='' size=4096" \
+	"the server saw each login as configured"
+
+# config file syntax
+conf bad.ini 600 "server = x"
+run dbs-extract -c bad.ini --view v
+expect 2 "" "dbs-extract: bad.ini: line 1: key outside of a [section]" \
+	"key outside a section"
+conf bad.ini 600 "[source]" "colour = blue"
+run dbs-extract -c bad.ini --view v
+expect 2 "" "dbs-extract: bad.ini: line 2: unknown key \"colour\" in [source]" \
+	"unknown key"
+conf bad.ini 600 "[source]" "user = a" "user = b"
+run dbs-extract -c bad.ini --view v
+expect 2 "" "dbs-extract: bad.ini: line 3: duplicate key \"user\"" \
+	"duplicate key"
+conf bad.ini 600 "[source]" "user"
+run dbs-extract -c bad.ini --view v
+expect 2 "" "dbs-extract: bad.ini: line 2: expected key = value" \
+	"line without ="
+conf bad.ini 600 "[source" "user = a"
+run dbs-extract -c bad.ini --view v
+expect 2 "" "dbs-extract: bad.ini: line 1: expected [section]" \
+	"unclosed section"
+conf bad.ini 600 "[source]" "login-timeout = soon"
+run dbs-extract -c bad.ini --view v
+expect 2 "" "dbs-extract: bad.ini: line 2: login-timeout: expected a number of seconds from 1 to 2000000" \
+	"bad timeout in the file"
+conf bad.ini 600 "[source]" "user ="
+run dbs-extract -c bad.ini --view v
+expect 2 "" "dbs-extract: bad.ini: line 2: user: empty value" "empty value"
+run dbs-extract -c nosuch.ini --view v
+expect 2 "" "dbs-extract: nosuch.ini: No such file or directory" \
+	"missing config file"
+printf '[source]\r\nserver = %s\r\nuser = dbs\r\npassword-file = pw.good\r\n' \
+	"$good" >crlf.ini
+run dbs-extract -c crlf.ini --view dbo.orders
+works "CRLF line ends in the config file"
+
+# no secret in any message
+conf leak.ini 600 "[source]" "server = $good" "user = dbs" \
+	"password = hunter2"
+run dbs-extract -c leak.ini --view dbo.nosuch
+is "$(grep -c hunter2 stderr stdout | grep -vc ':0$')" 0 \
+	"the password appears in no output"
+
+done_testing
