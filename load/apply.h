@@ -31,10 +31,9 @@ struct load_apply {
 	struct load_val *aCurVal; /* scratch: cursor key before copying */
 	struct load_key prev;     /* last key of the ordered prefix */
 	int hasPrev;
-	struct load_key cur;     /* the cursor row's key (a copy) */
-	struct load_key curPrev; /* the one before: cursor order check */
-	uint64_t curHash;        /* the cursor row's _dbs_hash */
-	int curDeleted;          /* the cursor row is soft-deleted */
+	struct load_key cur; /* the cursor row's key (a copy) */
+	uint64_t curHash;    /* the cursor row's _dbs_hash */
+	int curDeleted;      /* the cursor row is soft-deleted */
 	enum apply_cur curState;
 	int keyed;              /* rows go through keyed_row() */
 	int fellBack;           /* merge gave up the ordered walk */

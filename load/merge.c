@@ -213,36 +213,42 @@ apply_match(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
 
 /*
  * Step the cursor: copy the next row's key, hash and deleted flag, or
- * note the end. The keys must be strictly ascending. Returns 0 or an
- * exit status.
+ * note the end. SQLite documents that a row UPDATEd while a statement
+ * reads its table may be returned again; so a row whose key equals the
+ * current one is skipped. Any other key not greater than the current
+ * one fails the run: it would break the merge's reasoning. Returns 0 or
+ * an exit status.
  */
 static int
 cursor_step(struct load_apply *pA)
 {
 	const struct load_table *pTab = pA->pTab;
-	struct load_key tmp;
 	size_t k;
-	int rc = sqlite3_step(pA->pCur);
+	int rc, c;
 	int nKey = (int)pTab->nKey;
 
-	if (rc == SQLITE_DONE) {
-		pA->curState = CUR_DONE;
-		return 0;
+	for (;;) {
+		rc = sqlite3_step(pA->pCur);
+		if (rc == SQLITE_DONE) {
+			pA->curState = CUR_DONE;
+			return 0;
+		}
+		if (rc != SQLITE_ROW)
+			return run_sqlfail(pA->pRun, NULL);
+		for (k = 0; k < pTab->nKey; k++)
+			value_column(pA->pCur, (int)k,
+			    pTab->aCol[pTab->aiKey[k]].st, &pA->aCurVal[k]);
+		if (pA->curState != CUR_ROW)
+			break;
+		c = value_key_cmp(pA->aCurVal, &pA->cur, pTab);
+		if (c > 0)
+			break;
+		if (c < 0)
+			return run_fail(pA->pRun, DBS_EXIT_FAIL,
+			    "%s: table %s: rows not in key order",
+			    pA->pRun->pOpts->zDb, pTab->zName);
 	}
-	if (rc != SQLITE_ROW)
-		return run_sqlfail(pA->pRun, NULL);
-	tmp = pA->curPrev;
-	pA->curPrev = pA->cur;
-	pA->cur = tmp;
-	for (k = 0; k < pTab->nKey; k++)
-		value_column(pA->pCur, (int)k, pTab->aCol[pTab->aiKey[k]].st,
-		    &pA->aCurVal[k]);
 	value_key_set(&pA->cur, pA->aCurVal, pTab);
-	if (pA->curState == CUR_ROW &&
-	    value_key_cmp(pA->cur.aVal, &pA->curPrev, pTab) <= 0)
-		return run_fail(pA->pRun, DBS_EXIT_FAIL,
-		    "%s: table %s: rows not in key order", pA->pRun->pOpts->zDb,
-		    pTab->zName);
 	pA->curHash = (uint64_t)sqlite3_column_int64(pA->pCur, nKey);
 	pA->curDeleted = sqlite3_column_int(pA->pCur, nKey + 1);
 	pA->pS->pRes->c.nBefore += pA->curDeleted == 0;
@@ -398,7 +404,6 @@ merge_begin(struct load_stream *pS)
 	pA->aCurVal = util_calloc(nKey, sizeof *pA->aCurVal);
 	value_key_init(&pA->prev, nKey);
 	value_key_init(&pA->cur, nKey);
-	value_key_init(&pA->curPrev, nKey);
 	pA->curState = CUR_DONE;
 	pA->keyed = pA->mode == LOAD_APPEND;
 	pA->zDeletedAt = pS->pRes->zExtractedAt != NULL ? pS->pRes->zExtractedAt
@@ -447,7 +452,6 @@ merge_free(struct load_apply *pA)
 	keyed_free(pA);
 	value_key_free(&pA->prev);
 	value_key_free(&pA->cur);
-	value_key_free(&pA->curPrev);
 	free(pA->aKeyVal);
 	free(pA->aCurVal);
 	free(pA);

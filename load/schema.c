@@ -53,10 +53,10 @@ schema_keylist(const struct load_table *pT, const char *zQual)
 		sqlite3_str_appendf(pStr, "%s%s%s\"%w\"", k ? "," : "",
 		    zQual ? zQual : "", zQual ? "." : "",
 		    pT->aCol[pT->aiKey[k]].zName);
-	z = sqlite3_str_finish(pStr);
-	if (z == NULL)
+	if (sqlite3_str_errcode(pStr) != SQLITE_OK)
 		util_die(DBS_EXIT_FAIL, "out of memory");
-	return z;
+	z = sqlite3_str_finish(pStr);
+	return z != NULL ? z : sqlite3_mprintf("");
 }
 
 /* Index of the column named zName in pT, or -1. */
