@@ -76,6 +76,9 @@ deps:
 test: all
 	DBS_BUILD=$(CURDIR)/$(O) sh tests/run
 
+demo: deps all
+	DBS_BUILD=$(CURDIR)/$(O) bash scripts/demo.sh
+
 check: deps
 	$(MAKE) test
 	$(MAKE) O=build-san CC=$(SANCC) OPT='$(SANOPT)' test
@@ -83,7 +86,8 @@ check: deps
 # ---- lint ----
 
 C_FILES = $(wildcard common/*.[ch] load/*.[ch] extract/*.[ch] tests/unit/*.[ch])
-SH_FILES = $(wildcard scripts/*.sh tests/*.sh tests/run .ci/run) $(SCRIPTS)
+SH_FILES = $(wildcard scripts/*.sh tests/*.sh tests/*/*.sh tests/run .ci/run) \
+	$(SCRIPTS)
 
 lint: deps
 	clang-format --dry-run --Werror $(C_FILES)
@@ -110,4 +114,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all deps test check lint install uninstall clean
+.PHONY: all deps demo test check lint install uninstall clean
+.SECONDARY:
