@@ -319,6 +319,33 @@ is_decimal(const char *z)
 	return *z == '\0';
 }
 
+/*
+ * Is z a decimal number that the type holds exactly (no more integer or
+ * fraction digits than it has)? A literal converted to the column's type
+ * must not be rounded, or the comparison would move.
+ */
+static int
+fits_decimal(const char *z, const struct dtype *pT, const char **pzWhy)
+{
+	size_t nInt, nFrac = 0;
+
+	if (!is_decimal(z)) {
+		*pzWhy = "not a decimal number";
+		return 0;
+	}
+	if (*z == '-')
+		z++;
+	z += strspn(z, "0");
+	nInt = strspn(z, "0123456789");
+	if (z[nInt] == '.')
+		nFrac = strlen(z + nInt + 1);
+	if (nInt > (size_t)(pT->p - pT->s) || nFrac > (size_t)pT->s) {
+		*pzWhy = "more digits than the column's type holds";
+		return 0;
+	}
+	return 1;
+}
+
 char *
 query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
     const char **pzWhy)
@@ -331,12 +358,9 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 		    &s, zValue, is_unicode(pCol->zSource) || !is_ascii(zValue));
 		return s.z;
 	case DTYPE_DECIMAL:
-		if (!is_decimal(zValue)) {
-			*pzWhy = "not a decimal number";
+		if (!fits_decimal(zValue, &pCol->type, pzWhy))
 			return NULL;
-		}
-		sql_add(&s, zValue);
-		return s.z;
+		break;
 	case DTYPE_BLOB:
 		if (strspn(zValue, "0123456789abcdefABCDEF") !=
 		        strlen(zValue) ||
@@ -364,13 +388,13 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 		}
 		break;
 	}
-	/* real, float, uuid, dates and times: a typed conversion */
+	/* numbers, uuid, dates and times: a conversion to the column's type */
 	sql_add(&s, "CONVERT(");
 	sql_add(&s, pCol->zSource);
 	sql_add(&s, ", ");
 	sql_string(&s, zValue, 0);
 	if (!tds5 && pCol->type.kind != DTYPE_REAL &&
-	    pCol->type.kind != DTYPE_UUID)
+	    pCol->type.kind != DTYPE_UUID && pCol->type.kind != DTYPE_DECIMAL)
 		sql_add(&s, ", 121");
 	sql_add(&s, ")");
 	return s.z;
