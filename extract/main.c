@@ -25,7 +25,7 @@ static const char zUsage[] =
     "           [--password-file file] [--tds-version version]\n"
     "           [--encrypt mode] [--ca-file file] [--login-timeout seconds]\n"
     "           [--query-timeout seconds] [--app-name name]\n"
-    "           [--format csv|ndjson] [--plain] [-o file]\n"
+    "           [--format csv | ndjson] [--plain] [-o file]\n"
     "           [--progress | --no-progress] [--key columns]\n"
     "           --view name [--columns columns] [--where expr]\n"
     "           [--order-by columns] [--since column=value]\n"

@@ -147,12 +147,12 @@ dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.orders -o out/slow.csv \
 	2>slow.err &
 pid=$!
 for _ in $(seq 100); do
-	tmp=$(ls -A out | grep '^\.slow\.csv\.' || true)
+	tmp=$(find out -maxdepth 1 -name '.slow.csv.*')
 	[ -n "$tmp" ] && break
 	sleep 0.05
 done
 is "${tmp:+yes}" yes "-o: a temporary file beside the target while running"
-is "$(ls -A out | grep -c '^slow\.csv$')" 0 \
+is "$(find out -maxdepth 1 -name slow.csv | wc -l)" 0 \
 	"-o: the target does not exist before the end"
 kill -TERM "$pid"
 wait "$pid"
