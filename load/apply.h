@@ -9,6 +9,12 @@
 
 #include "load.h"
 
+/* Flags of a stored row, from the cursor and the lookup. */
+enum {
+	STATE_DELETED = 1, /* soft-deleted */
+	STATE_STALE = 2    /* _dbs_hash is NULL: rewrite it */
+};
+
 enum apply_cur {
 	CUR_DONE, /* no cursor row (exhausted, or not in use) */
 	CUR_ROW   /* cur holds the current cursor row */
@@ -33,7 +39,7 @@ struct load_apply {
 	int hasPrev;
 	struct load_key cur; /* the cursor row's key (a copy) */
 	uint64_t curHash;    /* the cursor row's _dbs_hash */
-	int curDeleted;      /* the cursor row is soft-deleted */
+	int curFlags;        /* the cursor row's STATE_ flags */
 	enum apply_cur curState;
 	int keyed;              /* rows go through keyed_row() */
 	int fellBack;           /* merge gave up the ordered walk */
@@ -44,7 +50,7 @@ struct load_apply {
 int apply_insert(struct load_apply *pA, const struct stream_field *aF,
     uint64_t hash, uint64_t iLine);
 int apply_match(struct load_apply *pA, const struct stream_field *aF,
-    uint64_t hash, uint64_t oldHash, int deleted);
+    uint64_t hash, uint64_t oldHash, int state);
 int apply_dup(
     struct load_apply *pA, const struct stream_field *aF, uint64_t iLine);
 char *apply_keycols(const struct load_table *pTab, const char *zQual);

@@ -151,6 +151,19 @@ db_count(struct load_run *pRun, const char *zSql, uint64_t *pN)
 	return rc;
 }
 
+/* db_count() of SQL built with sqlite3_mprintf() (freed here). */
+int
+db_count_owned(struct load_run *pRun, char *zSql, uint64_t *pN)
+{
+	int rc;
+
+	if (zSql == NULL)
+		util_die(DBS_EXIT_FAIL, "out of memory");
+	rc = db_count(pRun, zSql, pN);
+	sqlite3_free(zSql);
+	return rc;
+}
+
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
 void
 db_now(char *zBuf, size_t nBuf)

@@ -135,10 +135,10 @@ seen_add(struct load_apply *pA, const struct stream_field *aF, uint64_t iLine)
 
 /*
  * Look the current row's key up in the table: *pFound, and if found its
- * *pHash and *pDeleted. Returns 0 or an exit status.
+ * *pHash and *pFlags (STATE_). Returns 0 or an exit status.
  */
 static int
-lookup(struct load_apply *pA, int *pFound, uint64_t *pHash, int *pDeleted)
+lookup(struct load_apply *pA, int *pFound, uint64_t *pHash, int *pFlags)
 {
 	int rc;
 
@@ -148,7 +148,7 @@ lookup(struct load_apply *pA, int *pFound, uint64_t *pHash, int *pDeleted)
 	*pFound = rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW) {
 		*pHash = (uint64_t)sqlite3_column_int64(pA->pLook, 0);
-		*pDeleted = sqlite3_column_int(pA->pLook, 1);
+		*pFlags = sqlite3_column_int(pA->pLook, 1);
 		rc = 0;
 	} else if (rc == SQLITE_DONE) {
 		rc = 0;
@@ -170,7 +170,7 @@ prefix_row(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
     uint64_t iLine, int *pDone)
 {
 	uint64_t oldHash = 0;
-	int found = 0, deleted = 0, rc;
+	int found = 0, flags = 0, rc;
 
 	*pDone = 0;
 	if (value_key_bind(pA->pGoneDel, 1, pA->aKeyVal, pA->pTab) != SQLITE_OK)
@@ -179,7 +179,7 @@ prefix_row(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
 	if (rc != 0 || sqlite3_changes(pA->pRun->db) > 0)
 		return rc;
 	*pDone = 1;
-	rc = lookup(pA, &found, &oldHash, &deleted);
+	rc = lookup(pA, &found, &oldHash, &flags);
 	if (rc != 0)
 		return rc;
 	if (found)
@@ -193,7 +193,7 @@ keyed_row(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
     uint64_t iLine)
 {
 	uint64_t oldHash = 0;
-	int found = 0, deleted = 0, done = 0, rc;
+	int found = 0, flags = 0, done = 0, rc;
 
 	rc = seen_add(pA, aF, iLine);
 	if (rc == 0 && pA->fellBack &&
@@ -201,12 +201,12 @@ keyed_row(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
 		rc = prefix_row(pA, aF, hash, iLine, &done);
 	if (rc != 0 || done)
 		return rc;
-	rc = lookup(pA, &found, &oldHash, &deleted);
+	rc = lookup(pA, &found, &oldHash, &flags);
 	if (rc != 0)
 		return rc;
 	if (!found)
 		return apply_insert(pA, aF, hash, iLine);
-	return apply_match(pA, aF, hash, oldHash, deleted);
+	return apply_match(pA, aF, hash, oldHash, flags);
 }
 
 /* "(\"a\",\"b\") > (?1,?2)": table keys after the bound key. */

@@ -179,6 +179,7 @@ int db_step_done(struct load_run *pRun, sqlite3_stmt *pStmt);
 int db_is_problem(int rcSqlite);
 void db_now(char *zBuf, size_t nBuf);
 int db_count(struct load_run *pRun, const char *zSql, uint64_t *pN);
+int db_count_owned(struct load_run *pRun, char *zSql, uint64_t *pN);
 
 /* ---- value.c ---- */
 void value_buf_free(struct load_buf *pB);

@@ -94,7 +94,12 @@ sql_update(const struct load_table *pTab)
 	return sqlite3_str_finish(pStr);
 }
 
-/* The cursor (bLook 0) or the point lookup by key (bLook 1). */
+/*
+ * The cursor (bLook 0) or the point lookup by key (bLook 1): key (for
+ * the cursor), _dbs_hash, and the row's state: STATE_DELETED if
+ * soft-deleted, plus STATE_STALE if its hash is unknown (NULL after a
+ * rebuild).
+ */
 static char *
 sql_select(const struct load_table *pTab, int bLook)
 {
@@ -102,9 +107,10 @@ sql_select(const struct load_table *pTab, int bLook)
 	char *zKeys = schema_keylist(pTab, NULL);
 
 	sqlite3_str_appendf(pStr,
-	    "SELECT %s%s\"_dbs_hash\", %s FROM main.\"%w\"", bLook ? "" : zKeys,
-	    bLook ? "" : ",",
-	    pTab->hasDeletedAt ? "\"_dbs_deleted_at\" IS NOT NULL" : "0",
+	    "SELECT %s%s\"_dbs_hash\", 2 * (\"_dbs_hash\" IS NULL)%s "
+	    "FROM main.\"%w\"",
+	    bLook ? "" : zKeys, bLook ? "" : ",",
+	    pTab->hasDeletedAt ? " + (\"_dbs_deleted_at\" IS NOT NULL)" : "",
 	    pTab->zName);
 	if (bLook) {
 		sqlite3_str_appendall(pStr, " WHERE ");
@@ -188,16 +194,17 @@ apply_insert(struct load_apply *pA, const struct stream_field *aF,
 
 /*
  * Row aF matched a stored row with hash oldHash: unchanged (no write),
- * changed (UPDATE) or soft-deleted (UPDATE, which revives it).
+ * changed (UPDATE), soft-deleted (UPDATE, which revives it) or stale
+ * (UPDATE). state is a set of STATE_ flags.
  */
 int
 apply_match(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
-    uint64_t oldHash, int deleted)
+    uint64_t oldHash, int state)
 {
 	struct load_counts *pC = &pA->pS->pRes->c;
 	int rc;
 
-	if (hash == oldHash && !deleted) {
+	if (hash == oldHash && state == 0) {
 		pC->nUnchanged++;
 		return 0;
 	}
@@ -207,12 +214,12 @@ apply_match(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
 	if (rc != 0)
 		return rc;
 	pC->nUpdated++;
-	pC->nRevived += deleted != 0;
+	pC->nRevived += (state & STATE_DELETED) != 0;
 	return 0;
 }
 
 /*
- * Step the cursor: copy the next row's key, hash and deleted flag, or
+ * Step the cursor: copy the next row's key, hash and state, or
  * note the end. SQLite documents that a row UPDATEd while a statement
  * reads its table may be returned again; so a row whose key equals the
  * current one is skipped. Any other key not greater than the current
@@ -250,8 +257,8 @@ cursor_step(struct load_apply *pA)
 	}
 	value_key_set(&pA->cur, pA->aCurVal, pTab);
 	pA->curHash = (uint64_t)sqlite3_column_int64(pA->pCur, nKey);
-	pA->curDeleted = sqlite3_column_int(pA->pCur, nKey + 1);
-	pA->pS->pRes->c.nBefore += pA->curDeleted == 0;
+	pA->curFlags = sqlite3_column_int(pA->pCur, nKey + 1);
+	pA->pS->pRes->c.nBefore += (pA->curFlags & STATE_DELETED) == 0;
 	pA->curState = CUR_ROW;
 	return 0;
 }
@@ -273,7 +280,7 @@ walk_row(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
 			break;
 		if (c == 0) {
 			rc = apply_match(
-			    pA, aF, hash, pA->curHash, pA->curDeleted);
+			    pA, aF, hash, pA->curHash, pA->curFlags);
 			return rc != 0 ? rc : cursor_step(pA);
 		}
 		rc = keyed_gone_add(pA, pA->cur.aVal);

@@ -213,7 +213,7 @@ sql_create(const struct load_table *pT, const char *zName, int bDeletedAt)
 		    dtype_decltype(&pT->aCol[i].type),
 		    isKey ? " NOT NULL" : "");
 	}
-	sqlite3_str_appendall(pStr, "\"_dbs_hash\" INTEGER NOT NULL");
+	sqlite3_str_appendall(pStr, "\"_dbs_hash\" INTEGER");
 	if (bDeletedAt)
 		sqlite3_str_appendall(pStr, ", \"_dbs_deleted_at\" TEXT");
 	if (pT->nKey == 1 && pT->aCol[pT->aiKey[0]].st == DTYPE_STORE_INTEGER)
@@ -326,40 +326,49 @@ copyable(const struct load_stream *pS, size_t i)
 }
 
 /*
- * Check that the rows of the old table can be keyed in the new one: each
- * new key column must be copyable, unless the old table is empty.
+ * Check that every stored row can be keyed in the new table: no new key
+ * column may be NULL in a stored row, or not copied at all.
  */
 static int
 check_copy_key(struct load_stream *pS)
 {
 	const struct load_table *pT = &pS->tab;
-	uint64_t nAny = 0;
+	const char *zCol;
+	uint64_t nBad = 0;
 	size_t k;
 	int rc = 0;
-	char *zSql;
 
-	for (k = 0; k < pT->nKey; k++) {
+	for (k = 0; k < pT->nKey && rc == 0 && nBad == 0; k++) {
+		zCol = pT->aCol[pT->aiKey[k]].zName;
 		if (copyable(pS, pT->aiKey[k]))
-			continue;
-		zSql = sqlite3_mprintf(
-		    "SELECT EXISTS(SELECT 1 FROM main.\"%w\")", pT->zName);
-		rc = db_count(pS->pRun, zSql, &nAny);
-		sqlite3_free(zSql);
-		if (rc == 0 && nAny)
+			rc = db_count_owned(pS->pRun,
+			    sqlite3_mprintf("SELECT EXISTS(SELECT 1 FROM "
+			                    "main.\"%w\" WHERE \"%w\" IS NULL)",
+			        pT->zName, zCol),
+			    &nBad);
+		else
+			rc = db_count_owned(pS->pRun,
+			    sqlite3_mprintf(
+			        "SELECT EXISTS(SELECT 1 FROM main.\"%w\")",
+			        pT->zName),
+			    &nBad);
+		if (rc == 0 && nBad)
 			rc = run_fail(pS->pRun, DBS_EXIT_FAIL,
-			    "%s: table %s: cannot rebuild: the stored rows "
-			    "have "
-			    "no value for the new key column \"%s\"; use "
-			    "--mode "
+			    "%s: table %s: cannot rebuild: stored rows have no "
+			    "value for the new key column \"%s\"; use --mode "
 			    "replace",
-			    pS->zInput, pT->zName,
-			    pT->aCol[pT->aiKey[k]].zName);
-		break;
+			    pS->zInput, pT->zName, zCol);
 	}
 	return rc;
 }
 
-/* Copy the old rows into the new table (same-named, same-class columns). */
+/*
+ * Copy the old rows into the new table: the columns with the same name
+ * and storage class. If any new column is not filled that way, the
+ * copied rows get a NULL _dbs_hash, which never matches, so the next
+ * stream row with their key rewrites them (the row hash covers values,
+ * not types: "10" as int and as text hash the same).
+ */
 static int
 copy_rows(struct load_stream *pS, int bDeletedAt)
 {
@@ -367,18 +376,22 @@ copy_rows(struct load_stream *pS, int bDeletedAt)
 	sqlite3_str *pStr = sqlite3_str_new(NULL);
 	char *zCols, *zSql;
 	size_t i;
-	int rc = check_copy_key(pS);
+	int all = 1, rc = check_copy_key(pS);
 
-	for (i = 0; i < pT->nCol; i++)
+	for (i = 0; i < pT->nCol; i++) {
 		if (copyable(pS, i))
 			sqlite3_str_appendf(pStr, "\"%w\",", pT->aCol[i].zName);
-	sqlite3_str_appendall(pStr, "\"_dbs_hash\"");
-	if (bDeletedAt && pS->stored.tab.hasDeletedAt)
-		sqlite3_str_appendall(pStr, ",\"_dbs_deleted_at\"");
+		else
+			all = 0;
+	}
 	zCols = sqlite3_str_finish(pStr);
-	zSql = sqlite3_mprintf("INSERT INTO main.\"%w\"(%s) SELECT %s FROM "
-	                       "main.\"%w\"",
-	    REBUILD_NAME, zCols, zCols, pT->zName);
+	bDeletedAt = bDeletedAt && pS->stored.tab.hasDeletedAt;
+	zSql = sqlite3_mprintf("INSERT INTO main.\"%w\"(%s\"_dbs_hash\"%s) "
+	                       "SELECT %s%s%s FROM main.\"%w\"",
+	    REBUILD_NAME, zCols ? zCols : "",
+	    bDeletedAt ? ",\"_dbs_deleted_at\"" : "", zCols ? zCols : "",
+	    all ? "\"_dbs_hash\"" : "NULL",
+	    bDeletedAt ? ",\"_dbs_deleted_at\"" : "", pT->zName);
 	sqlite3_free(zCols);
 	if (rc == 0 &&
 	    sqlite3_exec(pS->pRun->db, zSql, NULL, NULL, NULL) != SQLITE_OK) {

@@ -96,7 +96,7 @@ is "$(sql c.db "SELECT group_concat(name || ' ' || type || ' ' || source_type ||
 	"k int int 1/b bool bit 0/i int bigint 0/r real float 0/f real real 0/d decimal(38,4) decimal(38,4) 0/t text nvarchar(max) 0/x blob varbinary(max) 0/u uuid uniqueidentifier 0/dt date date 0/tm time(7) time(7) 0/ts datetime(7) datetime2(7) 0/tz datetimeoffset(7) datetimeoffset(7) 0" \
 	"logical and source types recorded"
 is "$(sql c.db "SELECT sql FROM sqlite_schema WHERE name = 'types'")" \
-	'CREATE TABLE "types"("k" INTEGER NOT NULL, "b" INTEGER, "i" INTEGER, "r" REAL, "f" REAL, "d" TEXT, "t" TEXT, "x" BLOB, "u" TEXT, "dt" TEXT, "tm" TEXT, "ts" TEXT, "tz" TEXT, "_dbs_hash" INTEGER NOT NULL, PRIMARY KEY("k"))' \
+	'CREATE TABLE "types"("k" INTEGER NOT NULL, "b" INTEGER, "i" INTEGER, "r" REAL, "f" REAL, "d" TEXT, "t" TEXT, "x" BLOB, "u" TEXT, "dt" TEXT, "tm" TEXT, "ts" TEXT, "tz" TEXT, "_dbs_hash" INTEGER, PRIMARY KEY("k"))' \
 	"declared types are plain storage classes"
 
 done_testing
