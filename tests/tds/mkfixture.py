@@ -238,6 +238,21 @@ def generate(path, name='dbo.big', rows=1000, append=True):
         db.close()
 
 
+def load_spec(path):
+    """Read a JSON fixture description; leading lines starting with "#"
+    are comments."""
+    with open(path, encoding='utf-8') as f:
+        lines = f.read().split('\n')
+    k = 0
+    while k < len(lines) and lines[k].startswith('#'):
+        lines[k] = ''             # blank, so JSON error lines stay right
+        k += 1
+    try:
+        return json.loads('\n'.join(lines), parse_float=Decimal)
+    except ValueError as e:
+        raise SpecError('%s: %s' % (path, e)) from None
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description='build a tdsserver.py fixture')
     p.add_argument('out')
@@ -251,8 +266,7 @@ def main(argv=None):
     try:
         append = args.append
         for path in args.spec:
-            with open(path, encoding='utf-8') as f:
-                spec = json.load(f, parse_float=Decimal)
+            spec = load_spec(path)
             build(args.out, spec, append)
             append = True
         if args.generate:
