@@ -18,13 +18,13 @@
 #define DEFAULT_MAX_DELETE 50. /* --max-delete, percent */
 
 static const char zUsage[] =
-    "usage: dbs-load --db FILE [--table NAME] [--key COLS]\n"
-    "\t\t[--mode merge|append|replace] [--deletes hard|soft|keep]\n"
-    "\t\t[--schema-change fail|add|rebuild] [--max-delete PCT]\n"
+    "usage: dbs-load --db file [--table name] [--key columns]\n"
+    "\t\t[--mode merge | append | replace] [--deletes hard | soft | keep]\n"
+    "\t\t[--schema-change fail | add | rebuild] [--max-delete pct]\n"
     "\t\t[--allow-mass-delete] [--allow-empty] [--allow-older]\n"
-    "\t\t[--watermark COL] [--summary text|json] [--dry-run] [--quiet]\n"
-    "\t\t[--busy-timeout MS] [FILE ...]\n"
-    "       dbs-load --db FILE [--busy-timeout MS] --state TABLE\n"
+    "\t\t[--watermark column] [--summary text | json] [--dry-run]\n"
+    "\t\t[--quiet] [--busy-timeout ms] [file ...]\n"
+    "       dbs-load --db file [--busy-timeout ms] --state table\n"
     "       dbs-load -h | --help | --version\n";
 
 enum {
@@ -237,7 +237,7 @@ parse_args(struct load_opts *pO, int argc, char **argv)
 	pO->nFile = (size_t)(argc - optind);
 	if (pO->zDb == NULL)
 		util_die(DBS_EXIT_USAGE,
-		    "--db FILE is required (see dbs-load "
+		    "--db file is required (see dbs-load "
 		    "--help)");
 	if (pO->zState != NULL && (bLoad || pO->nFile > 0))
 		util_die(DBS_EXIT_USAGE,
