@@ -158,7 +158,7 @@ def table_rows(args, scenarios, results):
             ratio, ratio_s = None, '-'
         else:
             ratio = da / ra.value(metric)
-            ratio_s = f'{ratio:.2f}'
+            ratio_s = f'{ratio:.3f}'
         if target == '-':
             verdict = '-'
         elif args.mode == 'smoke':
