@@ -285,6 +285,9 @@ extract_all() {
 			"$ex | %WRAP% $load $(q "$db") --table t"
 		scenario "e2e-$n" "dbs-extract | dbs-load, no change" "$n" \
 			"e2e-$n" "extract-$n" wall 1.15
+		bench "pipe-$n" true "$ex | %WRAP% cat >/dev/null"
+		scenario "pipe-$n" "dbs-extract | cat (pipe cost)" "$n" \
+			"pipe-$n" "extract-$n" wall -
 		rm -f "$base"
 	else
 		skip "e2e-$n" "dbs-extract | dbs-load" "dbs-load not built"
