@@ -223,6 +223,8 @@ db_setup(struct load_run *pRun)
 		rc = db_exec(pRun, "PRAGMA synchronous=NORMAL");
 	if (rc == 0)
 		rc = db_exec(pRun, CACHE_PRAGMA);
+	if (rc == 0)
+		rc = db_exec(pRun, "PRAGMA journal_size_limit=0");
 	return rc;
 }
 
@@ -250,7 +252,7 @@ db_open(struct load_run *pRun, int readOnly)
 	    (readOnly ? SQLITE_OPEN_READONLY
 	              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	struct stat st;
-	int rc;
+	int rc, persist = 1;
 
 	if (!readOnly)
 		pRun->newDb = stat(pRun->pOpts->zDb, &st) != 0
@@ -265,6 +267,10 @@ db_open(struct load_run *pRun, int readOnly)
 	sqlite3_busy_timeout(pRun->db, pRun->pOpts->busyTimeout);
 	if (readOnly)
 		return 0;
+	/* Keep -wal and -shm after the last connection closes, so that
+	 * users who may only read the database can still open it. */
+	sqlite3_file_control(
+	    pRun->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 	if (sqlite3_db_readonly(pRun->db, "main") == 1) {
 		pRun->dbProblem = 1;
 		return run_fail(pRun, DBS_EXIT_FAIL,
