@@ -8,7 +8,8 @@
  * tsql and freebcp cannot show (all 7 fraction digits, time zone offsets),
  * and that a query timeout is cancelled cleanly (attention).
  *
- * usage: dbcheck [-a appname] [-t timeout] server database user query...
+ * usage: dbcheck [-m] [-a appname] [-t timeout] server database user query...
+ * -m prints each column's type declaration as db-lib reports it.
  * The password is read from the DBCHECK_PASSWORD environment variable.
  * Messages go to stderr as "msg N (severity S): text" / "err N: text".
  * Exit status 0 if no error was reported, 1 otherwise, 2 on usage error.
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 static int nErrors; /* errors reported by the handlers */
+static int bMeta;   /* -m: print each column's declaration too */
 
 /* Message handler: print server messages (not 5701/5703), count errors. */
 static int
@@ -170,6 +172,26 @@ print_value(DBPROCESS *pDb, int iCol)
 	}
 }
 
+/* Print "# name: declaration [NOT] NULL" for each column of the current
+ * result, as db-lib reconstructs it from COLMETADATA. */
+static void
+print_meta(DBPROCESS *pDb, int nCols)
+{
+	DBCOL2 col;
+	int i;
+
+	for (i = 1; i <= nCols; i++) {
+		memset(&col, 0, sizeof(col));
+		col.SizeOfStruct = sizeof(col);
+		if (dbtablecolinfo(pDb, i, (DBCOL *)&col) != SUCCEED) {
+			printf("# %s: ?\n", dbcolname(pDb, i));
+			continue;
+		}
+		printf("# %s: %s%s\n", col.Name, col.ServerTypeDeclaration,
+		    col.Null ? " NULL" : " NOT NULL");
+	}
+}
+
 /* Run one query and print its result sets; returns 0 or 1 on error. */
 static int
 run_query(DBPROCESS *pDb, const char *zSql)
@@ -184,6 +206,8 @@ run_query(DBPROCESS *pDb, const char *zSql)
 		nCols = dbnumcols(pDb);
 		if (nCols == 0)
 			continue;
+		if (bMeta)
+			print_meta(pDb, nCols);
 		for (i = 1; i <= nCols; i++)
 			printf("%s%s", i > 1 ? "\t" : "", dbcolname(pDb, i));
 		putchar('\n');
@@ -212,8 +236,11 @@ main(int argc, char **argv)
 	const char *zApp = "dbcheck", *zPw = getenv("DBCHECK_PASSWORD");
 	int c, nTimeout = 0, rc = 0;
 
-	while ((c = getopt(argc, argv, "a:t:")) != -1) {
+	while ((c = getopt(argc, argv, "a:mt:")) != -1) {
 		switch (c) {
+		case 'm':
+			bMeta = 1;
+			break;
 		case 'a':
 			zApp = optarg;
 			break;
@@ -225,7 +252,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 4 || zPw == NULL) {
-		fputs("usage: dbcheck [-a app] [-t timeout] server database "
+		fputs("usage: dbcheck [-m] [-a app] [-t timeout] server database "
 		      "user query...\n",
 		    stderr);
 		return 2;

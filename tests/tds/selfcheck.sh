@@ -21,6 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tdscheck.XXXXXX")
 pids=""
 
+# shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
 	for p in $pids; do
 		kill "$p" 2>/dev/null || true
@@ -467,6 +468,56 @@ EOF
 	same "db-lib nvarchar(max) > 8000 bytes, varchar(max), varbinary(max)" \
 		"$tmp/expected" "$tmp/out"
 
+	# Column metadata as db-lib reconstructs it from COLMETADATA (it
+	# omits the scale of time types and cannot describe xml).
+	expect <<'EOF'
+# id: INT NOT NULL
+# d38_0: DECIMAL(38,0) NULL
+# d38_10: DECIMAL(38,10) NULL
+# d18_4: DECIMAL(18,4) NULL
+# d9_2: NUMERIC(9,2) NULL
+# d28_6: DECIMAL(28,6) NULL
+# m: MONEY NULL
+# sm: SMALLMONEY NULL
+# c: CHAR(10) NULL
+# nc: NCHAR(5) NULL
+# nvm: NVARCHAR(MAX) NULL
+# vm: VARCHAR(MAX) NULL
+# vbm: VARBINARY(MAX) NULL
+# nt: NTEXT NULL
+# b: BINARY(4) NULL
+# g: UNIQUEIDENTIFIER NULL
+# v7: DATETIMEOFFSET NULL
+# s: NVARCHAR(128) NOT NULL
+# n: INT NULL
+# total: DECIMAL(18,4) NULL
+EOF
+	DBCHECK_PASSWORD=secret "$tmp/dbcheck" -m "127.0.0.1:$main" demo dbs \
+		"SELECT * FROM dbo.t_dec WHERE 1 = 0" \
+		"SELECT [m], sm FROM dbo.t_money WHERE 1 = 0" \
+		"SELECT c, nc FROM dbo.t_char WHERE 1 = 0" \
+		"SELECT * FROM dbo.t_lob WHERE 1 = 0" \
+		"SELECT nt FROM dbo.t_old WHERE 1 = 0" \
+		"SELECT b, g, v7, s FROM dbo.t_bin, dbo.t_guid, dbo.t_dto, dbo.t_misc WHERE 1 = 0" \
+		"SELECT COUNT(*) AS n, MAX(d18_4) total FROM dbo.t_dec" \
+		2>"$tmp/err" | grep '^#' | awk '!seen[$0]++' >"$tmp/out"
+	same "db-lib column declarations (declared types, inferred for COUNT)" \
+		"$tmp/expected" "$tmp/out"
+
+	# Faults chosen per connection through the application name.
+	expect <<'EOF'
+id|v
+1|-2147483648
+(1 rows)
+err 20017: Unexpected EOF from the server
+err 20047: DBPROCESS is dead or not enabled
+EOF
+	DBCHECK_PASSWORD=secret "$tmp/dbcheck" -a tdsfault:drop-after=1 \
+		"127.0.0.1:$main" demo dbs "SELECT * FROM dbo.t_int ORDER BY id" \
+		"SELECT 1" 2>"$tmp/err" | tr '\t' '|' >"$tmp/out" || true
+	cat "$tmp/err" >>"$tmp/out"
+	same "db-lib: app name tdsfault:drop-after=1" "$tmp/expected" "$tmp/out"
+
 	# Several clients at once get the same answers.
 	jobs_pids=""
 	for k in 1 2 3 4; do
@@ -509,7 +560,7 @@ EOF
 		not_ok "stall + timeout: cancelled (rc $rc)"
 	fi
 else
-	for what in "dates" "numbers" "lobs" "concurrency" "timeout"; do
+	for what in dates numbers lobs metadata app-fault concurrency timeout; do
 		ok "db-lib $what # SKIP cannot build dbcheck.c"
 	done
 fi

@@ -372,16 +372,26 @@ class Session:
     # -- SELECT -------------------------------------------------------------
 
     def catalog(self, schema, name):
-        rows = self.db.execute(
-            'SELECT object, name, sqltype, nullable FROM tds_columns '
-            'WHERE lower(object) = lower(?) ORDER BY ordinal',
-            ('%s.%s' % (schema, name),)).fetchall()
+        """The fixture object schema.name (case-insensitive), or None."""
+        try:
+            rows = self.db.execute(
+                'SELECT object, name, sqltype, nullable FROM tds_columns '
+                'WHERE lower(object) = lower(?) ORDER BY ordinal',
+                ('%s.%s' % (schema, name),)).fetchall()
+            denied = rows and self.db.execute(
+                'SELECT 1 FROM tds_denied WHERE lower(object) = lower(?)',
+                (rows[0][0],)).fetchone() is not None
+        except sqlite3.Error as e:
+            raise tdssql.SqlError(50000, 1, 16, 'tdsserver: bad fixture: %s'
+                                  % e) from None
         if not rows:
             return None
-        denied = self.db.execute(
-            'SELECT 1 FROM tds_denied WHERE lower(object) = lower(?)',
-            (rows[0][0],)).fetchone() is not None
-        cols = [(r[1], tdstypes.parse_type(r[2]), bool(r[3])) for r in rows]
+        try:
+            cols = [(r[1], tdstypes.parse_type(r[2]), bool(r[3]))
+                    for r in rows]
+        except tdstypes.TypeError_ as e:
+            raise tdssql.SqlError(50000, 1, 16, 'tdsserver: bad fixture: %s'
+                                  % e) from None
         return CatalogObject(rows[0][0], cols, denied)
 
     def env(self):

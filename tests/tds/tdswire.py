@@ -5,6 +5,7 @@
 # Python 3 standard library only.
 
 import datetime
+import functools
 import re
 import select
 import struct
@@ -216,10 +217,11 @@ class Options:
         self.table = table            # (schema, name) for text TableName
 
 
-def _nullable(prefix_null, enc):
-    def f(v):
-        return prefix_null if v is None else enc(v)
-    return f
+def _nullable(null, enc):
+    """Mark encoder enc as nullable: `null` is its NULL encoding in ROW
+    (encoders themselves are never called with None)."""
+    enc.null = null
+    return enc
 
 
 def _plp(chunk):
@@ -278,11 +280,19 @@ def codec(t, nullable, opt):
     if b in ('date', 'time', 'datetime2', 'datetimeoffset'):
         return _temporal_codec(t)
     if b == 'uniqueidentifier':
-        return b'\x24\x10', _nullable(
-            b'\x00', lambda v: b'\x10' + uuid.UUID(str(v)).bytes_le)
+        return b'\x24\x10', _nullable(b'\x00', _guid)
     if t.kind == 'text':
         return _text_codec(t, opt)
     return _binary_codec(t, opt)
+
+
+def _guid(v):
+    """uniqueidentifier: the first three groups little-endian."""
+    b = bytes.fromhex(v.replace('-', '')) if len(v) == 36 else \
+        uuid.UUID(v).bytes
+    if len(b) != 16:
+        raise ValueError('bad uniqueidentifier %r' % v)
+    return b'\x10' + b[3::-1] + b[5:3:-1] + b[7:5:-1] + b[8:]
 
 
 def _decimal_codec(t, nullable):
@@ -310,12 +320,17 @@ def _decimal_codec(t, nullable):
     return info, _nullable(b'\x00', enc)
 
 
+@functools.lru_cache(maxsize=1024)
+def _days(y, mo, d):
+    return datetime.date(int(y), int(mo), int(d)).toordinal() - 1
+
+
 def _dt_fields(t, v):
     """(days since 0001-01-01, ticks of 10**-7 s, offset) of stored text."""
     m = _CANON_DT.match(v) if t.base != 'time' else None
     if m and (m.group(7) is None or len(m.group(7)) <= 7):
         y, mo, d, h, mi, s, f = m.groups()
-        days = datetime.date(int(y), int(mo), int(d)).toordinal() - 1
+        days = _days(y, mo, d)
         ticks = ((int(h or 0) * 60 + int(mi or 0)) * 60 + int(s or 0)) * \
             10**7 + int((f or '').ljust(7, '0'))
         return days, ticks, None
@@ -454,6 +469,7 @@ class Result:
         self.opt = opt
         parts = [b'\x81', _H(len(columns))]
         self.encoders = []
+        self.nulls = []           # NULL encoding per column (ROW)
         for name, t, nullable in columns:
             info, enc = codec(t, nullable, opt)
             usertype = 80 if t.base in ('rowversion', 'timestamp') else 0
@@ -461,6 +477,7 @@ class Result:
             parts.append(_I(usertype) if opt.ver >= TDS72 else _H(usertype))
             parts.append(_H(flags) + info + b_varchar(name))
             self.encoders.append(enc)
+            self.nulls.append(getattr(enc, 'null', None))
         self.meta = b''.join(parts)
         self.nbc = opt.ver >= TDS73B
         self.nbytes = (len(columns) + 7) // 8
@@ -470,14 +487,18 @@ class Result:
 
     def row(self, values):
         encs = self.encoders
-        if self.nbc and None in values:
-            bits = 0
-            out = []
-            for k, (e, v) in enumerate(zip(encs, values)):
-                if v is None:
-                    bits |= 1 << k
-                else:
-                    out.append(e(v))
-            return b'\xd2' + bits.to_bytes(self.nbytes, 'little') + \
-                b''.join(out)
-        return b'\xd1' + b''.join([e(v) for e, v in zip(encs, values)])
+        if None not in values:
+            return b'\xd1' + b''.join([e(v) for e, v in zip(encs, values)])
+        if not self.nbc:
+            return b'\xd1' + b''.join([n if v is None else e(v) for e, n, v in
+                                       zip(encs, self.nulls, values)])
+        bits = 0
+        out = []
+        for k, (e, v) in enumerate(zip(encs, values)):
+            if v is None:
+                if self.nulls[k] is None:
+                    raise ValueError('NULL in NOT NULL column %d' % (k + 1))
+                bits |= 1 << k
+            else:
+                out.append(e(v))
+        return b'\xd2' + bits.to_bytes(self.nbytes, 'little') + b''.join(out)
