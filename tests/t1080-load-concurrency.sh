@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# t1080-load-concurrency.sh - one transaction per run, in WAL mode: a
+# reader that connects while a load is in progress sees the old table,
+# one that holds a read transaction across the commit keeps seeing the
+# old table until it ends it; a second writer gives up after
+# --busy-timeout with status 4; a load killed with SIGKILL in the middle
+# (its uncommitted pages already in the WAL) leaves the old state and an
+# intact database. The load is held in the middle by feeding its stream
+# through a fifo; the test waits for events, never for a fixed time.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+MK=$TOP/tests/fixtures/load/mkstream
+command -v python3 >/dev/null || skip_all "no python3"
+
+# The table "big": id, and a 200-digit payload.
+bighead() {
+	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.big' '#meta,key,id' \
+		"#meta,extracted-at,2024-01-0${1}T00:00:00.000000Z" \
+		'#column,id,int,int,notnull' '#column,p,text,char(200),notnull' 'id,p'
+}
+bigrows() {
+	seq "$1" "$2" | awk '{ printf "%d,%0200d\n", $1, $1 }'
+}
+# bigend FIRST LAST: the trailer of those rows (checksum by awk+xxhsum).
+bigend() {
+	printf '#end,%d,%s\n' "$(($2 - $1 + 1))" "$(bigrows "$1" "$2" |
+		awk -F, '{ printf "%d:%s%d:%s\n", length($1), $1, length($2), $2 }' |
+		xxhsum -H3 | sed 's/.* = //')"
+}
+count() {
+	sql "$1" 'SELECT count(*) FROM big'
+}
+# wait_for CMD...: poll until CMD succeeds; fail the test after 60 s.
+wait_for() {
+	local i
+	for ((i = 0; i < 1200; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	diag "gave up waiting for: $*"
+	return 1
+}
+wal_written() {
+	[ "$(stat -c %s "$1-wal" 2>/dev/null || echo 0)" -gt 1000000 ]
+}
+
+{
+	bighead 1
+	bigrows 1 10
+	bigend 1 10
+} >small.csv
+run dbs-load --db r.db small.csv
+is "$status" 0 "ten rows loaded"
+
+# A reader holding a read transaction across the load's commit.
+cat >reader.py <<'PY'
+import os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("BEGIN")
+print(db.execute("SELECT count(*) FROM big").fetchone()[0], flush=True)
+open("reader.ready", "w").close()
+while not os.path.exists("reader.go"):
+    time.sleep(0.05)
+print(db.execute("SELECT count(*) FROM big").fetchone()[0])
+db.execute("COMMIT")
+print(db.execute("SELECT count(*) FROM big").fetchone()[0])
+PY
+python3 reader.py r.db >reader.out 2>reader.err &
+rpid=$!
+wait_for test -e reader.ready
+is "$?" 0 "the reader holds its read transaction"
+
+mkfifo in.fifo
+dbs-load --db r.db in.fifo >load.out 2>load.err &
+lpid=$!
+exec 3>in.fifo
+bighead 2 >&3
+bigrows 1 100000 >&3
+wait_for wal_written r.db
+is "$?" 0 "the load has written uncommitted pages to the WAL"
+is "$(count r.db)" 10 "a reader connecting during the load sees the old table"
+
+run dbs-load --db r.db --busy-timeout 100 --summary json small.csv
+expect 4 '{"status":"busy","exit":4,"message":"r.db: database is locked","inputs":[]}' \
+	"dbs-load: r.db: database is locked" "a second writer gives up: status 4"
+
+bigend 1 100000 >&3
+exec 3>&-
+wait "$lpid"
+is "$?" 0 "the load commits"
+is_file load.err "dbs-load: big: 99990 inserted, 0 updated, 0 deleted, 10 unchanged (merge)" \
+	"the load's summary"
+is "$(count r.db)" 100000 "a new reader sees the new table"
+touch reader.go
+wait "$rpid"
+is "$(cat reader.out)" "10
+10
+100000" "the old read transaction saw the old table until it ended"
+is "$(sql r.db "SELECT count(*) FROM _dbs_runs WHERE status = 'busy'")" 0 \
+	"a busy run is not logged (the database is the problem)"
+
+# SIGKILL in the middle of a merge.
+cp small.csv k.csv
+run dbs-load --db k.db k.csv
+mkfifo k.fifo
+dbs-load --db k.db k.fifo >kill.out 2>kill.err &
+kpid=$!
+exec 4>k.fifo
+bighead 3 >&4
+bigrows 5 100000 >&4
+wait_for wal_written k.db
+is "$?" 0 "the doomed load has written uncommitted pages"
+kill -9 "$kpid"
+{ wait "$kpid"; } 2>/dev/null
+is "$?" 137 "killed"
+exec 4>&-
+is "$(sql k.db 'SELECT count(*), sum(id) FROM big; PRAGMA integrity_check')" \
+	"10|55
+ok" "the old state, intact"
+run dbs-load --db k.db small.csv
+expect 0 "" "dbs-load: big: 0 inserted, 0 updated, 0 deleted, 10 unchanged (merge)" \
+	"the next load works"
+
+done_testing
