@@ -119,6 +119,38 @@ prelogin: client encryption 0
 login7: tds 0x71000001 user='dbs' app='fromfile' database='' size=4096" \
 	"the server saw each login as configured"
 
+# encryption and CA file reach FreeTDS through a private freetds.conf
+# [global] section (db-lib cannot set them), removed after the login;
+# FreeTDS's own dump of its final settings shows them
+: >ca.pem
+mkdir tmp
+for enc in off:1 request:2 require:3; do
+	rm -f dump
+	TMPDIR=$PWD/tmp TDSDUMPCONFIG=$PWD/dump DBS_PASSWORD=secret \
+		run dbs-extract -S "$good" -U dbs --view dbo.orders \
+		--encrypt "${enc%:*}" --ca-file "$PWD/ca.pem"
+	is "$(sed -n 's/^.*encrypt level = //p' dump)" "${enc#*:}" \
+		"--encrypt ${enc%:*}: FreeTDS's encryption level"
+	is "$(sed -n 's/^.*cafile = //p' dump)" "$PWD/ca.pem" \
+		"--encrypt ${enc%:*}: FreeTDS's CA file"
+	is "$(ls -A tmp)" "" "--encrypt ${enc%:*}: temporary freetds.conf removed"
+done
+# the test server offers no TLS: "require" cannot log in
+is "$(cat stderr)" "dbs-extract: $good: cannot connect to the server (db-lib error 20002); encryption is required: does the server offer TLS, and does --ca-file verify its certificate?" \
+	"--encrypt require without TLS on the server: message"
+is "$(grep prelogin "$TDS_LOG" | tail -3 | sed 's/^.*\] //')" \
+"prelogin: client encryption 2
+prelogin: client encryption 0
+prelogin: client encryption 1" "off, request, require as the server saw them"
+# documented limitation: freetds.conf's own setting wins over the flag
+printf '[global]\n\tencryption = off\n' >"$FREETDSCONF"
+rm -f dump
+TDSDUMPCONFIG=$PWD/dump DBS_PASSWORD=secret run dbs-extract -S "$good" \
+	-U dbs --view dbo.orders --encrypt require
+is "$(sed -n 's/^.*encrypt level = //p' dump)" 1 \
+	"an encryption setting in freetds.conf takes precedence (documented)"
+: >"$FREETDSCONF"
+
 # config file syntax
 conf bad.ini 600 "server = x"
 run dbs-extract -c bad.ini --view v

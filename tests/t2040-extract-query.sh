@@ -124,6 +124,16 @@ is "$(sent)" "SELECT [id] FROM [dbo].[bins] WHERE [ts] > 0x00000000000007D1" \
 is "$(ids dbo.guids 'g=00000000-0000-0000-0000-000000000000')" "1 3 4 " \
 	"since uniqueidentifier"
 
+# the watermark dbs-load keeps is a valid --since value
+dbs-extract -S "$S" -U dbs --view dbo.orders --key id |
+	dbs-load --db inc.db --watermark modified --quiet
+wm=$(dbs-load --db inc.db --state orders |
+	awk -F '\t' '$1 == "watermark" { print $2 "=" $3 }')
+is "$wm" "modified=2024-01-03 08:30:00.0000000" "dbs-load --state watermark"
+run dbs-extract -S "$S" -U dbs --view dbo.orders --key id --since "$wm"
+is "$(tail -1 stdout | cut -d, -f1,2)" "#end,0" \
+	"extract since the stored watermark: nothing new"
+
 # a --since value that is not of the column's type: a usage error
 since_error() {
 	run dbs-extract -S "$S" -U dbs --view "$1" --since "$2"
