@@ -23,8 +23,10 @@ pids=""
 
 # shellcheck disable=SC2317  # called from the EXIT trap
 cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null || true
+	for f in "$tmp"/*.pid; do
+		if [ -s "$f" ]; then
+			kill "$(cat "$f")" 2>/dev/null || true
+		fi
 	done
 	for p in $pids; do
 		wait "$p" 2>/dev/null || true
@@ -64,7 +66,8 @@ start() {
 	local name=$1
 	shift
 	python3 "$here/tdsserver.py" --fixture "$tmp/all.db" \
-		--port-file "$tmp/$name.port" --log "$tmp/$name.log" "$@" &
+		--port-file "$tmp/$name.port" --pid-file "$tmp/$name.pid" \
+		--log "$tmp/$name.log" "$@" &
 	pids="$pids $!"
 	for _ in $(seq 100); do
 		[ -s "$tmp/$name.port" ] && break

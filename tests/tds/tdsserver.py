@@ -9,7 +9,7 @@
 # injected for the error-path tests.  Python 3 standard library only.
 #
 # usage: tdsserver.py --fixture FILE [--host 127.0.0.1] [--port 0]
-#        [--port-file PATH] [--user dbs] [--password secret]
+#        [--port-file PATH] [--pid-file PATH] [--user dbs] [--password secret]
 #        [--database demo] [--fault SPEC]... [--log PATH]
 
 import argparse
@@ -562,10 +562,11 @@ def infer_column(name, first, k):
     return (name, tdstypes.parse_type(decl), True)
 
 
-def write_port_file(path, port):
+def write_number_file(path, number):
+    """Write number to path atomically (temporary file, then rename)."""
     tmp = '%s.tmp.%d' % (path, os.getpid())
     with open(tmp, 'w') as f:
-        f.write('%d\n' % port)
+        f.write('%d\n' % number)
     os.replace(tmp, path)
 
 
@@ -576,6 +577,7 @@ def parse_args(argv):
     p.add_argument('--host', default='127.0.0.1')
     p.add_argument('--port', type=int, default=0)
     p.add_argument('--port-file')
+    p.add_argument('--pid-file')
     p.add_argument('--user', default='dbs')
     p.add_argument('--password', default='secret')
     p.add_argument('--database', default='demo')
@@ -606,8 +608,10 @@ def main(argv=None):
     lsock.listen(16)
     port = lsock.getsockname()[1]
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+    if args.pid_file:
+        write_number_file(args.pid_file, os.getpid())
     if args.port_file:
-        write_port_file(args.port_file, port)
+        write_number_file(args.port_file, port)
     server.log(0, 'listening on %s:%d' % (args.host, port))
     try:
         while True:
@@ -619,9 +623,10 @@ def main(argv=None):
         pass
     finally:
         lsock.close()
-        if args.port_file:
+        for path in (args.port_file, args.pid_file):
             try:
-                os.unlink(args.port_file)
+                if path:
+                    os.unlink(path)
             except OSError:
                 pass
         server.log(0, 'stopped')
