@@ -524,6 +524,8 @@ def result_columns(sel):
             cols.extend(item.expanded.columns)
         elif shape[0] in ('column', 'agg'):
             cols.append(column_shape(shape, sel))
+        elif item.toks and item.toks[0].is_word('COUNT_BIG'):
+            cols.append((shape[1], tdstypes.parse_type('bigint'), True))
         else:
             cols.append((shape[1], None, True))
     return cols

@@ -295,12 +295,23 @@ def _guid(v):
     return b'\x10' + b[3::-1] + b[5:3:-1] + b[7:5:-1] + b[8:]
 
 
+def _scaled(v, s, p):
+    """Stored decimal text v times 10**s as an exact int of at most p
+    digits; ValueError if the fixture holds more digits than the type."""
+    d = Decimal(v) if isinstance(v, (str, int)) else Decimal(repr(v))
+    n = d.scaleb(s, tdstypes.DEC)
+    i = int(n)
+    if i != n or abs(i) >= 10 ** p:
+        raise ValueError('%s does not fit scale %d, precision %d' % (v, s, p))
+    return i
+
+
 def _decimal_codec(t, nullable):
     b = t.base
     if b in ('money', 'smallmoney'):
         size = 8 if b == 'money' else 4
         def raw(v):
-            n = int(Decimal(str(v)).scaleb(4, tdstypes.DEC))
+            n = _scaled(v, 4, 19)
             if size == 4:
                 return _i(n)
             return _i(n >> 32) + _I(n & 0xFFFFFFFF)   # high half first
@@ -312,8 +323,7 @@ def _decimal_codec(t, nullable):
     nbytes = 4 if p <= 9 else 8 if p <= 19 else 12 if p <= 28 else 16
     pre = bytes([nbytes + 1])
     def enc(v):
-        d = Decimal(v) if isinstance(v, (str, int)) else Decimal(repr(v))
-        n = int(d.scaleb(s, tdstypes.DEC))
+        n = _scaled(v, s, p)
         return pre + (b'\x00' if n < 0 else b'\x01') + abs(n).to_bytes(
             nbytes, 'little')
     info = bytes([0x6C if b == 'numeric' else 0x6A, nbytes + 1, p, s])
