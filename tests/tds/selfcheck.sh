@@ -266,6 +266,11 @@ id|x|s
 2|NULL|n2
 EOF
 tsql_view t_misc
+expect <<'EOF'
+id|b|ti|bi|r|f|m|sm|dt|sdt
+1|1|255|-9223372036854775808|0.100000001|-0.5|-0.0001|0.0001|Jan  1 2024 12:00AM|Jan  1 2024 12:01AM
+EOF
+tsql_view t_notnull
 
 # (max) values: SQL Server's default TEXTSIZE is 4096 bytes unless the
 # client sets it; FreeTDS sends none by default.
@@ -452,14 +457,18 @@ id|b|vb
 2|00000000|
 3|NULL|NULL
 (3 rows)
+id|b|ti|bi|r|f|m|sm|dt|sdt
+1|1|255|-9223372036854775808|0.1|-0.5|-0.0001|0.0001|2024-01-01 00:00:00.003|2024-01-01 00:01:00
+(1 rows)
 EOF
 	dbc "SELECT * FROM dbo.t_real ORDER BY id" \
 		"SELECT * FROM dbo.t_float ORDER BY id" \
 		"SELECT * FROM dbo.t_dec ORDER BY id" \
 		"SELECT * FROM dbo.t_money ORDER BY id" \
 		"SELECT * FROM dbo.t_bigint ORDER BY id" \
-		"SELECT * FROM dbo.t_bin ORDER BY id" >"$tmp/out" 2>"$tmp/err"
-	same "db-lib numbers (shortest round-trip reals) and binary" \
+		"SELECT * FROM dbo.t_bin ORDER BY id" \
+		"SELECT * FROM dbo.t_notnull" >"$tmp/out" 2>"$tmp/err"
+	same "db-lib numbers, binary, NOT NULL (fixed-length) types" \
 		"$tmp/expected" "$tmp/out"
 	{
 		sed -n 1p "$tmp/lob.cut"
