@@ -158,7 +158,7 @@ summary_json(const struct load_run *pRun, const char *zStatus)
 	z = sqlite3_str_finish(pStr);
 	if (z == NULL)
 		util_die(DBS_EXIT_FAIL, "out of memory");
-	if (fwrite(z, 1, n, stdout) != n || fflush(stdout) != 0)
+	else if (fwrite(z, 1, n, stdout) != n || fflush(stdout) != 0)
 		rc = -1;
 	if (rc == 0 && ferror(stdout)) {
 		errno = EIO;

@@ -52,11 +52,12 @@ text_cmp(const struct load_stream *pS, const char *zA, const char *zB)
 	enum dtype_storage st = pS->tab.aCol[pS->iWm].st;
 	struct stream_field fA = {zA, strlen(zA)}, fB = {zB, strlen(zB)};
 	struct load_val vA, vB;
+	struct load_buf unused = {0};
 
 	if (st == DTYPE_STORE_BLOB)
 		st = DTYPE_STORE_TEXT; /* lowercase hex sorts like its bytes */
-	value_decode(&fA, st, &vA, NULL);
-	value_decode(&fB, st, &vB, NULL);
+	value_decode(&fA, st, &vA, &unused);
+	value_decode(&fB, st, &vB, &unused);
 	return value_cmp(&vA, &vB, st);
 }
 
@@ -74,7 +75,7 @@ wm_row(struct load_stream *pS, const struct stream_field *aF)
 	st = pS->tab.aCol[pS->iWm].st;
 	if (st == DTYPE_STORE_BLOB)
 		st = DTYPE_STORE_TEXT;
-	value_decode(pF, st, &v, NULL);
+	value_decode(pF, st, &v, &pS->wmMax); /* not BLOB: buffer unused */
 	if (pS->hasWm && value_cmp(&v, &pS->wmMaxVal, st) <= 0)
 		return;
 	value_buf_set(&pS->wmMax, pF->z, pF->n);

@@ -10,7 +10,6 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
 command -v python3 >/dev/null || skip_all "no python3"
 
 # The table "big": id, and a 200-digit payload.
@@ -41,6 +40,7 @@ wait_for() {
 	diag "gave up waiting for: $*"
 	return 1
 }
+# shellcheck disable=SC2317 # called through wait_for
 wal_written() {
 	[ "$(stat -c %s "$1-wal" 2>/dev/null || echo 0)" -gt 1000000 ]
 }
