@@ -67,7 +67,7 @@ struct rd_json {
 	yajl_handle h;        /* one parser for the whole input */
 	int ctx;              /* where in a line's value we are (rjson.c) */
 	long iKey;            /* the pending key within ctx */
-	size_t nLineLen;      /* bytes on the current line so far */
+	struct sbuf carry;    /* a line that spans chunks */
 	int escState;         /* \u escape pre-scanner state */
 	unsigned escCp;       /* code point being read by it */
 	int bTrailerLine;     /* this line was the trailer */

@@ -670,12 +670,29 @@ end_line(struct stream_reader *pR)
 		    "line ends inside a JSON value (NDJSON needs one object "
 		    "per line)");
 	pJ->ctx = JX_LINE;
-	pJ->nLineLen = 0;
 	pR->iLine++;
 	pR->iRecLine = pR->iLine;
 	return STREAM_OK;
 }
 
+/* One line (n bytes at p, ending in '\n' if bNl) to yajl. */
+static int
+line(struct stream_reader *pR, const char *p, size_t n, int bNl)
+{
+	int rc = esc_scan(pR, p, n);
+
+	if (rc == STREAM_OK)
+		rc = parse(pR, p, n);
+	if (rc == STREAM_OK && bNl)
+		rc = end_line(pR);
+	return rc;
+}
+
+/*
+ * Lines are handed to yajl whole: yajl re-lexes a token that spans
+ * calls from its start, which is quadratic for a long string arriving
+ * in small chunks. A line split across chunks is carried over.
+ */
 int
 rd_json_feed(struct stream_reader *pR, const char *p, size_t n)
 {
@@ -696,14 +713,19 @@ rd_json_feed(struct stream_reader *pR, const char *p, size_t n)
 			return rd_error(pR, -1, "data after the trailer");
 		nl = memchr(p, '\n', n);
 		k = nl ? (size_t)(nl - p) + 1 : n;
-		if (pJ->nLineLen + k > RD_MAX_RECORD)
+		if (pJ->carry.n + k > RD_MAX_RECORD)
 			return rd_error(pR, -1, "line longer than 1 GiB");
-		pJ->nLineLen += k;
-		rc = esc_scan(pR, p, k);
-		if (rc == STREAM_OK)
-			rc = parse(pR, p, k);
-		if (rc == STREAM_OK && nl != NULL)
-			rc = end_line(pR);
+		if (nl == NULL) {
+			sbuf_append(&pJ->carry, p, n);
+			return STREAM_OK;
+		}
+		if (pJ->carry.n > 0) {
+			sbuf_append(&pJ->carry, p, k);
+			rc = line(pR, pJ->carry.z, pJ->carry.n, 1);
+			pJ->carry.n = 0;
+		} else {
+			rc = line(pR, p, k, 1);
+		}
 		if (rc != STREAM_OK)
 			return rc;
 		p += k;
@@ -718,9 +740,14 @@ rd_json_finish(struct stream_reader *pR)
 	struct rd_json *pJ = &pR->json;
 	int rc;
 
-	if (pJ->h == NULL || pJ->nLineLen == 0)
+	if (pJ->h == NULL || pJ->carry.n == 0)
 		return STREAM_OK;
-	rc = parse(pR, NULL, 0);
+	if (pR->phase == PH_AFTER && pJ->ctx == JX_LINE)
+		return rd_error(pR, -1, "data after the trailer");
+	rc = line(pR, pJ->carry.z, pJ->carry.n, 0);
+	pJ->carry.n = 0;
+	if (rc == STREAM_OK)
+		rc = parse(pR, NULL, 0);
 	if (rc == STREAM_OK)
 		rc = end_line(pR);
 	return rc;
@@ -738,6 +765,7 @@ rd_json_free(struct stream_reader *pR)
 	free(pJ->zMetaName);
 	pJ->zMetaName = NULL;
 	sbuf_free(&pJ->metaVals);
+	sbuf_free(&pJ->carry);
 	for (i = 0; i < 3; i++) {
 		free(pJ->azColAttr[i]);
 		pJ->azColAttr[i] = NULL;

@@ -76,8 +76,7 @@ events_prefix(const char *zPrefix, const char *zFull)
 }
 
 static void
-test_truncations(const char *zName, const char *z, size_t n,
-    const char *zFull)
+test_truncations(const char *zName, const char *z, size_t n, const char *zFull)
 {
 	size_t i;
 	char *zTx;
@@ -90,8 +89,8 @@ test_truncations(const char *zName, const char *z, size_t n,
 			bBad = 1;
 		}
 		if (!events_prefix(zTx, zFull)) {
-			tap_diag("%s cut at %zu: events differ:\n%s", zName, i,
-			    zTx);
+			tap_diag(
+			    "%s cut at %zu: events differ:\n%s", zName, i, zTx);
 			bBad = 1;
 		}
 		free(zTx);
