@@ -374,7 +374,8 @@ conn_open(const struct conn_settings *pS)
 		dbclose(pDb);
 		pDb = NULL;
 	}
-	rec.loggingIn = 0;
+	if (pDb != NULL)
+		rec.loggingIn = 0; /* else conn_error() speaks of the login */
 	return pDb;
 }
 

@@ -406,6 +406,47 @@ since_literal(
 	return zLit;
 }
 
+/* Seconds to wait for a login when nothing says otherwise (db-lib's own
+ * default is forever, which a job run from cron cannot afford). */
+#define LOGIN_TIMEOUT_DEFAULT 60
+
+/* The watchdog's message, formatted before it is armed. */
+static char zWatchdog[512];
+
+static void
+on_login_alarm(int sig)
+{
+	(void)sig;
+	if (write(STDERR_FILENO, zWatchdog, strlen(zWatchdog)) < 0)
+		_exit(DBS_EXIT_FAIL);
+	out_signal_cleanup();
+	_exit(DBS_EXIT_FAIL);
+}
+
+/*
+ * A last resort against a login that never returns: FreeTDS 1.3 loops
+ * forever in its TDS 5.0 logout after a login timed out (also when "auto"
+ * falls back to 5.0). Each attempt may take the login timeout, the
+ * logout 5 s more; past that the process ends with a message.
+ */
+static void
+arm_login_watchdog(const struct conn_settings *pS)
+{
+	int nTry =
+	    pS->zTdsVersion && strcmp(pS->zTdsVersion, "auto") != 0 ? 1 : 2;
+	struct sigaction sa;
+
+	snprintf(zWatchdog, sizeof zWatchdog,
+	    "%s: %s: login timed out after %d s (the server does not "
+	    "answer)\n",
+	    util_progname(), pS->zServer, pS->loginTimeout);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_login_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm((unsigned)(nTry * pS->loginTimeout + 6));
+}
+
 /* Connect, build the SQL and stream. Returns the exit status. */
 static int
 extract(const struct opts *pO, const struct plan *pP,
@@ -414,7 +455,7 @@ extract(const struct opts *pO, const struct plan *pP,
 	struct conn_settings cs;
 	struct emit_opts eo;
 	struct query_spec qs;
-	DBPROCESS *pDb;
+	DBPROCESS *pDb = NULL;
 	char *zSql = NULL, *zLit = NULL;
 	int rc = DBS_EXIT_FAIL;
 
@@ -427,9 +468,15 @@ extract(const struct opts *pO, const struct plan *pP,
 	cs.zTdsVersion = pF->azVal[CONF_TDS_VERSION];
 	cs.zEncrypt = pF->azVal[CONF_ENCRYPT];
 	cs.zCaFile = pF->azVal[CONF_CA_FILE];
-	cs.loginTimeout = pF->loginTimeout;
+	cs.loginTimeout =
+	    pF->loginTimeout > 0 ? pF->loginTimeout : LOGIN_TIMEOUT_DEFAULT;
 	cs.queryTimeout = pF->queryTimeout;
-	if (conn_init() != 0 || (pDb = conn_open(&cs)) == NULL) {
+	if (conn_init() == 0) {
+		arm_login_watchdog(&cs);
+		pDb = conn_open(&cs);
+		alarm(0);
+	}
+	if (pDb == NULL) {
 		util_warn("%s: %s", cs.zServer, conn_error());
 		conn_close(NULL);
 		return DBS_EXIT_FAIL;

@@ -21,11 +21,17 @@
 static char zSigTemp[4096];
 static volatile sig_atomic_t sigArmed;
 
-static void
-on_signal(int sig)
+void
+out_signal_cleanup(void)
 {
 	if (sigArmed)
 		unlink(zSigTemp);
+}
+
+static void
+on_signal(int sig)
+{
+	out_signal_cleanup();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

@@ -29,6 +29,12 @@ const char *out_label(const struct out *pO);
  */
 int out_commit(struct out *pO);
 
+/*
+ * Remove the temporary file, if any, from a signal handler (only
+ * async-signal-safe calls). The process must end right after.
+ */
+void out_signal_cleanup(void);
+
 /* Give up: remove the temporary file, if any. */
 void out_abort(struct out *pO);
 

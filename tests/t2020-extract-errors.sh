@@ -59,6 +59,22 @@ run dbs-extract -S "$good" -U dbs --query 'SELECT id, id FROM dbo.orders'
 fails 1 "dbs-extract: $good: column name \"id\" appears twice" \
 	"duplicate column names"
 
+# a server that accepts the connection and never answers: the login
+# times out (db-lib's own default would be to wait forever)
+mute_start
+run dbs-extract -S "$MUTE_SERVER" -U dbs --view dbo.orders \
+	--tds-version 7.4 --login-timeout 1
+fails 1 "dbs-extract: $MUTE_SERVER: login timed out after 1 s (db-lib error 20003)" \
+	"login timeout"
+# with TDS 5.0, FreeTDS 1.3 then never returns (its logout loops); the
+# watchdog ends the run, and -o leaves nothing
+run dbs-extract -S "$MUTE_SERVER" -U dbs --view dbo.orders \
+	--tds-version 5.0 --login-timeout 1 -o mute.csv
+fails 1 "dbs-extract: $MUTE_SERVER: login timed out after 1 s (the server does not answer)" \
+	"login timeout, TDS 5.0: the watchdog"
+is "$(find . -maxdepth 1 -name '*mute.csv*')" "" \
+	"login timeout, TDS 5.0: no file left"
+
 # query timeout: the server waits 3 s before answering
 tds_start fx.db --fault stall=3
 run dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.orders --query-timeout 1
