@@ -292,6 +292,22 @@ parse_list(const char *zFlag, const char *z, char cSep, struct query_list *pL)
 		util_die(DBS_EXIT_USAGE, "%s: %s", zFlag, zWhy);
 }
 
+/* Die if a column list names a column twice. */
+static void
+check_unique(const char *zFlag, const struct query_list *pL)
+{
+	size_t i, j;
+
+	for (i = 0; i < pL->n; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(pL->az[i], pL->az[j]) == 0)
+				util_die(DBS_EXIT_USAGE,
+				    "%s: column \"%s\" named twice", zFlag,
+				    pL->az[i]);
+		}
+	}
+}
+
 /* Check the combination of options and parse their values. */
 static void
 make_plan(const struct opts *pO, struct plan *pP)
@@ -335,8 +351,10 @@ make_plan(const struct opts *pO, struct plan *pP)
 	}
 	if (pO->zColumns)
 		parse_list("--columns", pO->zColumns, ',', &pP->columns);
-	if (pO->zKey)
+	if (pO->zKey) {
 		parse_list("--key", pO->zKey, ',', &pP->key);
+		check_unique("--key", &pP->key);
+	}
 	if (pO->zOrder)
 		parse_list("--order-by", pO->zOrder, ',', &pP->order);
 	else if (pO->zView && pO->zKey)

@@ -256,10 +256,12 @@ query_probe(const struct query_list *pView, const char *zCol)
 {
 	struct sql s = {0};
 
-	sql_add(&s, "SELECT TOP (0) ");
+	/* not TOP (0): Sybase ASE does not know it */
+	sql_add(&s, "SELECT ");
 	sql_ident(&s, zCol);
 	sql_add(&s, " FROM ");
 	sql_list(&s, pView, ".");
+	sql_add(&s, " WHERE 1 = 0");
 	return s.z;
 }
 

@@ -61,7 +61,7 @@ char *query_select(const struct query_spec *pQ);
 
 /*
  * A statement that returns no rows but describes column zCol of the
- * view: SELECT TOP (0) [zCol] FROM view. Owned by the caller.
+ * view: SELECT [zCol] FROM view WHERE 1 = 0. Owned by the caller.
  */
 char *query_probe(const struct query_list *pView, const char *zCol);
 

@@ -56,6 +56,7 @@ usage_error "--view: unexpected character in a name (use [brackets])" \
 	--view 'a]b'
 usage_error "--columns: empty name" --view v --columns 'a,,b'
 usage_error "--key: empty name" --view v --key 'a,'
+usage_error "--key: column \"id\" named twice" --view v --key 'id,[id]'
 usage_error "--order-by: unexpected character in a name (use [brackets])" \
 	--view v --order-by 'a[1]'
 usage_error "--since: expected COLUMN=VALUE" --view v --since modified
