@@ -220,8 +220,11 @@ db_setup(struct load_run *pRun)
 {
 	int rc = set_journal(pRun, pRun->newDb ? "delete" : "wal");
 
+	/* NORMAL is safe with WAL; a rollback journal needs FULL for that. */
 	if (rc == 0)
-		rc = db_exec(pRun, "PRAGMA synchronous=NORMAL");
+		rc = db_exec(pRun,
+		    pRun->newDb ? "PRAGMA synchronous=FULL"
+		                : "PRAGMA synchronous=NORMAL");
 	if (rc == 0)
 		rc = db_exec(pRun, CACHE_PRAGMA);
 	if (rc == 0)
