@@ -111,9 +111,13 @@ bighead 3 >&4
 bigrows 5 100000 >&4
 wait_for wal_written k.db
 is "$?" 0 "the doomed load has written uncommitted pages"
+# (bash reports the killed job on its own stderr: keep that out of TAP)
+exec 5>&2 2>/dev/null
 kill -9 "$kpid"
-{ wait "$kpid"; } 2>/dev/null
-is "$?" 137 "killed"
+wait "$kpid"
+kstatus=$?
+exec 2>&5 5>&-
+is "$kstatus" 137 "killed"
 exec 4>&-
 is "$(sql k.db 'SELECT count(*), sum(id) FROM big; PRAGMA integrity_check')" \
 	"10|55
