@@ -465,30 +465,72 @@ arm_login_watchdog(const struct conn_settings *pS)
 	alarm((unsigned)(nTry * pS->loginTimeout + 6));
 }
 
+/* The connection settings from the resolved configuration. */
+static void
+fill_settings(const struct conf_final *pF, struct conn_settings *pS)
+{
+	memset(pS, 0, sizeof *pS);
+	pS->zServer = pF->azVal[CONF_SERVER];
+	pS->zDatabase = pF->azVal[CONF_DATABASE];
+	pS->zUser = pF->azVal[CONF_USER];
+	pS->zPassword = pF->zPassword;
+	pS->zAppName = pF->azVal[CONF_APP_NAME];
+	pS->zTdsVersion = pF->azVal[CONF_TDS_VERSION];
+	pS->zEncrypt = pF->azVal[CONF_ENCRYPT];
+	pS->zCaFile = pF->azVal[CONF_CA_FILE];
+	pS->loginTimeout =
+	    pF->loginTimeout > 0 ? pF->loginTimeout : LOGIN_TIMEOUT_DEFAULT;
+	pS->queryTimeout = pF->queryTimeout;
+}
+
+/* Build the SELECT (unless --query) and stream it. Returns the status. */
+static int
+stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
+    const struct conn_settings *pS, const char *zLit, struct out *pOut)
+{
+	struct emit_opts eo;
+	struct query_spec qs;
+	char *zSql = NULL;
+	int rc;
+
+	memset(&qs, 0, sizeof qs);
+	qs.pView = &pP->view;
+	qs.pColumns = &pP->columns;
+	qs.zWhere = pO->zWhere;
+	qs.zSinceCol = pP->zSinceCol;
+	qs.zSinceLit = zLit;
+	qs.pOrder = &pP->order;
+	if (pO->zQuery == NULL)
+		zSql = query_select(&qs);
+	memset(&eo, 0, sizeof eo);
+	eo.format = pP->format;
+	eo.progress = pO->progress < 0 ? isatty(STDERR_FILENO) : pO->progress;
+	if (eo.progress && isatty(STDERR_FILENO))
+		eo.progress = 2; /* redraw one line */
+	eo.zServer = pS->zServer;
+	eo.zDatabase = pS->zDatabase;
+	eo.zObject = pP->zObject;
+	eo.zQuery = pO->zQuery;
+	eo.pKey = &pP->key;
+	eo.zSinceCol = pP->zSinceCol;
+	eo.zSinceValue = pP->zSinceValue;
+	eo.orderIsKey = pP->orderIsKey;
+	rc = emit_run(pDb, zSql ? zSql : pO->zQuery, &eo, pOut);
+	free(zSql);
+	return rc;
+}
+
 /* Connect, build the SQL and stream. Returns the exit status. */
 static int
 extract(const struct opts *pO, const struct plan *pP,
     const struct conf_final *pF, struct out *pOut)
 {
 	struct conn_settings cs;
-	struct emit_opts eo;
-	struct query_spec qs;
 	DBPROCESS *pDb = NULL;
-	char *zSql = NULL, *zLit = NULL;
+	char *zLit = NULL;
 	int rc = DBS_EXIT_FAIL;
 
-	memset(&cs, 0, sizeof cs);
-	cs.zServer = pF->azVal[CONF_SERVER];
-	cs.zDatabase = pF->azVal[CONF_DATABASE];
-	cs.zUser = pF->azVal[CONF_USER];
-	cs.zPassword = pF->zPassword;
-	cs.zAppName = pF->azVal[CONF_APP_NAME];
-	cs.zTdsVersion = pF->azVal[CONF_TDS_VERSION];
-	cs.zEncrypt = pF->azVal[CONF_ENCRYPT];
-	cs.zCaFile = pF->azVal[CONF_CA_FILE];
-	cs.loginTimeout =
-	    pF->loginTimeout > 0 ? pF->loginTimeout : LOGIN_TIMEOUT_DEFAULT;
-	cs.queryTimeout = pF->queryTimeout;
+	fill_settings(pF, &cs);
 	if (conn_init() == 0) {
 		arm_login_watchdog(&cs);
 		pDb = conn_open(&cs);
@@ -501,32 +543,8 @@ extract(const struct opts *pO, const struct plan *pP,
 	}
 	if (pP->zSinceCol)
 		zLit = since_literal(pDb, pP, cs.zServer, &rc);
-	if (!pP->zSinceCol || zLit) {
-		memset(&qs, 0, sizeof qs);
-		qs.pView = &pP->view;
-		qs.pColumns = &pP->columns;
-		qs.zWhere = pO->zWhere;
-		qs.zSinceCol = pP->zSinceCol;
-		qs.zSinceLit = zLit;
-		qs.pOrder = &pP->order;
-		zSql = pO->zQuery ? NULL : query_select(&qs);
-		memset(&eo, 0, sizeof eo);
-		eo.format = pP->format;
-		eo.progress =
-		    pO->progress < 0 ? 2 * isatty(STDERR_FILENO) : pO->progress;
-		if (eo.progress && isatty(STDERR_FILENO))
-			eo.progress = 2;
-		eo.zServer = cs.zServer;
-		eo.zDatabase = cs.zDatabase;
-		eo.zObject = pP->zObject;
-		eo.zQuery = pO->zQuery;
-		eo.pKey = &pP->key;
-		eo.zSinceCol = pP->zSinceCol;
-		eo.zSinceValue = pP->zSinceValue;
-		eo.orderIsKey = pP->orderIsKey;
-		rc = emit_run(pDb, zSql ? zSql : pO->zQuery, &eo, pOut);
-	}
-	free(zSql);
+	if (!pP->zSinceCol || zLit)
+		rc = stream(pDb, pO, pP, &cs, zLit, pOut);
 	free(zLit);
 	conn_close(pDb);
 	return rc;
