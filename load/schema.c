@@ -7,10 +7,14 @@
  * All of it happens inside the run's transaction.
  *
  * Tables are created with plain INTEGER/REAL/TEXT/BLOB declared types
- * (dtype_decltype) so that column affinity never alters a value, the key
- * as PRIMARY KEY of a WITHOUT ROWID table (the merge cursor then reads
- * the table in key order without a second b-tree), and the internal
- * columns _dbs_hash and, for soft deletes, _dbs_deleted_at.
+ * (dtype_decltype) so that column affinity never alters a value, and the
+ * key as PRIMARY KEY: for one integer column an alias of the rowid, else
+ * a WITHOUT ROWID table, so that either way the merge cursor reads the
+ * table's own b-tree in key order, with no second b-tree to maintain or
+ * to look rows up in. (Measured at 1M rows x 10 columns: a WITHOUT ROWID
+ * table keyed by an integer took 2.9 s to load and 0.78 s to merge an
+ * unchanged snapshot, the rowid table 2.0 s and 0.60 s.) The internal
+ * columns are _dbs_hash and, for soft deletes, _dbs_deleted_at.
  */
 #include "load.h"
 
