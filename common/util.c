@@ -24,6 +24,9 @@ util_progname(void)
 	return zProgname;
 }
 
+static void vwarn_plain(const char *zFmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+
 static void
 vwarn_plain(const char *zFmt, va_list ap)
 {
