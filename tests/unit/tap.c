@@ -76,7 +76,8 @@ int
 tap_is_mem(const void *pGot, size_t nGot, const void *pWant, size_t nWant,
     const char *zName)
 {
-	int cond = nGot == nWant && (nGot == 0 || memcmp(pGot, pWant, nGot) == 0);
+	int cond =
+	    nGot == nWant && (nGot == 0 || memcmp(pGot, pWant, nGot) == 0);
 
 	report_plain(cond, zName);
 	if (!cond) {

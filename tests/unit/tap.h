@@ -18,8 +18,8 @@ int tap_ok(int cond, const char *zFmt, ...)
 int tap_is_str(const char *zGot, const char *zWant, const char *zName);
 
 /* ok if the two byte ranges are equal. */
-int tap_is_mem(const void *pGot, size_t nGot, const void *pWant,
-    size_t nWant, const char *zName);
+int tap_is_mem(const void *pGot, size_t nGot, const void *pWant, size_t nWant,
+    const char *zName);
 
 /* ok if the two integers are equal. */
 int tap_is_int(int64_t got, int64_t want, const char *zName);
