@@ -33,8 +33,8 @@ const char *util_progname(void);
  * then exits with the given status; util_warn() returns.
  */
 void util_warn(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
-_Noreturn void util_die(int rc, const char *zFmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void util_die(int rc, const char *zFmt, ...)
+    __attribute__((noreturn, format(printf, 2, 3)));
 
 /*
  * Allocation wrappers. They never return NULL: on exhaustion they print
