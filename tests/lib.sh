@@ -155,3 +155,31 @@ done_testing() {
 	[ "$_t_fail" -eq 0 ]
 	exit $?
 }
+
+# check_transcript NAME: read a shell transcript on stdin ("$ cmd" lines,
+# a trailing backslash continues a command, every other line is expected
+# output of the command before it, stdout and stderr together) and run
+# each command with bash in the current directory, one test per command.
+check_transcript() {
+	local name=$1 line cmd="" want="" n=0 got cont=0
+	_t_flush_cmd() {
+		[ -n "$cmd" ] || return 0
+		n=$((n + 1))
+		got=$(bash -c "$cmd" 2>&1)
+		is "$got" "${want%$'\n'}" "$name: command $n: ${cmd%%$'\n'*}"
+		cmd="" want=""
+	}
+	while IFS= read -r line; do
+		if [ "$cont" = 1 ]; then
+			cmd="$cmd"$'\n'"$line"
+			case "$line" in *\\) ;; *) cont=0 ;; esac
+		elif [ "${line#\$ }" != "$line" ]; then
+			_t_flush_cmd
+			cmd=${line#\$ }
+			case "$line" in *\\) cont=1 ;; esac
+		else
+			want="$want$line"$'\n'
+		fi
+	done
+	_t_flush_cmd
+}
