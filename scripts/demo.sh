@@ -3,13 +3,14 @@
 # test server with a generated dbo.orders view) on 127.0.0.1, sync it into
 # demo.db with dbs-sync, change the source, sync again, and show the
 # counts. Everything but demo.db lives in build/demo/ and the server is
-# stopped at the end.
+# stopped at the end. DBS_DEMO_DIR and DBS_DEMO_DB move both (the tests
+# run the demo in a scratch directory).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${DBS_BUILD:-$top/build}
-work=$top/build/demo
-db=$top/demo.db
+work=${DBS_DEMO_DIR:-$top/build/demo}
+db=${DBS_DEMO_DB:-$top/demo.db}
 PATH="$build:$top/scripts:$PATH"
 export PATH
 
