@@ -74,7 +74,7 @@ deps:
 
 # test: run every test against the build in $(O) (no package installs).
 test: all
-	DBS_BUILD=$(CURDIR)/$(O) sh tests/run
+	DBS_BUILD=$(CURDIR)/$(O) CC='$(CC)' DBS_TEST_CFLAGS='$(OPT)' sh tests/run
 
 demo: deps all
 	DBS_BUILD=$(CURDIR)/$(O) bash scripts/demo.sh

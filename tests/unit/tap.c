@@ -11,6 +11,9 @@
 static int nTest; /* tests reported so far */
 static int nFail; /* of which failed */
 
+static int report(int cond, const char *zFmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static int
 report(int cond, const char *zFmt, va_list ap)
 {
