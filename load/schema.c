@@ -75,29 +75,71 @@ find_col(const struct load_table *pT, const char *zName)
 	return -1;
 }
 
+/*
+ * The last part of an object name as dbs-extract writes it: parts are
+ * separated by '.', and a part holding '.', '[' or ']' is bracketed with
+ * ']' doubled ("sales.[odd.name]" ends in "odd.name"). Returns a string
+ * the caller frees.
+ */
+static char *
+object_last_part(const char *zObject)
+{
+	const char *z = zObject, *zStart = zObject;
+	char *zOut = util_malloc(strlen(zObject) + 1);
+	size_t n = 0;
+
+	while (*z) {
+		zStart = z;
+		n = 0;
+		if (*z == '[') {
+			for (z++; *z && !(z[0] == ']' && z[1] != ']'); z++) {
+				if (z[0] == ']')
+					z++; /* "]]" is one ']' */
+				zOut[n++] = *z;
+			}
+			if (*z == ']')
+				z++;
+		} else {
+			while (*z && *z != '.')
+				zOut[n++] = *z++;
+		}
+		if (*z == '.')
+			z++;
+		else if (*z) { /* junk after a bracketed part: take it whole */
+			n = strlen(zStart);
+			memcpy(zOut, zStart, n);
+			break;
+		}
+	}
+	zOut[n] = '\0';
+	return zOut;
+}
+
 /* Choose the table name: --table, else the last part of "object". */
 static int
 choose_name(struct load_stream *pS, const struct stream_header *pH)
 {
-	const char *zName = pS->pRun->pOpts->zTable;
+	const char *zTable = pS->pRun->pOpts->zTable;
 	const char *zObject = stream_header_meta(pH, "object");
-	const char *zDot;
+	char *zName;
 
-	if (zName == NULL && zObject == NULL)
+	if (zTable == NULL && zObject == NULL)
 		return run_fail(pS->pRun, DBS_EXIT_USAGE,
 		    "%s: no table name: the stream names no object; "
 		    "use --table",
 		    pS->zInput);
-	if (zName == NULL) {
-		zDot = strrchr(zObject, '.');
-		zName = zDot != NULL ? zDot + 1 : zObject;
-	}
+	zName =
+	    zTable != NULL ? util_strdup(zTable) : object_last_part(zObject);
 	if (*zName == '\0' || strncasecmp(zName, "sqlite_", 7) == 0 ||
-	    strncasecmp(zName, "_dbs_", 5) == 0)
-		return run_fail(pS->pRun, DBS_EXIT_USAGE,
+	    strncasecmp(zName, "_dbs_", 5) == 0) {
+		int rc = run_fail(pS->pRun, DBS_EXIT_USAGE,
 		    "%s: table name \"%s\" is empty or reserved", pS->zInput,
 		    zName);
-	pS->tab.zName = util_strdup(zName);
+
+		free(zName);
+		return rc;
+	}
+	pS->tab.zName = zName;
 	pS->pRes->zTable = util_strdup(zName);
 	return 0;
 }
