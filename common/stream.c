@@ -118,6 +118,22 @@ stream_row_hash(const struct stream_field *aField, size_t nCol)
 
 /* ---- header helpers ---- */
 
+/*
+ * Room for element n (0-based) of an array of n elements of sz bytes,
+ * growing its capacity geometrically: capacities are 8, 16, 32... so the
+ * capacity follows from n and needs no field. Header arrays may be
+ * 10,000 columns long.
+ */
+static void *
+grow(void *p, size_t n, size_t sz)
+{
+	if (n == 0)
+		return util_realloc(p, 8 * sz);
+	if (n >= 8 && (n & (n - 1)) == 0)
+		return util_realloc(p, 2 * n * sz);
+	return p;
+}
+
 const char *
 stream_header_meta(const struct stream_header *pH, const char *zName)
 {
@@ -150,8 +166,7 @@ stream_header_add_meta_list(struct stream_header *pH, const char *zName,
 	struct stream_meta *pM;
 	size_t i;
 
-	pH->aMeta =
-	    util_realloc(pH->aMeta, (pH->nMeta + 1) * sizeof(pH->aMeta[0]));
+	pH->aMeta = grow(pH->aMeta, pH->nMeta, sizeof(pH->aMeta[0]));
 	pM = &pH->aMeta[pH->nMeta++];
 	pM->zName = util_strdup(zName);
 	pM->nValue = nValue ? nValue : 1; /* no values: one empty one */
@@ -171,8 +186,7 @@ stream_header_add_meta(
 void
 stream_header_add_key(struct stream_header *pH, const char *zName)
 {
-	pH->azKey =
-	    util_realloc(pH->azKey, (pH->nKey + 1) * sizeof(pH->azKey[0]));
+	pH->azKey = grow(pH->azKey, pH->nKey, sizeof(pH->azKey[0]));
 	pH->azKey[pH->nKey++] = util_strdup(zName);
 }
 
@@ -182,7 +196,7 @@ stream_header_add_col(struct stream_header *pH, const char *zName,
 {
 	struct stream_col *pC;
 
-	pH->aCol = util_realloc(pH->aCol, (pH->nCol + 1) * sizeof(pH->aCol[0]));
+	pH->aCol = grow(pH->aCol, pH->nCol, sizeof(pH->aCol[0]));
 	pC = &pH->aCol[pH->nCol++];
 	pC->zName = util_strdup(zName);
 	pC->type = *pType;

@@ -113,6 +113,8 @@ struct stream_reader {
 	uint64_t nRow;
 	size_t *aNameHash;   /* column lookup: index + 1, 0 = empty slot */
 	size_t nHashMask;    /* slots - 1 (a power of two) */
+	size_t *anNameLen;   /* strlen() of each column name */
+	char aShow[80];      /* rd_show()'s result */
 	int bTrailer;        /* trailer read and verified */
 	int bFinished;       /* finish() succeeded and called xTrailer */
 	uint64_t nTrailRows; /* its values */
@@ -133,6 +135,10 @@ int rd_error(struct stream_reader *pR, long iCol, const char *zFmt, ...)
 
 /* Make room for n fields in aOff/aLen. */
 void rd_fields_grow(struct stream_reader *pR, size_t n);
+/* The n bytes at z made printable for a message (control bytes, '"'
+ * and '\\' as \xHH, cut to about 60 bytes); valid until the next call. */
+const char *rd_show(struct stream_reader *pR, const char *z, size_t n);
+
 /* Start collecting a record's fields. */
 void rd_fields_reset(struct stream_reader *pR);
 /* Append a field (z NULL for NULL); copies the bytes. */
@@ -146,6 +152,10 @@ const char *rd_field(const struct stream_reader *pR, size_t i, size_t *pn);
 /* Check a header string: not NULL, no NUL byte, valid UTF-8. Returns
  * STREAM_OK or STREAM_ERR. */
 int rd_hdr_str(struct stream_reader *pR, const char *z, size_t n);
+
+/* Is column i's name the n bytes at z? Only once the header is done. */
+int rd_col_is(
+    const struct stream_reader *pR, size_t i, const char *z, size_t n);
 
 /* Index of the column with this name (n bytes), or -1. Only once the
  * header is done. */

@@ -176,9 +176,9 @@ control_version(struct stream_reader *pR)
 	z = pR->nField >= 2 ? rd_field(pR, 1, &n) : NULL;
 	if (z != NULL && !field_is(pR, 1, "1"))
 		return rd_error(pR, -1,
-		    "unsupported stream version \"%.20s\" (this reader knows "
+		    "unsupported stream version \"%s\" (this reader knows "
 		    "version %d)",
-		    z, STREAM_VERSION);
+		    rd_show(pR, z, n), STREAM_VERSION);
 	if (pR->nField != 2)
 		return rd_error(pR, -1,
 		    "the first record must be #dbs-stream,%d", STREAM_VERSION);
@@ -191,7 +191,6 @@ static int
 control_record(struct stream_reader *pR)
 {
 	const char **az;
-	size_t n;
 	int rc;
 
 	if (pR->phase == PH_VERSION)
@@ -230,9 +229,8 @@ control_record(struct stream_reader *pR)
 			rc = rd_trailer(
 			    pR, az[1], strlen(az[1]), az[2], strlen(az[2]));
 	} else {
-		n = strlen(az[0]);
-		rc = rd_error(pR, -1, "unknown control record \"%.40s%s\"",
-		    az[0], n > 40 ? "..." : "");
+		rc = rd_error(pR, -1, "unknown control record \"%s\"",
+		    rd_show(pR, az[0], strlen(az[0])));
 	}
 done:
 	free(az);

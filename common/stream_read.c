@@ -44,6 +44,7 @@ stream_reader_free(struct stream_reader *pR)
 	free(pR->aLen);
 	free(pR->aField);
 	free(pR->aNameHash);
+	free(pR->anNameLen);
 	XXH3_freeState(pR->pSum);
 	free(pR->zErr);
 	free(pR->zInput);
@@ -188,6 +189,32 @@ stream_reader_finish(struct stream_reader *pR)
 	return pR->rc;
 }
 
+const char *
+rd_show(struct stream_reader *pR, const char *z, size_t n)
+{
+	static const char aHex[] = "0123456789abcdef";
+	size_t i, k = 0;
+	unsigned char c;
+
+	for (i = 0; i < n && k < sizeof(pR->aShow) - 8; i++) {
+		c = (unsigned char)z[i];
+		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+			pR->aShow[k++] = '\\';
+			pR->aShow[k++] = 'x';
+			pR->aShow[k++] = aHex[c >> 4];
+			pR->aShow[k++] = aHex[c & 15];
+		} else {
+			pR->aShow[k++] = (char)c;
+		}
+	}
+	if (i < n) {
+		memcpy(pR->aShow + k, "...", 3);
+		k += 3;
+	}
+	pR->aShow[k] = 0;
+	return pR->aShow;
+}
+
 /* ---- fields of the current record ---- */
 
 void
@@ -266,18 +293,23 @@ name_hash(const char *z, size_t n)
 	return XXH3_64bits(z, n);
 }
 
+int
+rd_col_is(const struct stream_reader *pR, size_t i, const char *z, size_t n)
+{
+	return pR->anNameLen[i] == n &&
+	    memcmp(pR->hdr.aCol[i].zName, z, n) == 0;
+}
+
 long
 rd_find_col(const struct stream_reader *pR, const char *z, size_t n)
 {
 	size_t i, k;
-	const char *zName;
 
 	if (pR->aNameHash == NULL)
 		return -1;
 	i = (size_t)name_hash(z, n) & pR->nHashMask;
 	while ((k = pR->aNameHash[i]) != 0) {
-		zName = pR->hdr.aCol[k - 1].zName;
-		if (strncmp(zName, z, n) == 0 && zName[n] == 0)
+		if (rd_col_is(pR, k - 1, z, n))
 			return (long)(k - 1);
 		i = (i + 1) & pR->nHashMask;
 	}
@@ -295,11 +327,13 @@ build_name_hash(struct stream_reader *pR)
 		nSlot *= 2;
 	pR->aNameHash = util_calloc(nSlot, sizeof(size_t));
 	pR->nHashMask = nSlot - 1;
+	pR->anNameLen = util_calloc(pR->hdr.nCol, sizeof(size_t));
 	for (i = 0; i < pR->hdr.nCol; i++) {
 		z = pR->hdr.aCol[i].zName;
-		if (rd_find_col(pR, z, strlen(z)) >= 0)
+		pR->anNameLen[i] = strlen(z);
+		if (rd_find_col(pR, z, pR->anNameLen[i]) >= 0)
 			return (long)i;
-		j = (size_t)name_hash(z, strlen(z)) & pR->nHashMask;
+		j = (size_t)name_hash(z, pR->anNameLen[i]) & pR->nHashMask;
 		while (pR->aNameHash[j] != 0)
 			j = (j + 1) & pR->nHashMask;
 		pR->aNameHash[j] = i + 1;

@@ -74,12 +74,12 @@ key_header(struct stream_reader *pR, const char *z, size_t n)
 	}
 	if (i == 3 && !(pJ->seenHdr & (1u << HK_VERSION)))
 		return rd_error(pR, -1,
-		    "not a dbs stream: unknown key \"%.*s\" in what must be "
+		    "not a dbs stream: unknown key \"%s\" in what must be "
 		    "the {\"#dbs-stream\":1,...} header",
-		    (int)(n > 40 ? 40 : n), z);
+		    rd_show(pR, z, n));
 	if (i == 3)
-		return rd_error(pR, -1, "unknown key \"%.*s\" in the header",
-		    (int)(n > 40 ? 40 : n), z);
+		return rd_error(pR, -1, "unknown key \"%s\" in the header",
+		    rd_show(pR, z, n));
 	if (pJ->seenHdr & (1u << i))
 		return rd_error(
 		    pR, -1, "duplicate key \"%s\" in the header", az[i]);
@@ -101,8 +101,8 @@ key_column(struct stream_reader *pR, const char *z, size_t n)
 			break;
 	}
 	if (i == 4)
-		return rd_error(pR, -1, "unknown key \"%.*s\" in a column",
-		    (int)(n > 40 ? 40 : n), z);
+		return rd_error(pR, -1, "unknown key \"%s\" in a column",
+		    rd_show(pR, z, n));
 	if (pJ->seenCol & (1u << i))
 		return rd_error(
 		    pR, -1, "duplicate key \"%s\" in a column", az[i]);
@@ -130,20 +130,18 @@ key_row(struct stream_reader *pR, const char *z, size_t n)
 {
 	struct rd_json *pJ = &pR->json;
 	long i = pJ->iKey + 1;
-	const char *zName;
 
 	if (pJ->nSet == 0 && n == 8 && memcmp(z, "#dbs-end", 8) == 0) {
 		pJ->iKey = KEY_DBS_END; /* the trailer, or that column */
 		return STREAM_OK;
 	}
 	/* writers put columns in order: try the next one first */
-	zName =
-	    (i >= 0 && (size_t)i < pR->hdr.nCol) ? pR->hdr.aCol[i].zName : NULL;
-	if (zName == NULL || strncmp(zName, z, n) != 0 || zName[n] != 0)
+	if (i < 0 || (size_t)i >= pR->hdr.nCol ||
+	    !rd_col_is(pR, (size_t)i, z, n))
 		i = rd_find_col(pR, z, n);
 	if (i < 0)
-		return rd_error(pR, -1, "unknown column \"%.*s\"",
-		    (int)(n > 60 ? 60 : n), z);
+		return rd_error(
+		    pR, -1, "unknown column \"%s\"", rd_show(pR, z, n));
 	return mark_col(pR, i);
 }
 
@@ -159,9 +157,8 @@ key_trailer(struct stream_reader *pR, const char *z, size_t n)
 		pJ->bEndSum = 1;
 		pJ->iKey = EK_SUM;
 	} else {
-		return rd_error(pR, -1,
-		    "unexpected key \"%.*s\" in the trailer",
-		    (int)(n > 40 ? 40 : n), z);
+		return rd_error(pR, -1, "unexpected key \"%s\" in the trailer",
+		    rd_show(pR, z, n));
 	}
 	return STREAM_OK;
 }

@@ -187,15 +187,20 @@ csv_needs_quotes(const char *z, size_t n)
 	return 0;
 }
 
-/* Format a CSV field at z (room for 2n+2 bytes); returns the end. */
+/*
+ * Format a CSV field at z (room for 2n+2 bytes); returns the end. Only
+ * text (bScan) can hold bytes that need quotes, but an empty value of
+ * any type (a blob) must be "" to differ from NULL.
+ */
 static char *
 csv_field(char *z, const char *s, size_t n, int bScan)
 {
-	const char *q, *sEnd = s + n;
+	const char *q, *sEnd;
 
 	if (s == NULL)
 		return z;
-	if (!bScan || !csv_needs_quotes(s, n)) {
+	sEnd = s + n;
+	if (n > 0 && (!bScan || !csv_needs_quotes(s, n))) {
 		memcpy(z, s, n);
 		return z + n;
 	}

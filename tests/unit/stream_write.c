@@ -287,6 +287,44 @@ test_plain(void)
 	free(z);
 }
 
+/* An empty blob is "" in CSV, not NULL (found by the fuzzer). */
+static void
+test_empty_blob(void)
+{
+	const struct stream_field a[2][2] = {
+	    {{"", 0}, {"1", 1}}, {{NULL, 0}, {"2", 1}}};
+	struct stream_header hdr;
+	struct stream_writer *pW;
+	struct dtype t;
+	FILE *fp = tmpfile();
+	char z[256];
+	ssize_t n;
+	char *zTx;
+
+	memset(&hdr, 0, sizeof(hdr));
+	dtype_parse("blob", &t);
+	stream_header_add_col(&hdr, "b", &t, "varbinary(8)", 0);
+	dtype_parse("int", &t);
+	stream_header_add_col(&hdr, "i", &t, "int", 0);
+	pW = stream_writer_new(fileno(fp), STREAM_CSV);
+	stream_writer_header(pW, &hdr);
+	stream_writer_row(pW, a[0]);
+	stream_writer_row(pW, a[1]);
+	stream_writer_finish(pW);
+	stream_writer_free(pW);
+	n = pread(fileno(fp), z, sizeof(z) - 1, 0);
+	z[n > 0 ? n : 0] = 0;
+	tap_ok(strstr(z, "\nb,i\n\"\",1\n,2\n#end,2,") != NULL,
+	    "empty blob written as \"\", NULL blob as nothing");
+	zTx = tx_run(z, strlen(z), 0);
+	tap_ok(strstr(zTx, " \"\" \"1\"\n") && strstr(zTx, " NULL \"2\"\n") &&
+	        strcmp(tx_last(zTx), "ok\n") == 0,
+	    "  and read back as such");
+	free(zTx);
+	fclose(fp);
+	stream_header_clear(&hdr);
+}
+
 int
 main(void)
 {
@@ -299,5 +337,6 @@ main(void)
 	test_dev_full();
 	test_bad_header();
 	test_plain();
+	test_empty_blob();
 	return tap_done();
 }
