@@ -5,7 +5,8 @@
 #
 # usage: report.py [options] SCENARIOS.tsv RUNDIR
 # SCENARIOS.tsv has one line per table row (written by run.sh):
-#   id, label, rows, dbs result, anchor result, metric (wall|cpu), target
+#   id, label, rows, dbs result, anchor result, metric, target
+# metric: wall, cpu (user+sys), or pipe (wall; no CPU ratio).
 # RUNDIR holds NAME.json (hyperfine --export-json) and NAME.time (lines
 # "wall user sys maxrss_kib" from /usr/bin/time, one per run, warm-up
 # first) for every result NAME.
@@ -101,6 +102,11 @@ def machine(args):
         pass
     with open('/proc/loadavg') as f:
         load = ' '.join(f.read().split()[:3])
+    try:
+        with open(os.path.join(args.rundir, 'loadavg.start')) as f:
+            load = f'{f.read().strip()} before, {load} after'
+    except OSError:
+        load += ' after'
     top = os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))))
     commit = cmd_output(['git', '-C', top, 'rev-parse', '--short', 'HEAD'])
@@ -109,7 +115,7 @@ def machine(args):
         f'- date: {now.strftime("%Y-%m-%d %H:%M UTC")}',
         f'- machine: {os.cpu_count()} CPUs (nproc {cmd_output(["nproc"])}),'
         f' {cpu_model()}, {mem} RAM, Linux {platform.release()}',
-        f'- load average after the run: {load} (the machine is shared)',
+        f'- load average: {load} (the machine is shared)',
         f'- SQLite: CLI {cmd_output(["sqlite3", "--version"]).split(" ")[0]},'
         f' libsqlite3-0 {dpkg_version("libsqlite3-0")}',
         f'- FreeTDS: freetds-bin {dpkg_version("freetds-bin")},'
@@ -133,45 +139,56 @@ def load_scenarios(path):
     return out
 
 
+def row(label, n='-', dbs='-', anchor='-', amed='-', ratio='-', cpu='-',
+        target='-', result='-', rss='-'):
+    """One table row, cells in the order of HEAD."""
+    return [label, n, dbs, anchor, amed, ratio, cpu, target, result, rss]
+
+
+HEAD = ['scenario', 'rows', 'dbs median', 'anchor', 'anchor median',
+        'ratio', 'CPU ratio', 'target', 'result', 'peak RSS']
+
+
+def verdict_of(args, ratio, target):
+    """pass/FAIL/- for a ratio against a target ('-': none)."""
+    if target == '-':
+        return '-'
+    if args.mode == 'smoke':
+        return 'n/a (smoke)'
+    return 'pass' if ratio is not None and ratio <= float(target) else 'FAIL'
+
+
+def compare(args, sid, label, n, rd, ra, aname, metric, target):
+    """The row of dbs result rd against anchor result ra."""
+    da, dv = rd.value(metric), ra.value(metric)
+    ratio = da / dv if dv > 0 else None
+    # CPU of both sides; not for pipelines, whose time log holds only the
+    # last program's CPU.
+    cpu = '-'
+    if metric != 'pipe' and ra.cpu > 0:
+        cpu = f'{rd.cpu / ra.cpu:.3f}'
+    return row(label, fmt_rows(n), fmt_s(da), aname, fmt_s(dv),
+               '-' if ratio is None else f'{ratio:.3f}', cpu,
+               '-' if target == '-' else f'≤ {target}',
+               verdict_of(args, ratio, target), f'{rd.rss_mib:.1f} MiB')
+
+
 def table_rows(args, scenarios, results):
     """The table as lists of cells, and whether a target was missed."""
-    rows, missed = [], False
+    rows = []
     for sid, label, n, dbs, anchor, metric, target in scenarios:
-        if dbs == 'SKIP':
-            rows.append([label, '-', 'skipped', '-', '-', '-', '-',
-                         anchor, '-'])
-            continue
         ra = results.get(anchor)
-        if dbs == '-':
-            rows.append([label, fmt_rows(n), '-', ANCHOR_NAMES['import'],
-                         fmt_s(ra.value(metric)), '-', '-', '-',
-                         f'{ra.rss_mib:.1f} MiB'])
-            continue
-        rd = results[dbs]
-        da = rd.value(metric)
-        aname = ANCHOR_NAMES.get(anchor.split('-')[0], '-') if ra else '-'
-        if ra is None:
-            rows.append([label, fmt_rows(n), '-', aname, fmt_s(da), '-',
-                         '-', '-', f'{rd.rss_mib:.1f} MiB'])
-            continue
-        if ra.value(metric) <= 0:
-            ratio, ratio_s = None, '-'
+        if dbs == 'SKIP':
+            rows.append(row(label, dbs='skipped', result=anchor))
+        elif dbs == '-':
+            rows.append(row(label, fmt_rows(n), anchor=ANCHOR_NAMES['import'],
+                            amed=fmt_s(ra.value(metric)),
+                            rss=f'{ra.rss_mib:.1f} MiB'))
         else:
-            ratio = da / ra.value(metric)
-            ratio_s = f'{ratio:.3f}'
-        if target == '-':
-            verdict = '-'
-        elif args.mode == 'smoke':
-            verdict = 'n/a (smoke)'
-        elif ratio is not None and ratio <= float(target):
-            verdict = 'pass'
-        else:
-            verdict, missed = 'FAIL', True
-        rows.append([label, fmt_rows(n), fmt_s(da), aname,
-                     fmt_s(ra.value(metric)), ratio_s,
-                     '-' if target == '-' else f'≤ {target}',
-                     verdict, f'{rd.rss_mib:.1f} MiB'])
-    return rows, missed
+            aname = ANCHOR_NAMES.get(anchor.split('-')[0], '-')
+            rows.append(compare(args, sid, label, n, results[dbs], ra,
+                                aname, metric, target))
+    return rows, any(r[8] == 'FAIL' for r in rows)
 
 
 def loader_rss(results, n):
@@ -188,8 +205,7 @@ def rss_row(args, results):
     label = (f'dbs-load peak RSS at {fmt_rows(sizes[-1])} vs '
              f'{fmt_rows(sizes[0])}')
     if small is None or big is None:
-        return [label, '-', 'skipped', '-', '-', '-', '-', 'no dbs-load',
-                '-'], False
+        return row(label, dbs='skipped', result='no dbs-load'), False
     growth = big / small
     target = f'≤ {RSS_LIMIT_MIB:g} MiB and ≤ {RSS_GROWTH}×'
     ok = big <= RSS_LIMIT_MIB and growth <= RSS_GROWTH
@@ -197,17 +213,15 @@ def rss_row(args, results):
         verdict = 'n/a (smoke)'
     else:
         verdict = 'pass' if ok else 'FAIL'
-    return [label, fmt_rows(sizes[-1]), f'{big:.1f} MiB',
-            f'RSS at {fmt_rows(sizes[0])}', f'{small:.1f} MiB',
-            f'{growth:.2f}', target, verdict, f'{big:.1f} MiB'], \
-        verdict == 'FAIL'
+    return row(label, fmt_rows(sizes[-1]), f'{big:.1f} MiB',
+               f'RSS at {fmt_rows(sizes[0])}', f'{small:.1f} MiB',
+               f'{growth:.2f}', '-', target, verdict,
+               f'{big:.1f} MiB'), verdict == 'FAIL'
 
 
 def markdown(rows):
-    head = ['scenario', 'rows', 'dbs median', 'anchor', 'anchor median',
-            'ratio', 'target', 'result', 'peak RSS']
-    lines = ['| ' + ' | '.join(head) + ' |',
-             '|' + '|'.join('---' for _ in head) + '|']
+    lines = ['| ' + ' | '.join(HEAD) + ' |',
+             '|' + '|'.join('---' for _ in HEAD) + '|']
     lines += ['| ' + ' | '.join(c.replace('|', '\\|') for c in r) + ' |'
               for r in rows]
     return lines
@@ -260,7 +274,9 @@ def main():
     text += table + ['']
     text += [
         'Ratio = dbs median / anchor median (wall time; "client CPU" rows',
-        'compare user+sys CPU time of the client process only). Peak RSS is',
+        'compare user+sys CPU time of the client process only); the target',
+        'applies to it. CPU ratio = the same for the median user+sys CPU',
+        'time, which a busy shared machine disturbs less. Peak RSS is',
         'the largest maximum resident set size over all runs of the dbs',
         'program measured (for `dbs-extract | dbs-load`: of dbs-load).',
         'The workload: tests/bench/gen.c (10 columns: int key, varchar,',

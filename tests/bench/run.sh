@@ -284,10 +284,10 @@ extract_all() {
 		bench "e2e-$n" "$(fresh "$db") && cp $(q "$base") $(q "$db")" \
 			"$ex | %WRAP% $load $(q "$db") --table t"
 		scenario "e2e-$n" "dbs-extract | dbs-load, no change" "$n" \
-			"e2e-$n" "extract-$n" wall 1.15
+			"e2e-$n" "extract-$n" pipe 1.15
 		bench "pipe-$n" true "$ex | %WRAP% cat >/dev/null"
 		scenario "pipe-$n" "dbs-extract | cat (pipe cost)" "$n" \
-			"pipe-$n" "extract-$n" wall -
+			"pipe-$n" "extract-$n" pipe -
 		rm -f "$base"
 	else
 		skip "e2e-$n" "dbs-extract | dbs-load" "dbs-load not built"
@@ -298,7 +298,8 @@ extract_all() {
 # ---- main ----
 
 say "mode $mode, sizes $sizes, $runs run(s) each, build $DBS_BUILD"
-say "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.start"
+say "load average: $(cat "$RUN/loadavg.start")"
 build_gen
 for n in $sizes; do
 	gen_data "$n"
