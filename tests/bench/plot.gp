@@ -23,7 +23,10 @@ unset logscale y
 set ylabel "MiB"
 set title "dbs-load peak RSS"
 set yrange [0:*]
-plot datafile using 1:6 with linespoints title "initial load", \
+set key bottom right
+set offsets 0, 0, 4, 0
+plot 16 with lines dashtype 2 linecolor "red" title "target 16 MiB", \
+     datafile using 1:6 with linespoints title "initial load", \
      datafile using 1:7 with linespoints title "merge, identical", \
      datafile using 1:8 with linespoints title "merge, 1% changed"
 unset multiplot
