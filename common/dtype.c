@@ -7,7 +7,8 @@
  */
 #include "dtype.h"
 
-#include <errno.h>
+#include <locale.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,6 +278,24 @@ check_int(const char *z, size_t n, const char **pzWhy)
 	return 0;
 }
 
+/* strtod() in the C locale, whatever the program's LC_NUMERIC. */
+static double
+strtod_c(const char *z)
+{
+	static locale_t cLocale;
+	locale_t old;
+	double v;
+
+	if (cLocale == (locale_t)0)
+		cLocale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	if (cLocale == (locale_t)0)
+		return strtod(z, NULL);
+	old = uselocale(cLocale);
+	v = strtod(z, NULL);
+	uselocale(old);
+	return v;
+}
+
 /*
  * A finite number in JSON number syntax. Without an exponent, up to
  * 308 integer digits can never overflow a double; anything else is
@@ -288,7 +307,7 @@ check_real(const char *z, size_t n, const char **pzWhy)
 	size_t i = 0, nInt, nd;
 	int bExp = 0;
 	char aBuf[64];
-	char *zCopy, *zEnd;
+	char *zCopy;
 	double v;
 
 	*pzWhy = "not a number";
@@ -326,12 +345,11 @@ check_real(const char *z, size_t n, const char **pzWhy)
 	}
 	memcpy(zCopy, z, n);
 	zCopy[n] = 0;
-	errno = 0;
-	v = strtod(zCopy, &zEnd);
+	v = strtod_c(zCopy);
 	if (zCopy != aBuf)
 		free(zCopy);
 	/* underflow to zero or a subnormal is fine; overflow is not */
-	if (v > 1.7976931348623157e308 || v < -1.7976931348623157e308) {
+	if (isinf(v)) {
 		*pzWhy = "number out of range of a double";
 		return -1;
 	}

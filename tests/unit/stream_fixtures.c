@@ -189,7 +189,11 @@ main(int argc, char **argv)
 		n = strlen(pE->d_name);
 		if ((n > 4 && strcmp(pE->d_name + n - 4, ".csv") == 0) ||
 		    (n > 7 && strcmp(pE->d_name + n - 7, ".ndjson") == 0)) {
-			azName = realloc(azName, (nName + 1) * sizeof(char *));
+			char **azNew =
+			    realloc(azName, (nName + 1) * sizeof(char *));
+			if (azNew == NULL)
+				abort();
+			azName = azNew;
 			azName[nName++] = strdup(pE->d_name);
 		}
 	}
