@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# t1120-load-stream-example.sh - every complete example stream in
-# dbs-stream(5) (a literal display that starts with the magic record and
-# ends with a trailer) loads with dbs-load as written there.
+# t1120-load-stream-example.sh - every complete example stream in the
+# EXAMPLES of dbs-stream(5) (a literal display that starts with the magic
+# record and ends with a trailer) loads with dbs-load as written there.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 man=$TOP/man/dbs-stream.5
 [ -f "$man" ] || skip_all "no man/dbs-stream.5 yet"
 
-# Each literal display, with mdoc's escapes undone, into block.N.
+# Each literal display of EXAMPLES, with mdoc's escapes undone, into
+# block.N (the displays before it show the syntax, not whole streams).
 awk '
+	/^\.Sh / { ex = ($2 == "EXAMPLES") }
+	!ex { next }
 	/^\.Bd -literal/ { n++; inb = 1; next }
 	/^\.Ed/ { inb = 0; next }
 	inb {
