@@ -1,0 +1,579 @@
+# scenarios.sh - sourced by run.sh: the scenarios of the torture harness
+# and their helpers. Each scenario is a function sc_NAME SEED, run in an
+# empty directory of its own; it records each failed check with fail()
+# (in FAILS) and may describe the iteration in WHAT. Every random choice
+# comes from bash's RANDOM, seeded with SEED, so an iteration repeats
+# (apart from the exact instant a process is killed).
+#
+# shellcheck shell=bash
+# shellcheck disable=SC2034,SC2154 # shares variables with run.sh
+
+TT=$here/tt.py
+
+# fail MESSAGE...: record a failed check of this iteration.
+fail() {
+	FAILS+=("$*")
+}
+
+# rnd LO HI: set R to a random integer in [LO, HI].
+rnd() {
+	R=$(($1 + (RANDOM * 32768 + RANDOM) % ($2 - $1 + 1)))
+}
+
+# pick WORD...: set P to one of the words.
+pick() {
+	local a=("$@")
+	rnd 0 $(($# - 1))
+	P=${a[R]}
+}
+
+# scale SMOKE LO HI: set R to SMOKE in a smoke run, else random in LO..HI.
+scale() {
+	if [ "$smoke" = 1 ]; then R=$1; else rnd "$2" "$3"; fi
+}
+
+# ms_sleep MS: sleep MS milliseconds.
+ms_sleep() {
+	sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))"
+}
+
+# now_ms: milliseconds since the epoch.
+now_ms() {
+	local t=${EPOCHREALTIME/./}
+	echo $((t / 1000))
+}
+
+# alive PID: is the process running (not a zombie)?
+alive() {
+	local st=""
+	[ -r "/proc/$1/stat" ] || return 1
+	read -r _ _ st _ <"/proc/$1/stat" 2>/dev/null || return 1
+	[ "$st" != Z ]
+}
+
+# reap PID: wait for a child and set RC to its status, without bash's
+# "Killed" notice on stderr.
+reap() {
+	exec 9>&2 2>/dev/null
+	wait "$1"
+	RC=$?
+	exec 2>&9 9>&-
+}
+
+# wait_for_file FILE PID: wait until FILE exists (0) or PID has ended
+# (1); give up after 120 s (1).
+wait_for_file() {
+	local i
+	for ((i = 0; i < 24000; i++)); do
+		[ -e "$1" ] && return 0
+		alive "$2" || { [ -e "$1" ]; return; }
+		sleep 0.005
+	done
+	return 1
+}
+
+# state DB TABLE OUT: write the database's state text (tt.py state).
+state() {
+	"$PY" "$TT" state "$1" "$2" >"$3" 2>"$3.err" ||
+		{ fail "cannot read the state of $1: $(head -3 "$3.err")"; echo "unreadable" >"$3"; }
+}
+
+# digest FILE TABLE: the content line of TABLE in a state text.
+digest() {
+	grep "^$2 " "$1"
+}
+
+# sane WHAT STATUS ERRFILE: no death by a signal, no sanitizer report.
+sane() {
+	if [ "$2" -gt 128 ]; then
+		fail "$1: killed by signal $(($2 - 128)): $(head -3 "$3")"
+	elif [ "$2" -eq 86 ] || grep -q -e 'Sanitizer' -e 'runtime error:' "$3"; then
+		fail "$1: sanitizer report (status $2): $(grep -m3 -e Sanitizer -e 'runtime error' -e '#[0-4] ' "$3")"
+	fi
+}
+
+# load WHAT DB INPUT [OPTION...]: a load that must succeed (stdin from
+# INPUT, like every load of the harness, so run logs compare equal).
+load() {
+	local what=$1 db=$2 in=$3
+	shift 3
+	dbs-load --db "$db" --quiet "$@" <"$in" >load.out 2>load.err
+	RC=$?
+	sane "$what" "$RC" load.err
+	[ "$RC" -eq 0 ] || fail "$what: exit status $RC: $(head -3 load.err)"
+}
+
+# copy_db FROM TO: copy a database (and its WAL, if any) that no process
+# has open.
+copy_db() {
+	rm -f "$2" "$2-wal" "$2-shm" "$2-journal"
+	cp "$1" "$2"
+	[ ! -s "$1-wal" ] || cp "$1-wal" "$2-wal"
+}
+
+# unchanged WHAT BEFORE AFTER: a failed run changed nothing but (maybe)
+# added its own "failed" or "refused" row to the run log.
+unchanged() {
+	local d
+	d=$(diff "$2" "$3" | grep '^[<>]')
+	[ -n "$d" ] || return 0
+	if [ "$(printf '%s\n' "$d" | wc -l)" -eq 1 ] &&
+		[[ $d == "> _dbs_runs: "* ]] &&
+		[[ $d == *"|'failed'|"* || $d == *"|'refused'|"* ]]; then
+		return 0
+	fi
+	fail "$1: the database changed:" "$(printf '%s\n' "$d" | head -5)"
+}
+
+# snapshots SEED N FORMAT: a.s and b.s, two snapshots of dbo.t.
+snapshots() {
+	if ! "$GEN" snap "$1" "$2" a "$3" >a.s ||
+		! "$GEN" snap "$1" "$2" b "$3" >b.s; then
+		fail "the generator failed"
+	fi
+}
+
+# ---- 1. crash consistency ----
+
+# crash_merge METHOD SEED: kill a merge of b.s over state A; the
+# database must then be state A or state B, whole.
+crash_merge() {
+	local how=$1 fs=$2 lpid fpid k size st
+	copy_db refA.db w.db
+	rm -f ready in.fifo
+	if [ "$how" = delay ]; then
+		rnd 0 $((merge_ms * 12 / 10 + 5))
+		k=$R
+		dbs-load --db w.db --quiet <b.s >load.out 2>load.err &
+		lpid=$!
+		ms_sleep "$k"
+		how="after $k ms"
+	else
+		size=$(stat -c %s b.s)
+		rnd 0 "$size"
+		k=$R
+		rnd 0 3
+		[ "$R" != 0 ] || { rnd $((size - size / 20)) "$size"; k=$R; }
+		mkfifo in.fifo
+		"$GEN" feed "$fs" "$k" ready <b.s >in.fifo &
+		fpid=$!
+		dbs-load --db w.db --quiet <in.fifo >load.out 2>load.err &
+		lpid=$!
+		wait_for_file ready "$lpid"
+		rnd 0 5
+		ms_sleep "$R"
+		how="after $k of $size bytes"
+	fi
+	kill -9 "$lpid" 2>/dev/null
+	reap "$lpid"
+	st=$RC
+	if [ -n "${fpid:-}" ]; then
+		kill -9 "$fpid" 2>/dev/null
+		reap "$fpid"
+	fi
+	crash_check "merge killed $how" "$st"
+}
+
+# crash_check WHAT STATUS: after a killed merge.
+crash_check() {
+	local what=$1 st=$2 got
+	case $st in
+	137) ;;
+	0) ;; # finished before the kill
+	*) fail "$what: exit status $st: $(head -3 load.err)" ;;
+	esac
+	state w.db t w.state
+	if cmp -s w.state stA; then
+		got=A
+	elif cmp -s w.state stB; then
+		got=B
+	else
+		fail "$what: neither state A nor state B:" \
+			"$(diff stA w.state | head -4)" "$(diff stB w.state | head -4)"
+		return
+	fi
+	[ "$st" != 0 ] || [ "$got" = B ] || fail "$what: exit 0 but state A"
+	KILLS="$KILLS $got"
+	load "$what: the next load" w.db b.s
+	state w.db t w.state2
+	[ "$(digest w.state2 t)" = "$(digest stB t)" ] ||
+		fail "$what: the next load does not give state B"
+}
+
+# crash_initial METHOD SEED: kill the first load into a new database; it
+# must then have no table, or the complete one.
+crash_initial() {
+	local how=$1 fs=$2 lpid fpid="" k size st
+	rm -f w.db w.db-* ready in.fifo
+	if [ "$how" = delay ]; then
+		rnd 0 $((initial_ms * 12 / 10 + 5))
+		k=$R
+		dbs-load --db w.db --quiet <a.s >load.out 2>load.err &
+		lpid=$!
+		ms_sleep "$k"
+		how="after $k ms"
+	else
+		size=$(stat -c %s a.s)
+		rnd 0 "$size"
+		k=$R
+		mkfifo in.fifo
+		"$GEN" feed "$fs" "$k" ready <a.s >in.fifo &
+		fpid=$!
+		dbs-load --db w.db --quiet <in.fifo >load.out 2>load.err &
+		lpid=$!
+		wait_for_file ready "$lpid"
+		how="after $k of $size bytes"
+	fi
+	kill -9 "$lpid" 2>/dev/null
+	reap "$lpid"
+	st=$RC
+	if [ -n "$fpid" ]; then
+		kill -9 "$fpid" 2>/dev/null
+		reap "$fpid"
+	fi
+	[ "$st" = 137 ] || [ "$st" = 0 ] ||
+		fail "initial load killed $how: exit status $st: $(head -3 load.err)"
+	state w.db t w.state
+	if cmp -s w.state stA; then
+		KILLS="$KILLS A"
+	elif [ "$st" = 0 ]; then
+		fail "initial load killed $how: exit 0 but not state A:" \
+			"$(diff stA w.state | head -4)"
+	elif [ "$(grep -v -e ' absent$' -e '^integrity ok$' -e '^no database$' \
+		w.state)" = "" ]; then
+		KILLS="$KILLS 0"
+	else
+		fail "initial load killed $how: neither empty nor state A:" \
+			"$(head -4 w.state)"
+	fi
+	load "initial load killed $how: loading again" w.db a.s
+	state w.db t w.state2
+	[ "$(digest w.state2 t)" = "$(digest stA t)" ] ||
+		fail "initial load killed $how: loading again does not give state A"
+}
+
+sc_crash() {
+	local n fmt j t0 kills
+	RANDOM=$1
+	scale 4000 50000 200000
+	n=$R
+	pick csv ndjson
+	fmt=$P
+	snapshots "$1" "$n" "$fmt"
+	t0=$(now_ms)
+	load "state A" refA.db a.s
+	initial_ms=$(($(now_ms) - t0))
+	state refA.db t stA
+	copy_db refA.db refB.db
+	t0=$(now_ms)
+	load "state B" refB.db b.s
+	merge_ms=$(($(now_ms) - t0))
+	state refB.db t stB
+	[ "$(digest stA t)" != "$(digest stB t)" ] ||
+		fail "the snapshots give the same table"
+	[ "${#FAILS[@]}" -eq 0 ] || return
+	KILLS=""
+	scale 4 4 8
+	kills=$R
+	for ((j = 1; j <= kills; j++)); do
+		pick delay bytes
+		if [ $((j % 4)) = 0 ]; then
+			crash_initial "$P" $(($1 + j))
+		else
+			crash_merge "$P" $(($1 + j))
+		fi
+	done
+	WHAT="$n rows, $fmt, merge $merge_ms ms; states after kills:$KILLS"
+}
+
+# ---- 2. damaged streams ----
+
+# damage_one SEED: load a damaged copy of b.s over state A.
+damage_one() {
+	local kind want what st rss="" d
+	read -r kind want what < <("$PY" "$TT" damage "$1" b.s d.s)
+	d="$kind ($what)"
+	copy_db refA.db w.db
+	if [ -n "$TIME" ]; then
+		"$TIME" -f '%M' -o rss dbs-load --db w.db <d.s >load.out 2>load.err
+		st=$?
+		rss=$(tail -1 rss)
+	else
+		dbs-load --db w.db <d.s >load.out 2>load.err
+		st=$?
+	fi
+	sane "$d" "$st" load.err
+	DAMAGES="$DAMAGES $kind:$st"
+	[ -z "$rss" ] || [ "$rss" -le "$rss_cap" ] ||
+		fail "$d: peak RSS $rss KiB, more than $rss_cap KiB"
+	state w.db t w.state
+	[ "$st" = 0 ] || damage_message "$d" "$st"
+	case $want:$st in
+	ok:0 | any:0)
+		if [ "$(digest w.state t)" != "$(digest stB t)" ] &&
+			{ [ "$want" = ok ] || [ "$(digest w.state t)" != "$(digest stA t)" ]; }; then
+			fail "$d: loaded, but the table is neither the stream's nor the old one"
+		fi
+		grep -q '^integrity ok$' w.state || fail "$d: integrity: $(head -2 w.state)"
+		;;
+	fail:1 | usage:2 | body:1 | any:[123]) unchanged "$d" stA w.state ;;
+	body:3)
+		grep -q -e 'duplicate key' -e 'NULL in a key' load.err ||
+			fail "$d: refused (3) for another reason: $(head -2 load.err)"
+		unchanged "$d" stA w.state
+		;;
+	*)
+		fail "$d: exit status $st, want $want: $(head -2 load.err)"
+		[ "$st" = 0 ] || unchanged "$d" stA w.state
+		;;
+	esac
+}
+
+# damage_message WHAT STATUS: a failed load says why in one line.
+damage_message() {
+	if [ "$(wc -l <load.err)" != 1 ] || ! grep -q '^dbs-load: ' load.err; then
+		fail "$1: exit $2 without a one-line message:" "$(head -3 load.err)"
+	fi
+}
+
+sc_damage() {
+	local n fmt j count
+	RANDOM=$1
+	scale 300 500 20000
+	n=$R
+	pick csv ndjson
+	fmt=$P
+	snapshots "$1" "$n" "$fmt"
+	load "state A" refA.db a.s
+	state refA.db t stA
+	copy_db refA.db refB.db
+	if [ -n "$TIME" ]; then
+		"$TIME" -f '%M' -o rss dbs-load --db refB.db --quiet <b.s 2>load.err
+		RC=$?
+		sane "state B" "$RC" load.err
+		[ "$RC" = 0 ] || fail "state B: exit status $RC: $(head -3 load.err)"
+		rss_cap=$(($(tail -1 rss) * 2 + 16384))
+	else
+		load "state B" refB.db b.s
+	fi
+	state refB.db t stB
+	[ "$(digest stA t)" != "$(digest stB t)" ] ||
+		fail "the snapshots give the same table"
+	[ "${#FAILS[@]}" -eq 0 ] || return
+	DAMAGES=""
+	scale 8 10 30
+	count=$R
+	for ((j = 1; j <= count; j++)); do
+		rnd 0 999999
+		damage_one $((R + $1 % 1000000 * 1000000))
+	done
+	WHAT="$n rows, $fmt:$DAMAGES"
+}
+
+# ---- 3. concurrency ----
+
+# observe DB: what the reader prints for state DB ("t-count/t-sum
+# u-count/u-sum").
+observe() {
+	sqlite3 -batch "$1" "SELECT (SELECT count(*) || '/' ||
+		CAST(total(id) AS INTEGER) FROM t) || ' ' || (SELECT count(*) ||
+		'/' || CAST(total(id) AS INTEGER) FROM u)"
+}
+
+# loader_check WHAT STATUS ERRFILE: a concurrent load ends 0 or 4.
+loader_check() {
+	sane "$1" "$2" "$3"
+	case $2 in
+	0) ;;
+	4) [ "$(cat "$3")" = "dbs-load: w.db: database is locked" ] ||
+		fail "$1: busy, but the message is: $(head -3 "$3")" ;;
+	*) fail "$1: exit status $2: $(head -3 "$3")" ;;
+	esac
+}
+
+sc_concurrency() {
+	local n fmt same t1 t2 p1 p2 rp s1 s2 wantT wantU ok in2
+	RANDOM=$1
+	scale 10000 20000 100000
+	n=$R
+	pick csv ndjson
+	fmt=$P
+	snapshots "$1" "$n" "$fmt"
+	if ! "$GEN" snap $(($1 + 1)) $((n / 2 + 7)) a "$fmt" dbo.u >ua.s ||
+		! "$GEN" snap $(($1 + 1)) $((n / 2 + 7)) b "$fmt" dbo.u >ub.s; then
+		fail "the generator failed"
+	fi
+	load "base" base.db a.s
+	load "base" base.db ua.s
+	copy_db base.db refT.db
+	load "t to B" refT.db b.s
+	copy_db refT.db refTU.db
+	load "u to B" refTU.db ub.s
+	copy_db base.db refU.db
+	load "u to B" refU.db ub.s
+	[ "${#FAILS[@]}" -eq 0 ] || return
+	for db in base refT refU refTU; do
+		observe "$db.db"
+		state "$db.db" t "$db.st"
+		state "$db.db" u "$db.su"
+	done >allowed
+	[ "$(sort -u allowed | wc -l)" = 4 ] ||
+		fail "the four states are not all different: $(cat allowed)"
+	pick same other
+	same=$P
+	pick 0 50 500 30000
+	t1=$P
+	pick 0 50 500 30000
+	t2=$P
+	copy_db base.db w.db
+	"$PY" "$TT" reader w.db stop t u >obs 2>reader.err &
+	rp=$!
+	wait_for_file stop.ready "$rp"
+	"$GEN" feed "$1" <b.s 2>/dev/null |
+		dbs-load --db w.db --busy-timeout "$t1" >l1.out 2>l1.err &
+	p1=$!
+	rnd 0 30
+	ms_sleep "$R"
+	in2=b.s
+	[ "$same" = same ] || in2=ub.s
+	"$GEN" feed $(($1 + 1)) <"$in2" 2>/dev/null |
+		dbs-load --db w.db --busy-timeout "$t2" >l2.out 2>l2.err &
+	p2=$!
+	reap "$p1"
+	s1=$RC
+	reap "$p2"
+	s2=$RC
+	touch stop
+	reap "$rp"
+	[ "$RC" = 0 ] || fail "the reader failed: $(head -3 reader.err)"
+	loader_check "loader 1 (t, timeout $t1 ms)" "$s1" l1.err
+	loader_check "loader 2 ($same table, timeout $t2 ms)" "$s2" l2.err
+	while read -r line; do
+		grep -qxF -- "$line" allowed ||
+			fail "the reader saw a state that is none of the four: $line"
+	done <obs
+	[ -s obs ] || fail "the reader saw nothing"
+	wantT=base wantU=base
+	if [ "$s1" = 0 ] || { [ "$same" = same ] && [ "$s2" = 0 ]; }; then
+		wantT=refT
+	fi
+	[ "$same" = same ] || [ "$s2" != 0 ] || wantU=refU
+	state w.db t w.st
+	state w.db u w.su
+	grep -q '^integrity ok$' w.st || fail "integrity: $(head -3 w.st)"
+	[ "$(digest w.st t)" = "$(digest "$wantT.st" t)" ] ||
+		fail "table t is not as in $wantT (statuses $s1, $s2)"
+	[ "$(digest w.su u)" = "$(digest "$wantU.su" u)" ] ||
+		fail "table u is not as in $wantU (statuses $s1, $s2)"
+	ok=$(grep -c "^_dbs_runs: .*|'ok'|" w.st)
+	[ "$ok" = $((2 + (s1 == 0) + (s2 == 0))) ] ||
+		fail "$ok runs logged ok, for statuses $s1 and $s2"
+	WHAT="$n rows, $fmt, $same table, timeouts $t1/$t2 ms, exits $s1/$s2,"
+	WHAT="$WHAT $(wc -l <obs) states seen in $(sed -n 's/^polls //p' reader.err) polls"
+}
+
+# ---- 4. extraction faults ----
+
+EX_ROWS=0   # rows of the view dbo.t of the TDS test server, once started
+EX_SETUP="" # why the setup failed, if it did
+
+# extract_setup: start the TDS test server on a generated view dbo.t,
+# load its first half into exbase.db (the state every iteration starts
+# from) and check that a clean extract of the whole view loads.
+extract_setup() {
+	if [ "$EX_ROWS" != 0 ]; then
+		[ -z "$EX_SETUP" ] || fail "$EX_SETUP"
+		return
+	fi
+	EX_ROWS=20000
+	[ "$smoke" = 0 ] || EX_ROWS=2000
+	tds_fixture "$SCRATCH/fx.db" --generate dbo.t --rows "$EX_ROWS"
+	tds_start "$SCRATCH/fx.db"
+	DBS_PASSWORD=secret dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.t \
+		--key id --where "id <= $((EX_ROWS / 2))" >half.s 2>ex.err ||
+		fail "setup: extracting half the view: $(head -3 ex.err)"
+	load "setup: loading half the view" "$SCRATCH/exbase.db" half.s
+	state "$SCRATCH/exbase.db" t "$SCRATCH/exbase.st"
+	copy_db "$SCRATCH/exbase.db" full.db
+	DBS_PASSWORD=secret dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.t \
+		--key id >full.s 2>ex.err ||
+		fail "setup: extracting the view: $(head -3 ex.err)"
+	load "setup: loading the whole view" full.db full.s
+	[ "$(sql full.db 'SELECT count(*) FROM t' 2>&1)" = "$EX_ROWS" ] ||
+		fail "setup: the whole view does not load"
+	[ "${#FAILS[@]}" -eq 0 ] || EX_SETUP="the setup of the first iteration failed"
+}
+
+# one_line WHAT PROG FILE: FILE is one message line of PROG.
+one_line() {
+	if [ "$(wc -l <"$3")" != 1 ] || ! grep -q "^$2: " "$3"; then
+		fail "$1: not one message line of $2:" "$(head -3 "$3")"
+	fi
+}
+
+sc_extract() {
+	local fault n fmt st
+	RANDOM=$1
+	extract_setup
+	[ "${#FAILS[@]}" -eq 0 ] || return
+	rnd 0 $((EX_ROWS - 1))
+	n=$R
+	pick "drop-after=$n" "error-after=$n" "error-after=$n,error=50000"
+	fault=$P
+	pick csv ndjson
+	fmt=$P
+	copy_db "$SCRATCH/exbase.db" w.db
+	DBS_PASSWORD=secret dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.t \
+		--key id --format "$fmt" --app-name "tdsfault:$fault" 2>ex.err |
+		tee s.out | dbs-load --db w.db >load.out 2>load.err
+	st=("${PIPESTATUS[@]}")
+	WHAT="$fault, $fmt, exits ${st[*]}"
+	sane "dbs-extract" "${st[0]}" ex.err
+	sane "dbs-load" "${st[2]}" load.err
+	[ "${st[0]}" = 1 ] || fail "dbs-extract: exit status ${st[0]}, want 1"
+	[ "${st[2]}" = 1 ] || fail "dbs-load: exit status ${st[2]}, want 1"
+	one_line "dbs-extract" dbs-extract ex.err
+	one_line "dbs-load" dbs-load load.err
+	! grep -q -a -e '^#end' -e '"#dbs-end"' s.out ||
+		fail "the stream has a trailer: $(tail -1 s.out | head -c 200)"
+	state w.db t w.st
+	unchanged "the faulted pipeline" "$SCRATCH/exbase.st" w.st
+}
+
+# ---- 5. typed values round trip ----
+
+# feed_load WHAT SEED STREAM WANT: load STREAM through a pipe written in
+# random pieces; the summary must be WANT.
+feed_load() {
+	local st
+	"$GEN" feed "$2" <"$3" | dbs-load --db w.db >load.out 2>load.err
+	st=("${PIPESTATUS[@]}")
+	sane "$1" "${st[1]}" load.err
+	[ "${st[*]}" = "0 0" ] || fail "$1: exit statuses ${st[*]}: $(head -3 load.err)"
+	[ "$(cat load.err)" = "$4" ] ||
+		fail "$1: summary: $(head -3 load.err)" "want: $4"
+}
+
+sc_types() {
+	local n f1 f2 rows
+	RANDOM=$1
+	scale 150 200 3000
+	n=$R
+	pick csv,ndjson ndjson,csv
+	f1=${P%,*} f2=${P#*,}
+	if ! "$GEN" typed "$1" "$n" "$f1" s1 e1 ||
+		! "$GEN" typed "$1" "$n" "$f2" s2 e2; then
+		fail "the generator failed"
+		return
+	fi
+	cmp -s e1 e2 || fail "the generator wrote other values in $f2"
+	rows=$(($(wc -l <e1) - 1))
+	feed_load "$f1" "$1" s1 \
+		"dbs-load: typed: $rows inserted, 0 updated, 0 deleted, 0 unchanged (merge)"
+	"$PY" "$TT" verify w.db typed e1 >verify.out 2>&1 ||
+		fail "stored values differ from the generated ones:" "$(head -10 verify.out)"
+	feed_load "$f2 over $f1" $(($1 + 1)) s2 \
+		"dbs-load: typed: 0 inserted, 0 updated, 0 deleted, $rows unchanged (merge)"
+	[ "$(sql w.db 'PRAGMA integrity_check' 2>&1)" = ok ] || fail "integrity check"
+	WHAT="$rows rows, $(head -1 e1 | wc -w) columns ($(head -1 e1 | tr '\t' ' ')), $f1 then $f2"
+}
