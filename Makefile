@@ -82,6 +82,31 @@ demo: deps all
 check: deps
 	$(MAKE) test
 	$(MAKE) O=build-san CC=$(SANCC) OPT='$(SANOPT)' test
+	$(MAKE) fuzz-smoke
+
+# ---- fuzzing (libFuzzer; the library is compiled in to be instrumented) ----
+
+FUZZCC ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_ARGS = -dict=tests/fuzz/stream.dict -max_len=4096 -artifact_prefix=$(O)/
+
+$(O)/fuzz_reader: tests/fuzz/fuzz_reader.c $(COMMON_SRC) $(wildcard common/*.h)
+	@mkdir -p $(@D)
+	$(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(DBS_CPPFLAGS) -o $@ \
+		tests/fuzz/fuzz_reader.c $(COMMON_SRC) $(COMMON_LIBS)
+
+# fuzz: FUZZ_SECONDS of fuzzing, growing the corpus in $(O)/fuzz-corpus.
+fuzz: deps $(O)/fuzz_reader
+	mkdir -p $(O)/fuzz-corpus
+	$(O)/fuzz_reader $(FUZZ_ARGS) -max_total_time=$(FUZZ_SECONDS) \
+		$(O)/fuzz-corpus tests/fixtures/stream
+
+# fuzz-smoke: a short deterministic run from the fixtures alone.
+fuzz-smoke: $(O)/fuzz_reader
+	rm -rf $(O)/fuzz-smoke && mkdir -p $(O)/fuzz-smoke
+	$(O)/fuzz_reader $(FUZZ_ARGS) -seed=1 -runs=200000 \
+		$(O)/fuzz-smoke tests/fixtures/stream
 
 # ---- lint ----
 
@@ -114,5 +139,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all deps demo test check lint install uninstall clean
+.PHONY: all deps demo test check fuzz fuzz-smoke lint install uninstall clean
 .SECONDARY:
