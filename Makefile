@@ -126,10 +126,9 @@ lint: deps
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(MAN5DIR)
-	cp $(PROGS) $(DESTDIR)$(BINDIR)/
-	for f in $(SCRIPTS); do [ ! -f "$$f" ] || cp "$$f" $(DESTDIR)$(BINDIR)/; done
-	cp $(MAN1) $(DESTDIR)$(MAN1DIR)/
-	cp $(MAN5) $(DESTDIR)$(MAN5DIR)/
+	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(MAN1) $(DESTDIR)$(MAN1DIR)/
+	install -m 644 $(MAN5) $(DESTDIR)$(MAN5DIR)/
 
 uninstall:
 	for f in $(notdir $(PROGS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BINDIR)/$$f; done
