@@ -10,8 +10,9 @@
 
 TT=$here/tt.py
 
-# fail MESSAGE...: record a failed check of this iteration.
+# fail LINE...: record a failed check of this iteration.
 fail() {
+	local IFS=$'\n'
 	FAILS+=("$*")
 }
 
