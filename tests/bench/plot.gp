@@ -7,6 +7,8 @@ set terminal png size 1100,480 font ",10"
 set output outfile
 set datafile missing "?"
 set logscale x
+set autoscale xfix
+set offsets graph 0.05, graph 0.05, 0, 0
 set format x "%.0s%c"
 set xlabel "rows"
 set key top left
@@ -24,7 +26,7 @@ set ylabel "MiB"
 set title "dbs-load peak RSS"
 set yrange [0:*]
 set key bottom right
-set offsets 0, 0, 4, 0
+set offsets graph 0.05, graph 0.05, 4, 0
 plot 16 with lines dashtype 2 linecolor "red" title "target 16 MiB", \
      datafile using 1:6 with linespoints title "initial load", \
      datafile using 1:7 with linespoints title "merge, identical", \
