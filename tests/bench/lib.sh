@@ -54,6 +54,16 @@ build_gen() {
 	rm -f "$DATA"/*.csv "$DATA"/*.plain
 }
 
+# build_rusage: compile the timing wrapper (rusage.c).
+build_rusage() {
+	local bin=$WORK/bin/dbs-bench-rusage
+	if [ -x "$bin" ] && [ "$bin" -nt "$BENCH/rusage.c" ] &&
+		[ "$bin" -nt "$TOP/common/util.c" ]; then
+		return 0
+	fi
+	cc_dbs -o "$bin" "$BENCH/rusage.c" "$TOP/common/util.c"
+}
+
 # build_reader: link read.c with $DBS_BUILD/libdbs.a into
 # $WORK/bin/dbs-bench-read (0), or set READER_WHY (1).
 build_reader() {

@@ -8,7 +8,7 @@
 #   id, label, rows, dbs result, anchor result, metric, target
 # metric: wall, cpu (user+sys), or pipe (wall; no CPU ratio).
 # RUNDIR holds NAME.json (hyperfine --export-json) and NAME.time (lines
-# "wall user sys maxrss_kib" from /usr/bin/time, one per run, warm-up
+# "wall user sys maxrss_kib" from rusage.c, one per run, warm-up
 # first) for every result NAME.
 # Exit status: 0, or 1 with --strict when a target is missed.
 
@@ -44,7 +44,7 @@ class Result:
                         re.fullmatch(r'[0-9.]+', p) for p in parts):
                     rows.append([float(p) for p in parts])
         if not rows:
-            raise SystemExit(f'report.py: {name}: no /usr/bin/time output')
+            raise SystemExit(f'report.py: {name}: no timing output (rusage.c)')
         timed = rows[-runs:]
         self.cpu = statistics.median(r[1] + r[2] for r in timed)
         self.rss_mib = max(r[3] for r in rows) / 1024.0

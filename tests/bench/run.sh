@@ -75,8 +75,6 @@ esac
 for tool in hyperfine sqlite3 cc python3; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (run make deps)"
 done
-TIME=/usr/bin/time
-[ -x "$TIME" ] || die "$TIME not found (Debian package time)"
 
 smoke_dir=""
 # shellcheck disable=SC2317 # called by the trap
@@ -117,13 +115,13 @@ printf '%s\n' "$SCHEMA" >"$RUN/schema.sql"
 # ---- timing ----
 
 # bench NAME PREPARE COMMAND: time COMMAND (a sh command line) with
-# hyperfine, PREPARE before each run. Every run goes through
-# /usr/bin/time, appending "wall user sys maxrss_kib" to NAME.time, so
-# the report gets CPU time and peak RSS per run. %WRAP% in COMMAND marks
-# where the wrapper goes (default: at the start).
+# hyperfine, PREPARE before each run. Every run goes through rusage.c,
+# appending "wall user sys maxrss_kib" to NAME.time, so the report gets
+# CPU time and peak RSS per run. %WRAP% in COMMAND marks where the
+# wrapper goes (default: at the start).
 bench() {
 	local name=$1 prep=$2 cmd=$3 wrap
-	wrap="$TIME -f '%e %U %S %M' -a -o $(q "$RUN/$name.time")"
+	wrap="$(q "$WORK/bin/dbs-bench-rusage") $(q "$RUN/$name.time")"
 	case "$cmd" in
 	*%WRAP%*) cmd=${cmd//%WRAP%/$wrap} ;;
 	*) cmd="$wrap $cmd" ;;
@@ -301,6 +299,7 @@ say "mode $mode, sizes $sizes, $runs run(s) each, build $DBS_BUILD"
 cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.start"
 say "load average: $(cat "$RUN/loadavg.start")"
 build_gen
+build_rusage
 for n in $sizes; do
 	gen_data "$n"
 done
