@@ -161,7 +161,7 @@ def split_statements(toks):
 
 
 def qident(name):
-    return '"' + name.replace('"', '""') + '"'
+    return '`' + name.replace('`', '``') + '`'
 
 
 def sqlite_literal(value):
