@@ -4,10 +4,11 @@
  * written through libdbs's stream writer (common/stream.h).
  *
  * usage:
- *   dbs-torture-gen snap SEED N a|b csv|ndjson [OBJECT]
+ *   dbs-torture-gen snap SEED N a|b csv|ndjson [OBJECT [shuffled]]
  *	A snapshot of about N rows of the view OBJECT (default dbo.t,
- *	key id) on stdout. "b" is the next snapshot of "a": about 2% of
- *	a's rows deleted, 5% changed, 4% new keys; b has more rows.
+ *	key id) on stdout, in key order unless shuffled. "b" is the next
+ *	snapshot of "a": about 2% of a's rows deleted, 5% changed, 4% new
+ *	keys; b has more rows.
  *   dbs-torture-gen typed SEED N csv|ndjson STREAM EXPECT
  *	N rows of a random schema (dbo.typed, int key k, every logical
  *	type, edge values) into STREAM; EXPECT gets the column kinds on
@@ -481,7 +482,8 @@ add_col(struct stream_header *pH, const char *zName, const char *zType,
 
 /* The header of a snapshot: variant b was extracted a day after a. */
 static void
-snap_header(struct stream_header *pH, int bNext, const char *zObject)
+snap_header(
+    struct stream_header *pH, int bNext, const char *zObject, int bShuffle)
 {
 	add_col(pH, "id", "int", "int", 1);
 	add_col(pH, "name", "text", "nvarchar(100)", 1);
@@ -499,7 +501,8 @@ snap_header(struct stream_header *pH, int bNext, const char *zObject)
 	    bNext ? "2026-01-02T00:00:00.000000Z"
 	          : "2026-01-01T00:00:00.000000Z");
 	stream_header_add_meta(pH, "tool", "dbs-torture-gen");
-	stream_header_add_meta(pH, "order", "key");
+	if (!bShuffle)
+		stream_header_add_meta(pH, "order", "key");
 }
 
 /*
@@ -541,27 +544,51 @@ snap_row(uint64_t seed, uint64_t k, int v, const struct stream_header *pH,
 	gen_value(&r, &pH->aCol[7].type, 0, &aB[7]);
 }
 
-/* snap SEED N a|b FORMAT [OBJECT]: write a snapshot to stdout. */
+/*
+ * The keys of the variant, in the order they are written; sets *pn. The
+ * caller frees the array.
+ */
+static uint64_t *
+snap_keys(uint64_t seed, int64_t n, int bNext, int bShuffle, size_t *pn)
+{
+	uint64_t k, t, nKey = (uint64_t)n * 100 / 91 + 1, *a;
+	struct rng r = rng_for(seed, 0, 5);
+	size_t i, j, m = 0;
+
+	a = util_calloc((size_t)nKey, sizeof *a);
+	for (k = 1; k <= nKey; k++)
+		if (snap_version(seed, k, bNext) >= 0)
+			a[m++] = k;
+	for (i = m; bShuffle && i > 1; i--) {
+		j = (size_t)rng_below(&r, i);
+		t = a[i - 1];
+		a[i - 1] = a[j];
+		a[j] = t;
+	}
+	*pn = m;
+	return a;
+}
+
+/* snap: write a snapshot to stdout (see the usage at the top). */
 static int
 cmd_snap(uint64_t seed, int64_t n, int bNext, enum stream_format fmt,
-    const char *zObject)
+    const char *zObject, int bShuffle)
 {
 	struct stream_header h = {0};
 	struct stream_field aF[SNAP_NCOL];
 	struct buf aB[SNAP_NCOL] = {{0}};
 	struct stream_writer *pW = stream_writer_new(1, fmt);
-	uint64_t k, nKey = (uint64_t)n * 100 / 91 + 1;
+	size_t i, j, nKey;
+	uint64_t *aKey = snap_keys(seed, n, bNext, bShuffle, &nKey);
 	struct rng r;
-	size_t i;
 	int v;
 
-	snap_header(&h, bNext, zObject);
+	snap_header(&h, bNext, zObject, bShuffle);
 	check_write(stream_writer_header(pW, &h), "stdout");
-	for (k = 1; k <= nKey; k++) {
-		if ((v = snap_version(seed, k, bNext)) < 0)
-			continue;
-		snap_row(seed, k, v, &h, aB);
-		r = rng_for(seed, k, 20 + (uint64_t)v);
+	for (j = 0; j < nKey; j++) {
+		v = snap_version(seed, aKey[j], bNext);
+		snap_row(seed, aKey[j], v, &h, aB);
+		r = rng_for(seed, aKey[j], 20 + (uint64_t)v);
 		for (i = 0; i < SNAP_NCOL; i++) {
 			check_value(&h.aCol[i].type, &aB[i]);
 			aF[i].z = aB[i].z;
@@ -576,6 +603,7 @@ cmd_snap(uint64_t seed, int64_t n, int bNext, enum stream_format fmt,
 	stream_header_clear(&h);
 	for (i = 0; i < SNAP_NCOL; i++)
 		free(aB[i].z);
+	free(aKey);
 	return DBS_EXIT_OK;
 }
 
@@ -862,7 +890,8 @@ cmd_feed(uint64_t seed, int64_t nLimit, const char *zReady)
 static void __attribute__((noreturn)) usage(void)
 {
 	util_die(DBS_EXIT_USAGE,
-	    "usage: dbs-torture-gen snap SEED N a|b csv|ndjson [OBJECT] | "
+	    "usage: dbs-torture-gen snap SEED N a|b csv|ndjson [OBJECT "
+	    "[shuffled]] | "
 	    "typed SEED N csv|ndjson STREAM EXPECT | feed SEED [K READY]");
 }
 
@@ -886,11 +915,12 @@ main(int argc, char **argv)
 	if (argc < 3)
 		usage();
 	seed = (uint64_t)num_arg(argv, 2, 0, INT64_MAX);
-	if (strcmp(argv[1], "snap") == 0 && (argc == 6 || argc == 7) &&
-	    (strcmp(argv[4], "a") == 0 || strcmp(argv[4], "b") == 0))
+	if (strcmp(argv[1], "snap") == 0 && argc >= 6 && argc <= 8 &&
+	    (strcmp(argv[4], "a") == 0 || strcmp(argv[4], "b") == 0) &&
+	    (argc < 8 || strcmp(argv[7], "shuffled") == 0))
 		return cmd_snap(seed, num_arg(argv, 3, 1, INT32_MAX),
 		    strcmp(argv[4], "b") == 0, parse_format(argv[5]),
-		    argc == 7 ? argv[6] : "dbo.t");
+		    argc >= 7 ? argv[6] : "dbo.t", argc == 8);
 	if (strcmp(argv[1], "typed") == 0 && argc == 7)
 		return cmd_typed(seed, num_arg(argv, 3, 1, INT32_MAX),
 		    parse_format(argv[4]), argv[5], argv[6]);

@@ -126,12 +126,24 @@ unchanged() {
 	fail "$1: the database changed:" "$(printf '%s\n' "$d" | head -5)"
 }
 
-# snapshots SEED N FORMAT: a.s and b.s, two snapshots of dbo.t.
+# snapshots SEED N FORMAT [shuffled]: a.s and b.s, two snapshots of
+# dbo.t (the rows not in key order if shuffled).
 snapshots() {
-	if ! "$GEN" snap "$1" "$2" a "$3" >a.s ||
-		! "$GEN" snap "$1" "$2" b "$3" >b.s; then
+	if ! "$GEN" snap "$1" "$2" a "$3" dbo.t ${4:+"$4"} >a.s ||
+		! "$GEN" snap "$1" "$2" b "$3" dbo.t ${4:+"$4"} >b.s; then
 		fail "the generator failed"
 	fi
+}
+
+# variant: pick at random the load options (LOPTS: merge, soft deletes,
+# append or replace) and the row order (ORDER: ordered or shuffled) of an
+# iteration; sets VARIANT to their description.
+variant() {
+	pick "" "--deletes soft" "--mode append" "--mode replace"
+	read -r -a LOPTS <<<"$P"
+	pick ordered shuffled
+	ORDER=$P
+	VARIANT="${LOPTS[*]:-merge}, $ORDER"
 }
 
 # ---- 1. crash consistency ----
@@ -145,7 +157,7 @@ crash_merge() {
 	if [ "$how" = delay ]; then
 		rnd 0 $((merge_ms * 12 / 10 + 5))
 		k=$R
-		dbs-load --db w.db --quiet <b.s >load.out 2>load.err &
+		dbs-load --db w.db --quiet "${LOPTS[@]}" <b.s >load.out 2>load.err &
 		lpid=$!
 		ms_sleep "$k"
 		how="after $k ms"
@@ -158,7 +170,7 @@ crash_merge() {
 		mkfifo in.fifo
 		"$GEN" feed "$fs" "$k" ready <b.s >in.fifo &
 		fpid=$!
-		dbs-load --db w.db --quiet <in.fifo >load.out 2>load.err &
+		dbs-load --db w.db --quiet "${LOPTS[@]}" <in.fifo >load.out 2>load.err &
 		lpid=$!
 		wait_for_file ready "$lpid"
 		rnd 0 5
@@ -195,7 +207,7 @@ crash_check() {
 	fi
 	[ "$st" != 0 ] || [ "$got" = B ] || fail "$what: exit 0 but state A"
 	KILLS="$KILLS $got"
-	load "$what: the next load" w.db b.s
+	load "$what: the next load" w.db b.s "${LOPTS[@]}"
 	state w.db t w.state2
 	[ "$(digest w.state2 t)" = "$(digest stB t)" ] ||
 		fail "$what: the next load does not give state B"
@@ -209,7 +221,7 @@ crash_initial() {
 	if [ "$how" = delay ]; then
 		rnd 0 $((initial_ms * 12 / 10 + 5))
 		k=$R
-		dbs-load --db w.db --quiet <a.s >load.out 2>load.err &
+		dbs-load --db w.db --quiet "${LOPTS[@]}" <a.s >load.out 2>load.err &
 		lpid=$!
 		ms_sleep "$k"
 		how="after $k ms"
@@ -220,7 +232,7 @@ crash_initial() {
 		mkfifo in.fifo
 		"$GEN" feed "$fs" "$k" ready <a.s >in.fifo &
 		fpid=$!
-		dbs-load --db w.db --quiet <in.fifo >load.out 2>load.err &
+		dbs-load --db w.db --quiet "${LOPTS[@]}" <in.fifo >load.out 2>load.err &
 		lpid=$!
 		wait_for_file ready "$lpid"
 		how="after $k of $size bytes"
@@ -247,7 +259,7 @@ crash_initial() {
 		fail "initial load killed $how: neither empty nor state A:" \
 			"$(head -4 w.state)"
 	fi
-	load "initial load killed $how: loading again" w.db a.s
+	load "initial load killed $how: loading again" w.db a.s "${LOPTS[@]}"
 	state w.db t w.state2
 	[ "$(digest w.state2 t)" = "$(digest stA t)" ] ||
 		fail "initial load killed $how: loading again does not give state A"
@@ -260,14 +272,15 @@ sc_crash() {
 	n=$R
 	pick csv ndjson
 	fmt=$P
-	snapshots "$1" "$n" "$fmt"
+	variant
+	snapshots "$1" "$n" "$fmt" "${ORDER#ordered}"
 	t0=$(now_ms)
-	load "state A" refA.db a.s
+	load "state A" refA.db a.s "${LOPTS[@]}"
 	initial_ms=$(($(now_ms) - t0))
 	state refA.db t stA
 	copy_db refA.db refB.db
 	t0=$(now_ms)
-	load "state B" refB.db b.s
+	load "state B" refB.db b.s "${LOPTS[@]}"
 	merge_ms=$(($(now_ms) - t0))
 	state refB.db t stB
 	[ "$(digest stA t)" != "$(digest stB t)" ] ||
@@ -284,7 +297,7 @@ sc_crash() {
 			crash_merge "$P" $(($1 + j))
 		fi
 	done
-	WHAT="$n rows, $fmt, merge $merge_ms ms; states after kills:$KILLS"
+	WHAT="$n rows, $fmt, $VARIANT, load $merge_ms ms; states after kills:$KILLS"
 }
 
 # ---- 2. damaged streams ----
@@ -296,11 +309,12 @@ damage_one() {
 	d="$kind ($what)"
 	copy_db refA.db w.db
 	if [ -n "$TIME" ]; then
-		"$TIME" -f '%M' -o rss dbs-load --db w.db <d.s >load.out 2>load.err
+		"$TIME" -f '%M' -o rss dbs-load --db w.db "${LOPTS[@]}" <d.s \
+			>load.out 2>load.err
 		st=$?
 		rss=$(tail -1 rss)
 	else
-		dbs-load --db w.db <d.s >load.out 2>load.err
+		dbs-load --db w.db "${LOPTS[@]}" <d.s >load.out 2>load.err
 		st=$?
 	fi
 	sane "$d" "$st" load.err
@@ -344,18 +358,20 @@ sc_damage() {
 	n=$R
 	pick csv ndjson
 	fmt=$P
-	snapshots "$1" "$n" "$fmt"
-	load "state A" refA.db a.s
+	variant
+	snapshots "$1" "$n" "$fmt" "${ORDER#ordered}"
+	load "state A" refA.db a.s "${LOPTS[@]}"
 	state refA.db t stA
 	copy_db refA.db refB.db
 	if [ -n "$TIME" ]; then
-		"$TIME" -f '%M' -o rss dbs-load --db refB.db --quiet <b.s 2>load.err
+		"$TIME" -f '%M' -o rss dbs-load --db refB.db --quiet "${LOPTS[@]}" \
+			<b.s 2>load.err
 		RC=$?
 		sane "state B" "$RC" load.err
 		[ "$RC" = 0 ] || fail "state B: exit status $RC: $(head -3 load.err)"
 		rss_cap=$(($(tail -1 rss) * 2 + 16384))
 	else
-		load "state B" refB.db b.s
+		load "state B" refB.db b.s "${LOPTS[@]}"
 	fi
 	state refB.db t stB
 	[ "$(digest stA t)" != "$(digest stB t)" ] ||
@@ -368,7 +384,7 @@ sc_damage() {
 		rnd 0 999999
 		damage_one $((R + $1 % 1000000 * 1000000))
 	done
-	WHAT="$n rows, $fmt:$DAMAGES"
+	WHAT="$n rows, $fmt, $VARIANT:$DAMAGES"
 }
 
 # ---- 3. concurrency ----
@@ -399,19 +415,20 @@ sc_concurrency() {
 	n=$R
 	pick csv ndjson
 	fmt=$P
-	snapshots "$1" "$n" "$fmt"
+	variant
+	snapshots "$1" "$n" "$fmt" "${ORDER#ordered}"
 	if ! "$GEN" snap $(($1 + 1)) $((n / 2 + 7)) a "$fmt" dbo.u >ua.s ||
 		! "$GEN" snap $(($1 + 1)) $((n / 2 + 7)) b "$fmt" dbo.u >ub.s; then
 		fail "the generator failed"
 	fi
-	load "base" base.db a.s
-	load "base" base.db ua.s
+	load "base" base.db a.s "${LOPTS[@]}"
+	load "base" base.db ua.s "${LOPTS[@]}"
 	copy_db base.db refT.db
-	load "t to B" refT.db b.s
+	load "t to B" refT.db b.s "${LOPTS[@]}"
 	copy_db refT.db refTU.db
-	load "u to B" refTU.db ub.s
+	load "u to B" refTU.db ub.s "${LOPTS[@]}"
 	copy_db base.db refU.db
-	load "u to B" refU.db ub.s
+	load "u to B" refU.db ub.s "${LOPTS[@]}"
 	[ "${#FAILS[@]}" -eq 0 ] || return
 	for db in base refT refU refTU; do
 		observe "$db.db"
@@ -431,14 +448,14 @@ sc_concurrency() {
 	rp=$!
 	wait_for_file stop.ready "$rp"
 	"$GEN" feed "$1" <b.s 2>/dev/null |
-		dbs-load --db w.db --busy-timeout "$t1" >l1.out 2>l1.err &
+		dbs-load --db w.db --busy-timeout "$t1" "${LOPTS[@]}" >l1.out 2>l1.err &
 	p1=$!
 	rnd 0 30
 	ms_sleep "$R"
 	in2=b.s
 	[ "$same" = same ] || in2=ub.s
 	"$GEN" feed $(($1 + 1)) <"$in2" 2>/dev/null |
-		dbs-load --db w.db --busy-timeout "$t2" >l2.out 2>l2.err &
+		dbs-load --db w.db --busy-timeout "$t2" "${LOPTS[@]}" >l2.out 2>l2.err &
 	p2=$!
 	reap "$p1"
 	s1=$RC
@@ -469,7 +486,7 @@ sc_concurrency() {
 	ok=$(grep -c "^_dbs_runs: .*|'ok'|" w.st)
 	[ "$ok" = $((2 + (s1 == 0) + (s2 == 0))) ] ||
 		fail "$ok runs logged ok, for statuses $s1 and $s2"
-	WHAT="$n rows, $fmt, $same table, timeouts $t1/$t2 ms, exits $s1/$s2,"
+	WHAT="$n rows, $fmt, $VARIANT, $same table, timeouts $t1/$t2 ms, exits $s1/$s2,"
 	WHAT="$WHAT $(wc -l <obs) states seen in $(sed -n 's/^polls //p' reader.err) polls"
 }
 
