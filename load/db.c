@@ -245,6 +245,19 @@ db_wal(struct load_run *pRun)
 }
 
 /*
+ * Configure the SQLite library before its first use: dbs-load has one
+ * thread and one connection, so no mutexes (SQLite otherwise takes one
+ * for every allocation and API call), and no memory statistics. Best
+ * effort: if the library was initialized already, nothing changes.
+ */
+static void
+lib_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/*
  * Open pRun->pOpts->zDb: read-only for --state (a missing file is not
  * created), else read-write, created if missing, in WAL mode. Returns 0
  * or an exit status; pRun->db is set either way (close it).
@@ -262,6 +275,7 @@ db_open(struct load_run *pRun, int readOnly)
 		pRun->newDb = stat(pRun->pOpts->zDb, &st) != 0
 		    ? errno == ENOENT
 		    : st.st_size == 0;
+	lib_setup();
 	rc = sqlite3_open_v2(pRun->pOpts->zDb, &pRun->db, flags, NULL);
 	if (pRun->db == NULL)
 		util_die(DBS_EXIT_FAIL, "out of memory");
