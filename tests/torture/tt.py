@@ -108,24 +108,35 @@ def verify(path, table, expect):
     """Compare TABLE with EXPECT; print differences, return 0 if none."""
     with open(expect, encoding="ascii") as f:
         kinds = f.readline().rstrip("\n").split("\t")
-        want = [line.rstrip("\n").split("\t") for line in f]
-    want.sort(key=lambda r: int(bytes.fromhex(r[0])))
+        want_rows = [line.rstrip("\n").split("\t") for line in f]
+    keys = [i for i, k in enumerate(kinds) if k.endswith("*")]
+    kinds = [k.rstrip("*") for k in kinds]
+    want = {}
+    for row in want_rows:
+        vals = [expected_value(k, v) for k, v in zip(kinds, row)]
+        want[tuple(vals[i] for i in keys)] = vals
     db = connect(path)
     cols = columns(db, table)[:len(kinds)]
     sel = ", ".join("typeof(%s), CASE typeof(%s) WHEN 'real' THEN %s ELSE "
                     "hex(%s) END" % ((qid(c),) * 4) for c in cols)
-    got = db.execute("SELECT %s FROM %s ORDER BY %s"
-                     % (sel, qid(table), qid(cols[0]))).fetchall()
     bad = []
-    if len(got) != len(want):
-        bad.append("%d rows stored, %d generated" % (len(got), len(want)))
-    for w, g in zip(want, got):
-        for i, kind in enumerate(kinds):
-            exp = expected_value(kind, w[i])
-            have = (g[2 * i], g[2 * i + 1])
-            if have != exp:
-                bad.append("key %s, column %s: stored %r, want %r" % (
-                    bytes.fromhex(w[0]).decode(), cols[i], have, exp))
+    if len(want) != len(want_rows):
+        bad.append("EXPECT has duplicate keys")
+    n = 0
+    for g in db.execute("SELECT %s FROM %s" % (sel, qid(table))):
+        n += 1
+        got = [(g[2 * i], g[2 * i + 1]) for i in range(len(cols))]
+        key = tuple(got[i] for i in keys)
+        exp = want.get(key)
+        if exp is None:
+            bad.append("stored row not generated: key %r" % (key,))
+            continue
+        for i, col in enumerate(cols):
+            if got[i] != exp[i]:
+                bad.append("key %r, column %s: stored %r, want %r" % (
+                    key, col, got[i], exp[i]))
+    if n != len(want_rows):
+        bad.append("%d rows stored, %d generated" % (n, len(want_rows)))
     for line in bad[:10]:
         print(line)
     return 1 if bad else 0
