@@ -6,8 +6,9 @@
  * Why these settings: WAL lets readers keep reading the old state for
  * the whole length of a load and see the new state at COMMIT, and a
  * writer never waits for readers. synchronous=NORMAL in WAL mode cannot
- * corrupt the database; a power failure may lose the last committed
- * run, which the next run repeats (dbs-load(1), FILES).
+ * corrupt the database; a power failure may lose the runs committed
+ * since the last checkpoint, which the next run repeats (dbs-load(1),
+ * FILES).
  */
 #include "load.h"
 
@@ -283,6 +284,13 @@ db_open(struct load_run *pRun, int readOnly)
 	if (rc != SQLITE_OK)
 		return run_sqlfail(pRun, NULL);
 	sqlite3_busy_timeout(pRun->db, pRun->pOpts->busyTimeout);
+	/* No checkpoint when closing: the committed run stays in the WAL
+	 * (readers see it there) until SQLite's automatic checkpoint after
+	 * a commit that leaves more than 1000 pages in the log, or until
+	 * another program's last connection closes. Checkpointing at every
+	 * close wrote and synced the database file even after a run that
+	 * changed nothing but the run log (the common cron case). */
+	sqlite3_db_config(pRun->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (readOnly)
 		return 0;
 	/* Keep -wal and -shm after the last connection closes, so that
