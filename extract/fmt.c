@@ -42,13 +42,6 @@ fmt_buf_append(struct fmt_buf *pBuf, const void *p, size_t n)
 	pBuf->z[pBuf->n] = '\0';
 }
 
-/* Append a NUL-terminated string. */
-static void
-buf_puts(struct fmt_buf *pBuf, const char *z)
-{
-	fmt_buf_append(pBuf, z, strlen(z));
-}
-
 size_t
 fmt_utf8_valid(const char *z, size_t n)
 {
@@ -92,20 +85,14 @@ static int
 fmt_double(double d, struct fmt_buf *pBuf, const char **pzWhy)
 {
 	char z[40];
-	int prec;
+	int n;
 
 	if (!isfinite(d)) {
 		*pzWhy = "not a finite number";
 		return -1;
 	}
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(z, sizeof z, "%.*g", prec, d);
-		if (strtod(z, NULL) == d)
-			break;
-	}
-	if (prec == 17)
-		snprintf(z, sizeof z, "%.17g", d);
-	buf_puts(pBuf, z);
+	n = fmt_num_double(d, z);
+	fmt_buf_append(pBuf, z, (size_t)n);
 	return 0;
 }
 
@@ -114,21 +101,53 @@ static int
 fmt_float(float f, struct fmt_buf *pBuf, const char **pzWhy)
 {
 	char z[40];
-	int prec;
+	int n;
 
 	if (!isfinite(f)) {
 		*pzWhy = "not a finite number";
 		return -1;
 	}
-	for (prec = 1; prec < 9; prec++) {
-		snprintf(z, sizeof z, "%.*g", prec, (double)f);
-		if (strtof(z, NULL) == f)
-			break;
-	}
-	if (prec == 9)
-		snprintf(z, sizeof z, "%.9g", (double)f);
-	buf_puts(pBuf, z);
+	n = fmt_num_float(f, z);
+	fmt_buf_append(pBuf, z, (size_t)n);
 	return 0;
+}
+
+/*
+ * Write the decimal digits of a big-endian unsigned magnitude of n bytes
+ * (n <= 32) to zDig, least significant first. Returns how many (0 for
+ * zero).
+ */
+static size_t
+magnitude_digits(const unsigned char *pMag, size_t n, char *zDig)
+{
+	unsigned char a[32];
+	size_t nDig = 0, i, first = 0;
+	uint64_t v = 0;
+
+	while (first < n && pMag[first] == 0)
+		first++;
+	if (n - first <= 8) { /* fits 64 bits: the common case */
+		for (i = first; i < n; i++)
+			v = v << 8 | pMag[i];
+		for (; v != 0; v /= 10)
+			zDig[nDig++] = (char)('0' + v % 10);
+		return nDig;
+	}
+	memcpy(a, pMag, n);
+	while (first < n) {
+		unsigned rem = 0;
+
+		for (i = first; i < n; i++) {
+			unsigned cur = rem << 8 | a[i];
+
+			a[i] = (unsigned char)(cur / 10);
+			rem = cur % 10;
+		}
+		zDig[nDig++] = (char)('0' + rem);
+		while (first < n && a[first] == 0)
+			first++;
+	}
+	return nDig;
 }
 
 /*
@@ -140,39 +159,23 @@ static void
 fmt_magnitude(
     const unsigned char *pMag, size_t n, int s, int neg, struct fmt_buf *pBuf)
 {
-	unsigned char a[32];
 	char zDig[100]; /* digits, least significant first */
-	size_t nDig = 0, i, first = 0;
-	int isZero = 1;
+	char z[104];
+	size_t nDig, i, k = 0;
 
-	memcpy(a, pMag, n);
-	while (first < n && a[first] == 0)
-		first++;
-	while (first < n) {
-		unsigned rem = 0;
-
-		for (i = first; i < n; i++) {
-			unsigned cur = rem << 8 | a[i];
-
-			a[i] = (unsigned char)(cur / 10);
-			rem = cur % 10;
-		}
-		zDig[nDig++] = (char)('0' + rem);
-		isZero = 0;
-		while (first < n && a[first] == 0)
-			first++;
-	}
+	nDig = magnitude_digits(pMag, n, zDig);
+	if (neg && nDig > 0)
+		z[k++] = '-';
 	while (nDig < (size_t)s + 1)
 		zDig[nDig++] = '0';
-	if (neg && !isZero)
-		fmt_buf_append(pBuf, "-", 1);
 	for (i = nDig; i > (size_t)s; i--)
-		fmt_buf_append(pBuf, &zDig[i - 1], 1);
+		z[k++] = zDig[i - 1];
 	if (s > 0) {
-		fmt_buf_append(pBuf, ".", 1);
+		z[k++] = '.';
 		for (i = (size_t)s; i > 0; i--)
-			fmt_buf_append(pBuf, &zDig[i - 1], 1);
+			z[k++] = zDig[i - 1];
 	}
+	fmt_buf_append(pBuf, z, k);
 }
 
 /* Append a signed 64-bit count of units of 10^-s as a decimal. */
@@ -229,22 +232,34 @@ static int
 fmt_uuid(
     const unsigned char *p, size_t n, struct fmt_buf *pBuf, const char **pzWhy)
 {
+	static const char zHex[] = "0123456789ABCDEF";
 	uint32_t d1;
 	uint16_t d2, d3;
 	char z[40];
+	int i, k;
 
 	if (n != 16) {
 		*pzWhy = "uniqueidentifier is not 16 bytes";
 		return -1;
 	}
+	/* the first three groups are host-order integers */
 	memcpy(&d1, p, 4);
 	memcpy(&d2, p + 4, 2);
 	memcpy(&d3, p + 6, 2);
-	snprintf(z, sizeof z,
-	    "%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X", (unsigned)d1,
-	    (unsigned)d2, (unsigned)d3, p[8], p[9], p[10], p[11], p[12], p[13],
-	    p[14], p[15]);
-	buf_puts(pBuf, z);
+	for (i = 0; i < 8; i++)
+		z[i] = zHex[d1 >> (28 - 4 * i) & 15];
+	z[8] = '-';
+	for (i = 0; i < 4; i++) {
+		z[9 + i] = zHex[d2 >> (12 - 4 * i) & 15];
+		z[14 + i] = zHex[d3 >> (12 - 4 * i) & 15];
+	}
+	z[13] = z[18] = z[23] = '-';
+	for (i = 8, k = 19; i < 16; i++, k += 2) {
+		k += i == 10; /* the dash */
+		z[k] = zHex[p[i] >> 4];
+		z[k + 1] = zHex[p[i] & 15];
+	}
+	fmt_buf_append(pBuf, z, 36);
 	return 0;
 }
 
@@ -264,6 +279,20 @@ fmt_hex(const unsigned char *p, size_t n, struct fmt_buf *pBuf)
 		}
 	}
 	fmt_buf_append(pBuf, z, k);
+}
+
+/* Powers of ten up to 10^7, for the fraction digits of times. */
+static const int64_t aTen[] = {
+    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+
+/* Write the n low decimal digits of v >= 0 to z, zero-padded; no NUL. */
+static void
+put_digits(char *z, int64_t v, int n)
+{
+	while (n-- > 0) {
+		z[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
 }
 
 /*
@@ -293,21 +322,32 @@ fmt_stamp(int64_t days1900, int withDate, int64_t ticks, int withTime, int s,
 
 		if (y < 1 || y > 9999)
 			return -1;
-		k = snprintf(
-		    z, sizeof z, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+		put_digits(z, (int64_t)y, 4);
+		z[4] = '-';
+		put_digits(z + 5, m, 2);
+		z[7] = '-';
+		put_digits(z + 8, d, 2);
+		k = 10;
 	}
 	if (withTime) {
 		int64_t sec = ticks / TICKS_PER_SEC;
-		char zFrac[16];
 
-		k += snprintf(z + k, sizeof z - (size_t)k, "%s%02d:%02d:%02d",
-		    withDate ? " " : "", (int)(sec / 3600),
-		    (int)(sec / 60 % 60), (int)(sec % 60));
+		if (withDate)
+			z[k++] = ' ';
+		put_digits(z + k, sec / 3600, 2);
+		z[k + 2] = ':';
+		put_digits(z + k + 3, sec / 60 % 60, 2);
+		z[k + 5] = ':';
+		put_digits(z + k + 6, sec % 60, 2);
+		k += 8;
+		if (s > 7)
+			s = 7;
 		if (s > 0) {
-			snprintf(zFrac, sizeof zFrac, "%07d",
-			    (int)(ticks % TICKS_PER_SEC));
-			k += snprintf(
-			    z + k, sizeof z - (size_t)k, ".%.*s", s, zFrac);
+			/* the first s of the 7 digits of the 100 ns ticks */
+			z[k++] = '.';
+			put_digits(
+			    z + k, ticks % TICKS_PER_SEC / aTen[7 - s], s);
+			k += s;
 		}
 	}
 	fmt_buf_append(pBuf, z, (size_t)k);
@@ -351,9 +391,12 @@ fmt_datetimeall(
 	if (fmt_stamp(days, 1, total - days * TICKS_PER_DAY, 1, pCol->type.s,
 	        pBuf) != 0)
 		return -1;
-	snprintf(z, sizeof z, " %c%02d:%02d", off < 0 ? '-' : '+',
-	    abs(off) / 60, abs(off) % 60);
-	buf_puts(pBuf, z);
+	z[0] = ' ';
+	z[1] = off < 0 ? '-' : '+';
+	put_digits(z + 2, abs(off) / 60, 2);
+	z[4] = ':';
+	put_digits(z + 5, abs(off) % 60, 2);
+	fmt_buf_append(pBuf, z, 7);
 	return 0;
 }
 
@@ -460,6 +503,7 @@ fmt_integer(const struct fmt_col *pCol, const unsigned char *p, size_t n,
 	uint16_t u16;
 	uint32_t u32;
 	uint64_t u64;
+	int k;
 
 	if (pCol->kind == FMT_MONEY || pCol->kind == FMT_MONEY4)
 		return fmt_money(pCol, p, n, pBuf);
@@ -469,37 +513,37 @@ fmt_integer(const struct fmt_col *pCol, const unsigned char *p, size_t n,
 	switch (pCol->kind) {
 	case FMT_BOOL:
 	case FMT_U8:
-		snprintf(z, sizeof z, "%u", (unsigned)p[0]);
+		k = fmt_num_u64(p[0], z);
 		break;
 	case FMT_S8:
-		snprintf(z, sizeof z, "%d", (int)(signed char)p[0]);
+		k = fmt_num_i64((signed char)p[0], z);
 		break;
 	case FMT_I16:
 		memcpy(&i16, p, 2);
-		snprintf(z, sizeof z, "%d", (int)i16);
+		k = fmt_num_i64(i16, z);
 		break;
 	case FMT_I32:
 		memcpy(&i32, p, 4);
-		snprintf(z, sizeof z, "%ld", (long)i32);
+		k = fmt_num_i64(i32, z);
 		break;
 	case FMT_I64:
 		memcpy(&i64, p, 8);
-		snprintf(z, sizeof z, "%lld", (long long)i64);
+		k = fmt_num_i64(i64, z);
 		break;
 	case FMT_U16:
 		memcpy(&u16, p, 2);
-		snprintf(z, sizeof z, "%u", (unsigned)u16);
+		k = fmt_num_u64(u16, z);
 		break;
 	case FMT_U32:
 		memcpy(&u32, p, 4);
-		snprintf(z, sizeof z, "%lu", (unsigned long)u32);
+		k = fmt_num_u64(u32, z);
 		break;
 	default: /* FMT_U64 */
 		memcpy(&u64, p, 8);
-		snprintf(z, sizeof z, "%llu", (unsigned long long)u64);
+		k = fmt_num_u64(u64, z);
 		break;
 	}
-	buf_puts(pBuf, z);
+	fmt_buf_append(pBuf, z, (size_t)k);
 	return 0;
 }
 

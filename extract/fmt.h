@@ -9,6 +9,7 @@
 #define DBS_EXTRACT_FMT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dtype.h"
 
@@ -99,5 +100,20 @@ void fmt_buf_append(struct fmt_buf *pBuf, const void *p, size_t n);
  * surrogates, nothing above U+10FFFF.
  */
 size_t fmt_utf8_valid(const char *z, size_t n);
+
+/*
+ * Number text without printf (fmt_num.c). Each writes a NUL-terminated
+ * text to z and returns its length. z holds at least 32 bytes.
+ */
+int fmt_num_u64(uint64_t v, char *z);
+int fmt_num_i64(int64_t v, char *z);
+
+/*
+ * The shortest %g text of a finite d (of f) that strtod() (strtof())
+ * reads back as the same value: what printf's %.{p}g prints for the
+ * least p from 1 to 17 (to 9) that round-trips.
+ */
+int fmt_num_double(double d, char *z);
+int fmt_num_float(float f, char *z);
 
 #endif
