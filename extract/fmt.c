@@ -52,7 +52,15 @@ fmt_utf8_valid(const char *z, size_t n)
 		unsigned c = s[i];
 		size_t len, k;
 		unsigned cp, min;
+		uint64_t w;
 
+		if (n - i >= 8) { /* eight ASCII bytes at a time */
+			memcpy(&w, s + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
 		if (c < 0x80) {
 			i++;
 			continue;
