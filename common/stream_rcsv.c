@@ -10,10 +10,12 @@
  * buffer that grows to the longest record, never with the row count.
  *
  * A record without any '"' is split on ',' directly (the common case,
- * and what keeps the reader fast). A record with quotes is handed,
- * whole, to libcsv in strict mode, which does RFC 4180 unquoting and
- * reports malformed quoting; with space trimming disabled and
- * CSV_EMPTY_IS_NULL it gives the same fields the splitter would.
+ * and what keeps the reader fast). A record with well-formed quotes and
+ * no '\r' is unquoted here too (split_quoted_fast). Any other record
+ * with quotes is handed to libcsv in strict mode, which does RFC 4180
+ * unquoting and reports malformed quoting; with space trimming disabled
+ * and CSV_EMPTY_IS_NULL it gives the same fields the splitter would.
+ * tests/unit/stream_quoted.c checks the fast path against libcsv.
  */
 #include "stream_int.h"
 
@@ -95,6 +97,86 @@ split_fields(struct stream_reader *pR, const char *r, size_t n)
 	return STREAM_OK;
 }
 
+/*
+ * One quoted field at *pp (just after its opening quote), unquoted to
+ * *po; stops after the closing quote. Returns 0 if the field has no
+ * closing quote before zEnd.
+ */
+static int
+unquote(const char **pp, const char *zEnd, char **po)
+{
+	const char *p = *pp, *q;
+	char *o = *po;
+
+	for (;;) {
+		q = memchr(p, '"', (size_t)(zEnd - p));
+		if (q == NULL)
+			return 0;
+		memcpy(o, p, (size_t)(q - p));
+		o += q - p;
+		if (q + 1 < zEnd && q[1] == '"') {
+			*o++ = '"';
+			p = q + 2;
+			continue;
+		}
+		*pp = q + 1;
+		*po = o;
+		return 1;
+	}
+}
+
+/*
+ * The fields of the n bytes at r, which end in '\n', without libcsv
+ * when the record is plain: no '\r', and every field either unquoted
+ * without a quote or quoted ("" for a quote) and followed by ',' or the
+ * end. Returns 1 with the fields appended, or 0 with nothing appended:
+ * libcsv must parse the record (and gives the same fields or the error).
+ */
+static int
+split_quoted_fast(struct stream_reader *pR, const char *r, size_t n)
+{
+	const char *p = r, *zEnd = r + n - 1, *c;
+	size_t i = pR->nField;
+	char *o, *zF;
+	int bNull;
+
+	if (memchr(r, '\r', n) != NULL)
+		return 0;
+	/* each field's bytes and NUL fit in its text and separator */
+	sbuf_reserve(&pR->arena, n + 1);
+	o = pR->arena.z + pR->arena.n;
+	for (;; i++) {
+		if (i == pR->nFieldAlloc)
+			rd_fields_grow(pR, i + 1);
+		zF = o;
+		bNull = 0;
+		if (p < zEnd && *p == '"') {
+			p++;
+			if (!unquote(&p, zEnd, &o) || (p < zEnd && *p != ','))
+				return 0;
+			c = p;
+		} else {
+			bNull = p == zEnd || *p == ',';
+			c = memchr(p, ',', (size_t)(zEnd - p));
+			if (c == NULL)
+				c = zEnd;
+			if (memchr(p, '"', (size_t)(c - p)) != NULL)
+				return 0;
+			memcpy(o, p, (size_t)(c - p));
+			o += c - p;
+		}
+		pR->aOff[i] = bNull ? SIZE_MAX : (size_t)(zF - pR->arena.z);
+		pR->aLen[i] = (size_t)(o - zF);
+		*o++ = 0;
+		if (c == zEnd)
+			break;
+		p = c + 1;
+	}
+	pR->nField = i + 1;
+	pR->arena.n = (size_t)(o - pR->arena.z);
+	return 1;
+}
+
 /* Parse a record with quotes through libcsv. bTerm: it ends in '\n'. */
 static int
 split_quoted(struct stream_reader *pR, const char *r, size_t n, int bTerm)
@@ -123,6 +205,8 @@ split_quoted(struct stream_reader *pR, const char *r, size_t n, int bTerm)
 		n -= (size_t)(c + 1 - r);
 		r = c + 1;
 	}
+	if (bTerm && split_quoted_fast(pR, r, n))
+		return STREAM_OK;
 	pC->nEnds = 0;
 	pC->bBad = 0;
 	k = csv_parse(&pC->parser, r, n, cb_field, cb_row, pR);
