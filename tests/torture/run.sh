@@ -59,6 +59,7 @@ fi
 
 # shellcheck source=tests/lib.sh
 . "$here/../lib.sh"
+trap 'exit 130' INT TERM # so that lib.sh's exit trap stops the servers
 # shellcheck source=tests/fixtures/extract/tds.sh
 . "$TOP/tests/fixtures/extract/tds.sh"
 # shellcheck source=tests/torture/scenarios.sh

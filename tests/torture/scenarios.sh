@@ -494,11 +494,14 @@ sc_concurrency() {
 
 EX_ROWS=0   # rows of the view dbo.t of the TDS test server, once started
 EX_SETUP="" # why the setup failed, if it did
+EX_MS=0     # how long a clean extract | load of the whole view takes
 
 # extract_setup: start the TDS test server on a generated view dbo.t,
 # load its first half into exbase.db (the state every iteration starts
-# from) and check that a clean extract of the whole view loads.
+# from) and check that a clean extract of the whole view loads (its
+# state: exfull.st).
 extract_setup() {
+	local t0
 	if [ "$EX_ROWS" != 0 ]; then
 		[ -z "$EX_SETUP" ] || fail "$EX_SETUP"
 		return
@@ -513,12 +516,15 @@ extract_setup() {
 	load "setup: loading half the view" "$SCRATCH/exbase.db" half.s
 	state "$SCRATCH/exbase.db" t "$SCRATCH/exbase.st"
 	copy_db "$SCRATCH/exbase.db" full.db
+	t0=$(now_ms)
 	DBS_PASSWORD=secret dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.t \
 		--key id >full.s 2>ex.err ||
 		fail "setup: extracting the view: $(head -3 ex.err)"
 	load "setup: loading the whole view" full.db full.s
+	EX_MS=$(($(now_ms) - t0))
 	[ "$(sql full.db 'SELECT count(*) FROM t' 2>&1)" = "$EX_ROWS" ] ||
 		fail "setup: the whole view does not load"
+	state full.db t "$SCRATCH/exfull.st"
 	[ "${#FAILS[@]}" -eq 0 ] || EX_SETUP="the setup of the first iteration failed"
 }
 
@@ -529,33 +535,71 @@ one_line() {
 	fi
 }
 
+# extract_kill FORMAT MS: dbs-extract | dbs-load with dbs-extract
+# killed by SIGKILL after MS milliseconds; sets ST to the statuses.
+extract_kill() {
+	local gpid
+	{
+		sh -c 'echo $$ >ex.pid && exec "$@"' sh dbs-extract -S "$TDS_SERVER" \
+			-U dbs --view dbo.t --key id --format "$1" 2>ex.err |
+			tee s.out | dbs-load --db w.db >load.out 2>load.err
+		echo "${PIPESTATUS[*]}" >st
+	} &
+	gpid=$!
+	wait_for_file ex.pid "$gpid"
+	ms_sleep "$2"
+	kill -9 "$(cat ex.pid)" 2>/dev/null
+	reap "$gpid"
+	read -r -a ST <st
+}
+
 sc_extract() {
-	local fault n fmt st
+	local fault n fmt opts=()
 	RANDOM=$1
 	extract_setup
 	[ "${#FAILS[@]}" -eq 0 ] || return
 	rnd 0 $((EX_ROWS - 1))
 	n=$R
-	pick "drop-after=$n" "error-after=$n" "error-after=$n,error=50000"
+	rnd 0 $((EX_MS * 2))
+	pick "drop-after=$n" "error-after=$n" "error-after=$n,error=50000" \
+		"stall=2" "kill after $R ms"
 	fault=$P
 	pick csv ndjson
 	fmt=$P
 	copy_db "$SCRATCH/exbase.db" w.db
-	DBS_PASSWORD=secret dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.t \
-		--key id --format "$fmt" --app-name "tdsfault:$fault" 2>ex.err |
-		tee s.out | dbs-load --db w.db >load.out 2>load.err
-	st=("${PIPESTATUS[@]}")
-	WHAT="$fault, $fmt, exits ${st[*]}"
-	sane "dbs-extract" "${st[0]}" ex.err
-	sane "dbs-load" "${st[2]}" load.err
-	[ "${st[0]}" = 1 ] || fail "dbs-extract: exit status ${st[0]}, want 1"
-	[ "${st[2]}" = 1 ] || fail "dbs-load: exit status ${st[2]}, want 1"
-	one_line "dbs-extract" dbs-extract ex.err
+	if [ "${fault#kill}" != "$fault" ]; then
+		DBS_PASSWORD=secret extract_kill "$fmt" "$R"
+	else
+		[ "$fault" != stall=2 ] || opts=(--query-timeout 1)
+		DBS_PASSWORD=secret dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.t \
+			--key id --format "$fmt" --app-name "tdsfault:$fault" \
+			"${opts[@]}" 2>ex.err | tee s.out |
+			dbs-load --db w.db >load.out 2>load.err
+		ST=("${PIPESTATUS[@]}")
+	fi
+	WHAT="$fault, $fmt, exits ${ST[*]}"
+	sane "dbs-load" "${ST[2]}" load.err
+	state w.db t w.st
+	if [ "${ST[0]}" = 0 ] && [ "${fault#kill}" != "$fault" ]; then
+		# dbs-extract was done before the kill: all must have loaded
+		[ "${ST[2]}" = 0 ] || fail "dbs-load: exit status ${ST[2]}, want 0"
+		[ "$(digest w.st t)" = "$(digest "$SCRATCH/exfull.st" t)" ] ||
+			fail "the whole view did not load"
+		return
+	fi
+	[ "${fault#kill}" != "$fault" ] || extract_failed
+	[ "${ST[2]}" = 1 ] || fail "dbs-load: exit status ${ST[2]}, want 1"
 	one_line "dbs-load" dbs-load load.err
 	! grep -q -a -e '^#end' -e '"#dbs-end"' s.out ||
 		fail "the stream has a trailer: $(tail -1 s.out | head -c 200)"
-	state w.db t w.st
 	unchanged "the faulted pipeline" "$SCRATCH/exbase.st" w.st
+}
+
+# extract_failed: dbs-extract (ST[0]) failed cleanly, with one message.
+extract_failed() {
+	sane "dbs-extract" "${ST[0]}" ex.err
+	[ "${ST[0]}" = 1 ] || fail "dbs-extract: exit status ${ST[0]}, want 1"
+	one_line "dbs-extract" dbs-extract ex.err
 }
 
 # ---- 5. typed values round trip ----
