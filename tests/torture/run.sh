@@ -136,7 +136,7 @@ iseed() {
 
 scenarios=(crash damage concurrency extract types)
 # per scenario: iterations in a smoke run, and per round of a full run
-declare -A smoke_n=([crash]=2 [damage]=3 [concurrency]=2 [extract]=3 [types]=4)
+declare -A smoke_n=([crash]=2 [damage]=3 [concurrency]=2 [extract]=5 [types]=4)
 declare -A round_n=([crash]=1 [damage]=2 [concurrency]=1 [extract]=2 [types]=2)
 wanted() {
 	[ -z "$only" ] || [[ ",$only," == *",$1,"* ]]
@@ -153,8 +153,9 @@ if [ "$once" = 1 ]; then
 elif [ "$smoke" = 1 ]; then
 	for s in "${scenarios[@]}"; do
 		wanted "$s" || continue
-		for ((i = 1; i <= smoke_n[$s]; i++)); do
-			iteration "$s" "$(iseed "$s" "$i")"
+		first=$(iseed "$s" 1)
+		for ((i = 0; i < smoke_n[$s]; i++)); do
+			iteration "$s" $((first + i))
 		done
 	done
 else

@@ -554,16 +554,16 @@ extract_kill() {
 }
 
 sc_extract() {
-	local fault n fmt opts=()
+	local fault n fmt opts=() faults
 	RANDOM=$1
 	extract_setup
 	[ "${#FAILS[@]}" -eq 0 ] || return
 	rnd 0 $((EX_ROWS - 1))
 	n=$R
 	rnd 0 $((EX_MS * 2))
-	pick "drop-after=$n" "error-after=$n" "error-after=$n,error=50000" \
-		"stall=2" "kill after $R ms"
-	fault=$P
+	faults=("drop-after=$n" "error-after=$n" "error-after=$n,error=50000"
+		"stall=2" "kill after $R ms")
+	fault=${faults[$1 % ${#faults[@]}]} # (the smoke's seeds are consecutive)
 	pick csv ndjson
 	fmt=$P
 	copy_db "$SCRATCH/exbase.db" w.db
