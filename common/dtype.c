@@ -201,8 +201,13 @@ dtype_utf8_valid(const char *zIn, size_t n)
 		/* ASCII runs eight bytes at a time */
 		while (zEnd - z >= 8) {
 			memcpy(&w, z, 8);
-			if (w & UINT64_C(0x8080808080808080))
+			w &= UINT64_C(0x8080808080808080);
+			if (w != 0) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				z += __builtin_ctzll(w) >> 3;
+#endif
 				break;
+			}
 			z += 8;
 		}
 		while (z < zEnd && *z < 0x80)
@@ -222,7 +227,7 @@ dtype_utf8_valid(const char *zIn, size_t n)
 static int
 is_digit(char c)
 {
-	return c >= '0' && c <= '9';
+	return (unsigned char)(c - '0') <= 9;
 }
 
 /* Number of decimal digits starting at z (at most n). */
@@ -297,6 +302,37 @@ strtod_c(const char *z)
 }
 
 /*
+ * Does the n-byte number at z (JSON number syntax) overflow a double?
+ * Sets *pzWhy and returns -1 if so (or if out of memory), else 0. Kept
+ * apart from check_real() so that its buffer does not weigh on the
+ * common path.
+ */
+static int
+real_range(const char *z, size_t n, const char **pzWhy)
+{
+	char aBuf[64];
+	char *zCopy;
+	double v;
+
+	zCopy = n < sizeof(aBuf) ? aBuf : malloc(n + 1);
+	if (zCopy == NULL) {
+		*pzWhy = "out of memory";
+		return -1;
+	}
+	memcpy(zCopy, z, n);
+	zCopy[n] = 0;
+	v = strtod_c(zCopy);
+	if (zCopy != aBuf)
+		free(zCopy);
+	/* underflow to zero or a subnormal is fine; overflow is not */
+	if (isinf(v)) {
+		*pzWhy = "number out of range of a double";
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * A finite number in JSON number syntax. Without an exponent, up to
  * 308 integer digits can never overflow a double; anything else is
  * checked with strtod().
@@ -306,9 +342,6 @@ check_real(const char *z, size_t n, const char **pzWhy)
 {
 	size_t i = 0, nInt, nd;
 	int bExp = 0;
-	char aBuf[64];
-	char *zCopy;
-	double v;
 
 	*pzWhy = "not a number";
 	if (i < n && z[i] == '-')
@@ -338,22 +371,7 @@ check_real(const char *z, size_t n, const char **pzWhy)
 		return -1;
 	if (!bExp && nInt <= 308)
 		return 0;
-	zCopy = n < sizeof(aBuf) ? aBuf : malloc(n + 1);
-	if (zCopy == NULL) {
-		*pzWhy = "out of memory";
-		return -1;
-	}
-	memcpy(zCopy, z, n);
-	zCopy[n] = 0;
-	v = strtod_c(zCopy);
-	if (zCopy != aBuf)
-		free(zCopy);
-	/* underflow to zero or a subnormal is fine; overflow is not */
-	if (isinf(v)) {
-		*pzWhy = "number out of range of a double";
-		return -1;
-	}
-	return 0;
+	return real_range(z, n, pzWhy);
 }
 
 /* "expected N fraction digits" for N = 0..38, for messages. */
@@ -371,12 +389,14 @@ check_decimal(
     const struct dtype *pT, const char *z, size_t n, const char **pzWhy)
 {
 	size_t i = 0, j, nInt, nFrac = 0;
-	int allZero = 1;
+	unsigned nonZero = 0; /* a digit other than '0' was seen */
 
 	*pzWhy = "not a decimal number";
 	if (n > 0 && z[0] == '-')
 		i++;
-	nInt = count_digits(z + i, n - i);
+	for (j = i; j < n && is_digit(z[j]); j++)
+		nonZero |= (unsigned)(z[j] - '0');
+	nInt = j - i;
 	if (nInt == 0)
 		return -1;
 	if (nInt > 1 && z[i] == '0') {
@@ -387,15 +407,13 @@ check_decimal(
 		*pzWhy = "too many integer digits for the precision";
 		return -1;
 	}
-	for (j = i; j < i + nInt; j++)
-		allZero &= z[j] == '0';
 	i += nInt;
 	if (i < n && z[i] == '.') {
-		nFrac = count_digits(z + i + 1, n - i - 1);
-		if (nFrac == 0 || i + 1 + nFrac != n)
+		for (j = i + 1; j < n && is_digit(z[j]); j++)
+			nonZero |= (unsigned)(z[j] - '0');
+		nFrac = j - i - 1;
+		if (nFrac == 0 || j != n)
 			return -1;
-		for (j = i + 1; j < n; j++)
-			allZero &= z[j] == '0';
 		i = n;
 	}
 	if (i != n)
@@ -404,11 +422,41 @@ check_decimal(
 		*pzWhy = azFracWhy[pT->s];
 		return -1;
 	}
-	if (z[0] == '-' && allZero) {
+	if (z[0] == '-' && nonZero == 0) {
 		*pzWhy = "negative zero";
 		return -1;
 	}
 	return 0;
+}
+
+#define BYTES(c) (UINT64_C(0x0101010101010101) * (c))
+
+/*
+ * Bit 7 set in each byte of x that lies strictly between m and n; every
+ * byte of x must be below 0x80, m <= 127, n <= 128 (no byte borrows or
+ * carries into the next).
+ */
+static uint64_t
+bytes_between(uint64_t x, unsigned m, unsigned n)
+{
+	return (BYTES(127 + n) - x) & ~x & (x + BYTES(127 - m)) & BYTES(0x80);
+}
+
+/* Are the eight bytes at z all hex digits of one case? */
+static int
+hex_word(const unsigned char *z, int upper)
+{
+	uint64_t x, ok;
+
+	memcpy(&x, z, 8);
+	if (x & BYTES(0x80))
+		return 0;
+	ok = bytes_between(x, '0' - 1, '9' + 1);
+	if (upper)
+		ok |= bytes_between(x, 'A' - 1, 'F' + 1);
+	else
+		ok |= bytes_between(x, 'a' - 1, 'f' + 1);
+	return ok == BYTES(0x80);
 }
 
 /* Character classes for hex checks: 1 digit, 2 a-f, 4 A-F. */
@@ -444,7 +492,11 @@ check_hex(const char *z, size_t n, int upper)
 	unsigned mask = upper ? 5 : 3, bad = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i + 8 <= n; i += 8) {
+		if (!hex_word(u + i, upper))
+			return -1;
+	}
+	for (; i < n; i++)
 		bad |= (aHexClass[u[i]] & mask) == 0;
 	return bad ? -1 : 0;
 }
@@ -466,15 +518,18 @@ check_blob(const char *z, size_t n, const char **pzWhy)
 static int
 check_uuid(const char *z, size_t n, const char **pzWhy)
 {
+	char a[32]; /* the hex digits without the dashes */
+
 	*pzWhy = "not an uppercase UUID";
 	if (n != 36 || z[8] != '-' || z[13] != '-' || z[18] != '-' ||
 	    z[23] != '-')
 		return -1;
-	if (check_hex(z, 8, 1) || check_hex(z + 9, 4, 1) ||
-	    check_hex(z + 14, 4, 1) || check_hex(z + 19, 4, 1) ||
-	    check_hex(z + 24, 12, 1))
-		return -1;
-	return 0;
+	memcpy(a, z, 8);
+	memcpy(a + 8, z + 9, 4);
+	memcpy(a + 12, z + 14, 4);
+	memcpy(a + 16, z + 19, 4);
+	memcpy(a + 20, z + 24, 12);
+	return check_hex(a, 32, 1);
 }
 
 /* Do the n bytes at z have the shape zShape: a digit where zShape has
@@ -500,7 +555,10 @@ check_date_part(const char *z, const char **pzWhy)
 	int y, m, d, nMax;
 
 	*pzWhy = "not a date (YYYY-MM-DD)";
-	if (!match_shape(z, "dddd-dd-dd", 10))
+	if (!is_digit(z[0]) || !is_digit(z[1]) || !is_digit(z[2]) ||
+	    !is_digit(z[3]) || z[4] != '-' || !is_digit(z[5]) ||
+	    !is_digit(z[6]) || z[7] != '-' || !is_digit(z[8]) ||
+	    !is_digit(z[9]))
 		return -1;
 	y = digits_value(z, 4);
 	m = digits_value(z + 5, 2);
@@ -524,7 +582,9 @@ static int
 check_time_part(const char *z, size_t n, int s, const char **pzWhy)
 {
 	*pzWhy = "not a time (HH:MM:SS)";
-	if (n < 8 || !match_shape(z, "dd:dd:dd", 8))
+	if (n < 8 || !is_digit(z[0]) || !is_digit(z[1]) || z[2] != ':' ||
+	    !is_digit(z[3]) || !is_digit(z[4]) || z[5] != ':' ||
+	    !is_digit(z[6]) || !is_digit(z[7]))
 		return -1;
 	if (digits_value(z, 2) > 23 || digits_value(z + 3, 2) > 59 ||
 	    digits_value(z + 6, 2) > 59) {
@@ -584,42 +644,88 @@ check_datetime(
 	return check_time_part(z + 11, nTime, pT->s, pzWhy);
 }
 
+/*
+ * The checks of each kind with one signature, called through a table:
+ * a switch that inlined them all would make every call pay for the
+ * registers and stack of the largest.
+ */
+typedef int check_fn(const struct dtype *, const char *, size_t, const char **);
+
+static int
+kind_bool(const struct dtype *pT, const char *z, size_t n, const char **pzWhy)
+{
+	(void)pT;
+	if (n == 1 && (z[0] == '0' || z[0] == '1'))
+		return 0;
+	*pzWhy = "not a boolean (0 or 1)";
+	return -1;
+}
+
+static int
+kind_int(const struct dtype *pT, const char *z, size_t n, const char **pzWhy)
+{
+	(void)pT;
+	return check_int(z, n, pzWhy);
+}
+
+static int
+kind_real(const struct dtype *pT, const char *z, size_t n, const char **pzWhy)
+{
+	(void)pT;
+	return check_real(z, n, pzWhy);
+}
+
+static int
+kind_text(const struct dtype *pT, const char *z, size_t n, const char **pzWhy)
+{
+	(void)pT;
+	if (dtype_utf8_valid(z, n))
+		return 0;
+	*pzWhy = "invalid UTF-8";
+	return -1;
+}
+
+static int
+kind_blob(const struct dtype *pT, const char *z, size_t n, const char **pzWhy)
+{
+	(void)pT;
+	return check_blob(z, n, pzWhy);
+}
+
+static int
+kind_uuid(const struct dtype *pT, const char *z, size_t n, const char **pzWhy)
+{
+	(void)pT;
+	return check_uuid(z, n, pzWhy);
+}
+
+static int
+kind_date(const struct dtype *pT, const char *z, size_t n, const char **pzWhy)
+{
+	(void)pT;
+	if (n != 10) {
+		*pzWhy = "not a date (YYYY-MM-DD)";
+		return -1;
+	}
+	return check_date_part(z, pzWhy);
+}
+
+static int
+kind_time(const struct dtype *pT, const char *z, size_t n, const char **pzWhy)
+{
+	return check_time_part(z, n, pT->s, pzWhy);
+}
+
+/* Indexed by enum dtype_kind. */
+static check_fn *const apCheck[] = {kind_bool, kind_int, kind_real,
+    check_decimal, kind_text, kind_blob, kind_uuid, kind_date, kind_time,
+    check_datetime, check_datetime};
+
 int
 dtype_check(const struct dtype *pT, const char *z, size_t n, const char **pzWhy)
 {
-	switch (pT->kind) {
-	case DTYPE_BOOL:
-		if (n == 1 && (z[0] == '0' || z[0] == '1'))
-			return 0;
-		*pzWhy = "not a boolean (0 or 1)";
-		return -1;
-	case DTYPE_INT:
-		return check_int(z, n, pzWhy);
-	case DTYPE_REAL:
-		return check_real(z, n, pzWhy);
-	case DTYPE_DECIMAL:
-		return check_decimal(pT, z, n, pzWhy);
-	case DTYPE_TEXT:
-		if (dtype_utf8_valid(z, n))
-			return 0;
-		*pzWhy = "invalid UTF-8";
-		return -1;
-	case DTYPE_BLOB:
-		return check_blob(z, n, pzWhy);
-	case DTYPE_UUID:
-		return check_uuid(z, n, pzWhy);
-	case DTYPE_DATE:
-		if (n != 10) {
-			*pzWhy = "not a date (YYYY-MM-DD)";
-			return -1;
-		}
-		return check_date_part(z, pzWhy);
-	case DTYPE_TIME:
-		return check_time_part(z, n, pT->s, pzWhy);
-	case DTYPE_DATETIME:
-	case DTYPE_DATETIMEOFFSET:
-		return check_datetime(pT, z, n, pzWhy);
-	}
+	if ((size_t)pT->kind < sizeof(apCheck) / sizeof(apCheck[0]))
+		return apCheck[pT->kind](pT, z, n, pzWhy);
 	*pzWhy = "unknown type";
 	return -1;
 }

@@ -281,6 +281,55 @@ test_blob_decode(void)
 	tap_is_mem(a, 3, "\x00\xff\x7a", 3, "blob decode bytes");
 }
 
+/* Is c a hex digit of the case the type wants? The obvious reference
+ * for the word-at-a-time checks. */
+static int
+is_hex(unsigned c, int upper)
+{
+	return (c >= '0' && c <= '9') ||
+	    (upper ? c >= 'A' && c <= 'F' : c >= 'a' && c <= 'f');
+}
+
+/*
+ * Every byte value at every position of a UUID and of blobs of 2 to 40
+ * hex digits (whole words and tails): valid exactly when the byte is
+ * what the type wants there.
+ */
+static void
+test_hex_bytes(void)
+{
+	static const char zUuid[] = "6F9619FF-8B86-D011-B42D-00C04FC964FF";
+	char a[64];
+	const char *zWhy;
+	struct dtype tU, tB;
+	size_t i, n, nBad = 0, nCase = 0;
+	unsigned c;
+	int bWant;
+
+	dtype_parse("uuid", &tU);
+	dtype_parse("blob", &tB);
+	for (i = 0; i < 36; i++) {
+		for (c = 0; c < 256; c++, nCase++) {
+			memcpy(a, zUuid, 36);
+			a[i] = (char)c;
+			bWant = zUuid[i] == '-' ? c == '-' : is_hex(c, 1);
+			nBad += (dtype_check(&tU, a, 36, &zWhy) == 0) != bWant;
+		}
+	}
+	for (n = 2; n <= 40; n += 2) {
+		for (i = 0; i < n; i++) {
+			for (c = 0; c < 256; c++, nCase++) {
+				memset(a, 'a', n);
+				a[i] = (char)c;
+				bWant = is_hex(c, 0);
+				nBad += (dtype_check(&tB, a, n, &zWhy) == 0) !=
+				    bWant;
+			}
+		}
+	}
+	tap_ok(nBad == 0, "%zu single-byte changes of UUIDs and blobs", nCase);
+}
+
 int
 main(void)
 {
@@ -288,5 +337,6 @@ main(void)
 	test_storage();
 	test_values();
 	test_blob_decode();
+	test_hex_bytes();
 	return tap_done();
 }
