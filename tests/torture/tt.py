@@ -18,7 +18,7 @@ usage:
                             one read transaction until the file STOP
                             exists (STOP.ready once the first is made);
                             print each distinct observation
-  tt.py seed S NAME I       print the seed of iteration I of scenario NAME
+  tt.py observe DB TABLE... print what the reader would see now
 """
 import hashlib
 import os
@@ -276,12 +276,14 @@ def header_want(kind, rec, i, nhead, ndjson):
 # ---- concurrency reader ----
 
 def observe(db, tables):
-    """count(*)/total(id) of each table, in one read transaction."""
+    """count(*)/total(id) of each table ("absent" if there is none), in
+    one read transaction."""
     try:
         db.execute("BEGIN")
         obs = " ".join("%d/%d" % tuple(db.execute(
             "SELECT count(*), CAST(total(id) AS INTEGER) FROM %s"
-            % qid(t)).fetchone()) for t in tables)
+            % qid(t)).fetchone()) if has_table(db, t) else "absent"
+            for t in tables)
         db.execute("COMMIT")
         return obs
     except sqlite3.Error as e:
@@ -290,14 +292,25 @@ def observe(db, tables):
         return "error: %s" % e
 
 
+def observe_path(path, tables, db=None):
+    """(observation, connection): a database that does not exist yet
+    has every table absent (and no connection)."""
+    if db is None:
+        if not os.path.exists(path):
+            return " ".join(["absent"] * len(tables)), None
+        db = connect(path)
+    return observe(db, tables), db
+
+
 def reader(path, stop, tables):
     """Poll until STOP exists; print the distinct observations."""
     seen = set()
     polls = 0
-    db = connect(path)
+    db = None
     while True:
         last = os.path.exists(stop)
-        seen.add(observe(db, tables))
+        obs, db = observe_path(path, tables, db)
+        seen.add(obs)
         polls += 1
         if polls == 1:
             open(stop + ".ready", "w").close()
@@ -324,12 +337,11 @@ def main(argv):
             f.write(out)
         print(kind, want, what)
         return 0
+    if cmd == "observe" and len(argv) >= 3:
+        print(observe_path(argv[1], argv[2:])[0])
+        return 0
     if cmd == "reader" and len(argv) >= 4:
         reader(argv[1], argv[2], argv[3:])
-        return 0
-    if cmd == "seed" and len(argv) == 4:
-        h = hashlib.sha256(("%s/%s/%s" % tuple(argv[1:])).encode())
-        print(int.from_bytes(h.digest()[:6], "big"))
         return 0
     print(__doc__, file=sys.stderr)
     return 2
