@@ -193,6 +193,7 @@ def damage(seed, data):
       ok    load it (it is still a valid stream of the same rows)
       fail  exit 1, nothing changed
       usage exit 2 (no table name), nothing changed
+      either ok or fail (dbs-stream(5) does not say which)
       body  exit 1, or 3 for a duplicate or NULL key; nothing changed
       any   exit 0-3; on 0 the table must hold the stream's rows, else
             nothing changed (damage to the header, whose outcome depends
@@ -221,7 +222,7 @@ def damage(seed, data):
         out = data[:pos] + bytes([new]) + data[pos + 1:]
         want = "any" if pos < head_end else "body"
         if ndjson and pos == len(data) - 1 and new in b" \t\r":
-            want = "ok"  # JSON white space after the trailer, no LF
+            want = "either"  # JSON white space after the trailer, no LF
         return out, kind, want, "byte %d: %r to %r" % (
             pos, data[pos:pos + 1], bytes([new]))
     if kind in ("delete", "duplicate"):
