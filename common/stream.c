@@ -43,22 +43,12 @@ sbuf_free(struct sbuf *pB)
 	pB->n = pB->cap = 0;
 }
 
-/* Write n in decimal at z; returns the number of digits. */
-static size_t
-put_size(char *z, size_t n)
+size_t
+stream_put_size(char *z, size_t n)
 {
 	char a[24];
 	size_t i = sizeof(a), k;
 
-	if (n < 10) {
-		z[0] = (char)('0' + n);
-		return 1;
-	}
-	if (n < 100) {
-		z[0] = (char)('0' + n / 10);
-		z[1] = (char)('0' + n % 10);
-		return 2;
-	}
 	do {
 		a[--i] = (char)('0' + n % 10);
 		n /= 10;
@@ -76,19 +66,11 @@ stream_encode_row(
 	char *z;
 
 	for (i = 0; i < nCol; i++)
-		need += aField[i].z ? aField[i].n + 21 : 1;
+		need += STREAM_ENC_MAX(aField[i].n);
 	sbuf_reserve(pB, need);
 	z = pB->z + pB->n;
-	for (i = 0; i < nCol; i++) {
-		if (aField[i].z == NULL) {
-			*z++ = '-';
-			continue;
-		}
-		z += put_size(z, aField[i].n);
-		*z++ = ':';
-		memcpy(z, aField[i].z, aField[i].n);
-		z += aField[i].n;
-	}
+	for (i = 0; i < nCol; i++)
+		z = stream_encode_field(z, aField[i].z, aField[i].n);
 	*z++ = '\n';
 	pB->n = (size_t)(z - pB->z);
 	return pB->n - n0;
@@ -107,7 +89,7 @@ stream_row_hash(const struct stream_field *aField, size_t nCol)
 			XXH3_64bits_update(&st, "-", 1);
 			continue;
 		}
-		k = put_size(a, aField[i].n);
+		k = (size_t)(stream_put_len(a, aField[i].n) - a);
 		a[k++] = ':';
 		XXH3_64bits_update(&st, a, k);
 		XXH3_64bits_update(&st, aField[i].z, aField[i].n);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <csv.h>
 #include <yajl/yajl_parse.h>
@@ -35,6 +36,47 @@ void sbuf_free(struct sbuf *pB);
  */
 size_t stream_encode_row(
     struct sbuf *pB, const struct stream_field *aField, size_t nCol);
+
+/* Write n (>= 100) in decimal at z; returns the number of digits. */
+size_t stream_put_size(char *z, size_t n);
+
+/* Write n in decimal at o; returns the end. */
+static inline char *
+stream_put_len(char *o, size_t n)
+{
+	if (n < 10) {
+		*o = (char)('0' + n);
+		return o + 1;
+	}
+	if (n < 100) {
+		o[0] = (char)('0' + n / 10);
+		o[1] = (char)('0' + n % 10);
+		return o + 2;
+	}
+	return o + stream_put_size(o, n);
+}
+
+/* Most bytes stream_encode_field() writes for a field of n bytes. */
+#define STREAM_ENC_MAX(n) ((n) + 21)
+
+/*
+ * Write the canonical encoding of one field (z NULL for NULL: "-";
+ * else "n:" and the n bytes) at o, which has room for
+ * STREAM_ENC_MAX(n) bytes. Returns the end of what was written. Inline:
+ * it runs for every field the reader and the writer see.
+ */
+static inline char *
+stream_encode_field(char *o, const char *z, size_t n)
+{
+	if (z == NULL) {
+		*o++ = '-';
+		return o;
+	}
+	o = stream_put_len(o, n);
+	*o++ = ':';
+	memcpy(o, z, n);
+	return o + n;
+}
 
 /* Where the reader is in the stream. */
 enum rd_phase {
