@@ -407,44 +407,78 @@ loader_check() {
 	esac
 }
 
-sc_concurrency() {
-	local n fmt same t1 t2 p1 p2 rp s1 s2 wantT wantU ok in1 in2 nbase
-	RANDOM=$1
-	scale 10000 20000 100000
-	n=$R
-	pick csv ndjson
-	fmt=$P
-	variant
-	snapshots "$1" "$n" "$fmt" "${ORDER#ordered}"
-	if ! "$GEN" snap $(($1 + 1)) $((n / 2 + 7)) a "$fmt" dbo.u >ua.s ||
-		! "$GEN" snap $(($1 + 1)) $((n / 2 + 7)) b "$fmt" dbo.u >ub.s; then
+# concurrency_refs SEED N FORMAT: the snapshots and the four states the
+# reader may see (base, refT, refU, refTU: .db, .st, .su; all in
+# "allowed"); sets IN1, IN2 (what the loaders load) and NBASE (run-log
+# rows of base).
+concurrency_refs() {
+	snapshots "$1" "$2" "$3" "${ORDER#ordered}"
+	if ! "$GEN" snap $(($1 + 1)) $(($2 / 2 + 7)) a "$3" dbo.u >ua.s ||
+		! "$GEN" snap $(($1 + 1)) $(($2 / 2 + 7)) b "$3" dbo.u >ub.s; then
 		fail "the generator failed"
 	fi
 	# from a loaded database (A, A') to B, B', or from none to A, A'
 	pick loaded loaded loaded new
 	if [ "$P" = new ]; then
-		in1=a.s in2=ua.s nbase=0
+		IN1=a.s IN2=ua.s NBASE=0
 	else
-		in1=b.s in2=ub.s nbase=2
+		IN1=b.s IN2=ub.s NBASE=2
 		load "base" base.db a.s "${LOPTS[@]}"
 		load "base" base.db ua.s "${LOPTS[@]}"
 	fi
 	VARIANT="$VARIANT, $P database"
 	copy_db base.db refT.db
-	load "t" refT.db "$in1" "${LOPTS[@]}"
+	load "t" refT.db "$IN1" "${LOPTS[@]}"
 	copy_db refT.db refTU.db
-	load "u" refTU.db "$in2" "${LOPTS[@]}"
+	load "u" refTU.db "$IN2" "${LOPTS[@]}"
 	copy_db base.db refU.db
-	load "u" refU.db "$in2" "${LOPTS[@]}"
+	load "u" refU.db "$IN2" "${LOPTS[@]}"
 	[ "${#FAILS[@]}" -eq 0 ] || return
 	for db in base refT refU refTU; do
 		"$PY" "$TT" observe "$db.db" t u
 		state "$db.db" t "$db.st"
 		state "$db.db" u "$db.su"
 	done >allowed
-	[ "$nbase" != 0 ] || { echo "t absent" >base.st; echo "u absent" >base.su; }
+	[ "$NBASE" != 0 ] || { echo "t absent" >base.st; echo "u absent" >base.su; }
 	[ "$(sort -u allowed | wc -l)" = 4 ] ||
 		fail "the four states are not all different: $(cat allowed)"
+}
+
+# concurrency_end SAME S1 S2: check the end state after loaders that
+# exited S1 and S2 (SAME: "same" or "other" table for loader 2).
+concurrency_end() {
+	local wantT=base wantU=base ok
+	while read -r line; do
+		grep -qxF -- "$line" allowed ||
+			fail "the reader saw a state that is none of the four: $line"
+	done <obs
+	[ -s obs ] || fail "the reader saw nothing"
+	if [ "$2" = 0 ] || { [ "$1" = same ] && [ "$3" = 0 ]; }; then
+		wantT=refT
+	fi
+	[ "$1" = same ] || [ "$3" != 0 ] || wantU=refU
+	state w.db t w.st
+	state w.db u w.su
+	grep -q '^integrity ok$' w.st || fail "integrity: $(head -3 w.st)"
+	[ "$(digest w.st t)" = "$(digest "$wantT.st" t)" ] ||
+		fail "table t is not as in $wantT (statuses $2, $3)"
+	[ "$(digest w.su u)" = "$(digest "$wantU.su" u)" ] ||
+		fail "table u is not as in $wantU (statuses $2, $3)"
+	ok=$(grep -c "^_dbs_runs: .*|'ok'|" w.st)
+	[ "$ok" = $((NBASE + ($2 == 0) + ($3 == 0))) ] ||
+		fail "$ok runs logged ok, for statuses $2 and $3"
+}
+
+sc_concurrency() {
+	local n fmt same t1 t2 p1 p2 rp s1 s2 in2
+	RANDOM=$1
+	scale 10000 20000 100000
+	n=$R
+	pick csv ndjson
+	fmt=$P
+	variant
+	concurrency_refs "$1" "$n" "$fmt"
+	[ "${#FAILS[@]}" -eq 0 ] || return
 	pick same other
 	same=$P
 	pick 0 50 500 30000
@@ -455,12 +489,13 @@ sc_concurrency() {
 	"$PY" "$TT" reader w.db stop t u >obs 2>reader.err &
 	rp=$!
 	wait_for_file stop.ready "$rp"
-	"$GEN" feed "$1" <"$in1" 2>/dev/null |
+	"$GEN" feed "$1" <"$IN1" 2>/dev/null |
 		dbs-load --db w.db --busy-timeout "$t1" "${LOPTS[@]}" >l1.out 2>l1.err &
 	p1=$!
 	rnd 0 30
 	ms_sleep "$R"
-	[ "$same" = other ] || in2=$in1
+	in2=$IN2
+	[ "$same" = other ] || in2=$IN1
 	"$GEN" feed $(($1 + 1)) <"$in2" 2>/dev/null |
 		dbs-load --db w.db --busy-timeout "$t2" "${LOPTS[@]}" >l2.out 2>l2.err &
 	p2=$!
@@ -473,26 +508,7 @@ sc_concurrency() {
 	[ "$RC" = 0 ] || fail "the reader failed: $(head -3 reader.err)"
 	loader_check "loader 1 (t, timeout $t1 ms)" "$s1" l1.err
 	loader_check "loader 2 ($same table, timeout $t2 ms)" "$s2" l2.err
-	while read -r line; do
-		grep -qxF -- "$line" allowed ||
-			fail "the reader saw a state that is none of the four: $line"
-	done <obs
-	[ -s obs ] || fail "the reader saw nothing"
-	wantT=base wantU=base
-	if [ "$s1" = 0 ] || { [ "$same" = same ] && [ "$s2" = 0 ]; }; then
-		wantT=refT
-	fi
-	[ "$same" = same ] || [ "$s2" != 0 ] || wantU=refU
-	state w.db t w.st
-	state w.db u w.su
-	grep -q '^integrity ok$' w.st || fail "integrity: $(head -3 w.st)"
-	[ "$(digest w.st t)" = "$(digest "$wantT.st" t)" ] ||
-		fail "table t is not as in $wantT (statuses $s1, $s2)"
-	[ "$(digest w.su u)" = "$(digest "$wantU.su" u)" ] ||
-		fail "table u is not as in $wantU (statuses $s1, $s2)"
-	ok=$(grep -c "^_dbs_runs: .*|'ok'|" w.st)
-	[ "$ok" = $((nbase + (s1 == 0) + (s2 == 0))) ] ||
-		fail "$ok runs logged ok, for statuses $s1 and $s2"
+	concurrency_end "$same" "$s1" "$s2"
 	WHAT="$n rows, $fmt, $VARIANT, $same table, timeouts $t1/$t2 ms, exits $s1/$s2,"
 	WHAT="$WHAT $(wc -l <obs) states seen in $(sed -n 's/^polls //p' reader.err) polls"
 }
