@@ -330,6 +330,38 @@ test_hex_bytes(void)
 	tap_ok(nBad == 0, "%zu single-byte changes of UUIDs and blobs", nCase);
 }
 
+/*
+ * UTF-8 at every offset of ASCII text of 1 to 24 bytes: a two-byte
+ * character (valid), a stray continuation byte, a lead byte without
+ * its continuation (invalid); the word-at-a-time ASCII skip must find
+ * each wherever it lies.
+ */
+static void
+test_utf8_offsets(void)
+{
+	char a[32];
+	size_t n, i, nCase = 0, nBad = 0;
+
+	for (n = 1; n <= 24; n++) {
+		for (i = 0; i < n; i++, nCase += 3) {
+			memset(a, 'x', n);
+			a[i] = '\x80';
+			nBad += dtype_utf8_valid(a, n) != 0;
+			a[i] = '\xc3';
+			nBad += dtype_utf8_valid(a, n) != 0;
+			if (i + 1 < n) {
+				a[i + 1] = '\xa9';
+				nBad += dtype_utf8_valid(a, n) != 1;
+			} else {
+				nBad += dtype_utf8_valid(a, n) != 0;
+			}
+		}
+		memset(a, 'x', n);
+		nBad += dtype_utf8_valid(a, n) != 1;
+	}
+	tap_ok(nBad == 0, "UTF-8 at every offset: %zu cases", nCase);
+}
+
 int
 main(void)
 {
@@ -338,5 +370,6 @@ main(void)
 	test_values();
 	test_blob_decode();
 	test_hex_bytes();
+	test_utf8_offsets();
 	return tap_done();
 }
