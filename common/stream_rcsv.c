@@ -11,7 +11,7 @@
  *
  * A record without any '"' is split on ',' directly (the common case,
  * and what keeps the reader fast). A record with well-formed quotes and
- * no '\r' is unquoted here too (split_quoted_fast). Any other record
+ * no '\r' outside them is unquoted here too (split_quoted_fast). Any other record
  * with quotes is handed to libcsv in strict mode, which does RFC 4180
  * unquoting and reports malformed quoting; with space trimming disabled
  * and CSV_EMPTY_IS_NULL it gives the same fields the splitter would.
@@ -127,9 +127,9 @@ unquote(const char **pp, const char *zEnd, char **po)
 
 /*
  * The fields of the n bytes at r, which end in '\n', without libcsv
- * when the record is plain: no '\r', and every field either unquoted
- * without a quote or quoted ("" for a quote) and followed by ',' or the
- * end. Returns 1 with the fields appended, or 0 with nothing appended:
+ * when the record is plain: every field either unquoted without a quote
+ * or '\r', or quoted ("" for a quote; CR and LF are data there) and
+ * followed by ',' or the end. Returns 1 with the fields appended, or 0 with nothing appended:
  * libcsv must parse the record (and gives the same fields or the error).
  */
 static int
@@ -140,8 +140,6 @@ split_quoted_fast(struct stream_reader *pR, const char *r, size_t n)
 	char *o, *zF;
 	int bNull;
 
-	if (memchr(r, '\r', n) != NULL)
-		return 0;
 	/* each field's bytes and NUL fit in its text and separator */
 	sbuf_reserve(&pR->arena, n + 1);
 	o = pR->arena.z + pR->arena.n;
@@ -160,7 +158,8 @@ split_quoted_fast(struct stream_reader *pR, const char *r, size_t n)
 			c = memchr(p, ',', (size_t)(zEnd - p));
 			if (c == NULL)
 				c = zEnd;
-			if (memchr(p, '"', (size_t)(c - p)) != NULL)
+			if (memchr(p, '"', (size_t)(c - p)) != NULL ||
+			    memchr(p, '\r', (size_t)(c - p)) != NULL)
 				return 0;
 			memcpy(o, p, (size_t)(c - p));
 			o += c - p;
