@@ -83,6 +83,25 @@ check: deps
 	$(MAKE) test
 	$(MAKE) O=build-san CC=$(SANCC) OPT='$(SANOPT)' test
 	$(MAKE) fuzz-smoke
+	$(MAKE) bench-smoke
+
+# ---- benchmarks and torture (long runs; their smokes are in check) ----
+
+# bench: the issue-4 scenarios side by side with their anchors; writes
+# tests/bench/RESULTS.md and plot.png. BENCH_ARGS=--quick: 100k and 1M.
+bench: deps all
+	DBS_BUILD=$(CURDIR)/$(O) bash tests/bench/run.sh $(BENCH_ARGS)
+
+bench-smoke: all
+	DBS_BUILD=$(CURDIR)/$(O) bash tests/bench/run.sh --smoke
+
+# torture: crashes, damaged streams, concurrency, extraction faults and
+# random typed round trips for TORTURE_SECONDS (its smoke runs in
+# tests/run through tests/torture/smoke.sh).
+TORTURE_SECONDS ?= 600
+torture: deps all
+	DBS_BUILD=$(CURDIR)/$(O) bash tests/torture/run.sh \
+		--seconds $(TORTURE_SECONDS)
 
 # ---- fuzzing (libFuzzer; the library is compiled in to be instrumented) ----
 
@@ -138,5 +157,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all deps demo test check fuzz fuzz-smoke lint install uninstall clean
+.PHONY: all deps demo test check fuzz fuzz-smoke bench bench-smoke torture lint install uninstall clean
 .SECONDARY:
