@@ -529,7 +529,12 @@ check_uuid(const char *z, size_t n, const char **pzWhy)
 	memcpy(a + 12, z + 14, 4);
 	memcpy(a + 16, z + 19, 4);
 	memcpy(a + 20, z + 24, 12);
-	return check_hex(a, 32, 1);
+	if (!hex_word((unsigned char *)a, 1) ||
+	    !hex_word((unsigned char *)a + 8, 1) ||
+	    !hex_word((unsigned char *)a + 16, 1) ||
+	    !hex_word((unsigned char *)a + 24, 1))
+		return -1;
+	return 0;
 }
 
 /* Do the n bytes at z have the shape zShape: a digit where zShape has
