@@ -7,9 +7,10 @@
 # SCENARIOS.tsv has one line per table row (written by run.sh):
 #   id, label, rows, dbs result, anchor result, metric, target
 # metric: wall, cpu (user+sys), or pipe (wall; no CPU ratio).
-# RUNDIR holds NAME.json (hyperfine --export-json) and NAME.time (lines
-# "wall user sys maxrss_kib" from rusage.c, one per run, warm-up
-# first) for every result NAME.
+# RUNDIR holds, for every result NAME, NAME.json or NAME.rR.json, one
+# per round (hyperfine --export-json; the median is over all their runs),
+# and NAME.time (lines "wall user sys maxrss_kib" from rusage.c, one per
+# run, warm-up first).
 # Exit status: 0, or 1 with --strict when a target is missed.
 
 import argparse
@@ -33,9 +34,14 @@ class Result:
     """The measurements of one bench() call of run.sh."""
 
     def __init__(self, rundir, name, runs):
-        with open(os.path.join(rundir, name + '.json')) as f:
-            res = json.load(f)['results'][0]
-        self.wall = res['median']
+        times = []
+        for fname in sorted(os.listdir(rundir)):
+            if re.fullmatch(re.escape(name) + r'(\.r[0-9]+)?\.json', fname):
+                with open(os.path.join(rundir, fname)) as f:
+                    times += json.load(f)['results'][0]['times']
+        if not times:
+            raise SystemExit(f'report.py: {name}: no hyperfine results')
+        self.wall = statistics.median(times)
         rows = []
         with open(os.path.join(rundir, name + '.time')) as f:
             for line in f:
@@ -258,9 +264,10 @@ def main():
 
     scenarios = load_scenarios(args.scenarios)
     results = {}
-    for name in sorted(os.listdir(args.rundir)):
-        if name.endswith('.json'):
-            results[name[:-5]] = Result(args.rundir, name[:-5], args.runs)
+    for fname in sorted(os.listdir(args.rundir)):
+        m = re.fullmatch(r'(.*?)(\.r[0-9]+)?\.json', fname)
+        if m and m.group(1) not in results:
+            results[m.group(1)] = Result(args.rundir, m.group(1), args.runs)
     rows, missed = table_rows(args, scenarios, results)
     rss, rss_missed = rss_row(args, results)
     rows.append(rss)

@@ -114,27 +114,59 @@ printf '%s\n' "$SCHEMA" >"$RUN/schema.sql"
 
 # ---- timing ----
 
-# bench NAME PREPARE COMMAND: time COMMAND (a sh command line) with
-# hyperfine, PREPARE before each run. Every run goes through rusage.c,
-# appending "wall user sys maxrss_kib" to NAME.time, so the report gets
-# CPU time and peak RSS per run. %WRAP% in COMMAND marks where the
-# wrapper goes (default: at the start).
-bench() {
-	local name=$1 prep=$2 cmd=$3 wrap
-	wrap="$(q "$WORK/bin/dbs-bench-rusage") $(q "$RUN/$name.time")"
+G_NAME=() # the group of commands queued for run_group
+G_PREP=()
+G_CMD=()
+
+# queue NAME PREPARE COMMAND: add COMMAND (a sh command line) to the
+# group timed by the next run_group, PREPARE to run before each of its
+# runs. Every run goes through rusage.c, appending "wall user sys
+# maxrss_kib" to NAME.time, so the report gets CPU time and peak RSS per
+# run. %WRAP% in COMMAND marks where the wrapper goes (default: at the
+# start).
+queue() {
+	local cmd=$3 wrap
+	wrap="$(q "$WORK/bin/dbs-bench-rusage") $(q "$RUN/$1.time")"
 	case "$cmd" in
 	*%WRAP%*) cmd=${cmd//%WRAP%/$wrap} ;;
 	*) cmd="$wrap $cmd" ;;
 	esac
-	say "timing $name"
-	hyperfine --style basic --runs "$runs" --warmup "$warmup" \
-		--prepare "$prep" --export-json "$RUN/$name.json" -n "$name" \
-		"$cmd" >"$RUN/$name.out" 2>&1 && return 0
-	cat "$RUN/$name.out" >&2
-	say "$name: a command failed; once more, with its messages:"
-	sh -c "$prep" >&2 || true
-	sh -c "$cmd" >/dev/null || true
-	die "$name: a command failed"
+	G_NAME+=("$1")
+	G_PREP+=("$2")
+	G_CMD+=("$cmd")
+}
+
+# run_group: time the queued commands with hyperfine in interleaved
+# rounds (round r runs each command once, round 1 after a warm-up run
+# of each), so that a change in the load of the shared machine hits the
+# dbs command and its anchor alike. Writes NAME.rR.json per round and
+# empties the group; dies if a command fails.
+run_group() {
+	local r i w
+	for ((r = 1; r <= runs; r++)); do
+		say "round $r of $runs: ${G_NAME[*]}"
+		w=0
+		[ "$r" -gt 1 ] || w=$warmup
+		for i in "${!G_NAME[@]}"; do
+			hyperfine --style basic --runs 1 --warmup "$w" \
+				--prepare "${G_PREP[i]}" -n "${G_NAME[i]}" \
+				--export-json "$RUN/${G_NAME[i]}.r$r.json" \
+				"${G_CMD[i]}" >"$RUN/${G_NAME[i]}.out" 2>&1 ||
+				group_fail "$i"
+		done
+	done
+	G_NAME=()
+	G_PREP=()
+	G_CMD=()
+}
+
+# group_fail I: show why command I of the group failed, and die.
+group_fail() {
+	cat "$RUN/${G_NAME[$1]}.out" >&2
+	say "${G_NAME[$1]}: a command failed; once more, with its messages:"
+	sh -c "${G_PREP[$1]}" >&2 || true
+	sh -c "${G_CMD[$1]}" >/dev/null || true
+	die "${G_NAME[$1]}: a command failed"
 }
 
 # scenario ID LABEL N DBS ANCHOR METRIC TARGET: a line of the table.
@@ -181,21 +213,21 @@ sqlq() {
 	printf "'%s'" "${1//\'/\'\'}"
 }
 
-# load_size N: every loader scenario at N rows.
+# load_size N: every loader scenario at N rows, timed in one group.
 load_size() {
-	local n=$1 load base a an db prep
+	local n=$1 load base a an db ai s
 	load="$(q "$DBS_BUILD/dbs-load") --db"
 	base=$RUN/base-$n.db
 	a=$RUN/anchor-$n.db
 	an=$RUN/anchor-next-$n.db
-	db=$RUN/target.db
+	ai=$RUN/import.db
 
-	bench "import-$n" "$(fresh "$a") && sqlite3 $(q "$a") <$(q "$RUN/schema.sql")" \
-		"sqlite3 $(q "$a") $(q ".import --csv $DATA/base-$n.plain t")"
+	queue "import-$n" "$(fresh "$ai") && sqlite3 $(q "$ai") <$(q "$RUN/schema.sql")" \
+		"sqlite3 $(q "$ai") $(q ".import --csv $DATA/base-$n.plain t")"
 	scenario "import-$n" "anchor alone" "$n" - "import-$n" wall -
 	if [ "$n" = "$target_n" ]; then
 		if build_reader; then
-			bench "read-$n" true "$(q "$WORK/bin/dbs-bench-read") \
+			queue "read-$n" true "$(q "$WORK/bin/dbs-bench-read") \
 <$(q "$DATA/base-$n.csv") >/dev/null"
 			scenario "read-$n" "libdbs stream reader alone" "$n" \
 				"read-$n" "import-$n" wall -
@@ -204,41 +236,56 @@ load_size() {
 		fi
 	fi
 	if [ ! -x "$DBS_BUILD/dbs-load" ]; then
+		run_group
 		skip "load-$n" "dbs-load scenarios" "$DBS_BUILD/dbs-load not built"
 		return 0
 	fi
 
-	bench "load-$n" "$(fresh "$db")" \
-		"$load $(q "$db") --table t <$(q "$DATA/base-$n.csv")"
-	scenario "load-$n" "initial load" "$n" "load-$n" "import-$n" wall 0.8
-	same_rows "$db" "$a" "initial load of $n rows"
-	sqlite3 "$db" '.schema' >"$RUN/dbs-schema.sql"
-	sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-	rm -f "$base"
-	cp "$db" "$base"
-	prep="$(fresh "$db") && cp $(q "$base") $(q "$db")"
+	say "loading the base snapshot of $n rows once (untimed)"
+	import_plain "$DATA/base-$n.plain" "$a"
+	import_plain "$DATA/next-$n.plain" "$an"
+	rm -f "$base" "$base-wal" "$base-shm"
+	"$DBS_BUILD/dbs-load" --db "$base" --table t <"$DATA/base-$n.csv" ||
+		die "dbs-load of the base snapshot failed"
+	same_rows "$base" "$a" "initial load of $n rows"
+	sqlite3 "$base" '.schema' >"$RUN/dbs-schema.sql"
+	sqlite3 "$base" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
 
-	bench "same-$n" "$prep" \
-		"$load $(q "$db") --table t <$(q "$DATA/base-$n.csv")"
+	queue "load-$n" "$(fresh "$RUN/load.db")" \
+		"$load $(q "$RUN/load.db") --table t <$(q "$DATA/base-$n.csv")"
+	scenario "load-$n" "initial load" "$n" "load-$n" "import-$n" wall 0.8
+	for s in same merge replace; do
+		[ "$s" != replace ] || [ "$n" = "$target_n" ] || continue
+		db=$RUN/$s.db
+		queue "$s-$n" "$(fresh "$db") && cp $(q "$base") $(q "$db")" \
+			"$load $(q "$db") --table t$(snap_args "$s" "$n")"
+	done
 	scenario "same-$n" "merge, identical snapshot" "$n" "same-$n" \
 		"import-$n" wall 0.4
-	same_rows "$db" "$a" "merge of the identical $n rows"
-
-	import_plain "$DATA/next-$n.plain" "$an"
-	bench "merge-$n" "$prep" \
-		"$load $(q "$db") --table t <$(q "$DATA/next-$n.csv")"
 	scenario "merge-$n" "merge, 1% changed" "$n" "merge-$n" "import-$n" \
 		wall 0.5
-	same_rows "$db" "$an" "merge of the changed $n rows"
+	[ "$n" != "$target_n" ] || scenario "replace-$n" \
+		"replace (next snapshot)" "$n" "replace-$n" "import-$n" wall 1.0
+	run_group
 
-	if [ "$n" = "$target_n" ]; then
-		bench "replace-$n" "$prep" \
-			"$load $(q "$db") --table t --mode replace <$(q "$DATA/next-$n.csv")"
-		scenario "replace-$n" "replace (next snapshot)" "$n" \
-			"replace-$n" "import-$n" wall 1.0
-		same_rows "$db" "$an" "replace with $n rows"
-	fi
-	rm -f "$a" "$an" "$base"
+	same_rows "$RUN/load.db" "$a" "initial load of $n rows"
+	same_rows "$RUN/same.db" "$a" "merge of the identical $n rows"
+	same_rows "$RUN/merge.db" "$an" "merge of the changed $n rows"
+	[ "$n" != "$target_n" ] ||
+		same_rows "$RUN/replace.db" "$an" "replace with $n rows"
+	for db in "$a" "$an" "$ai" "$base" "$RUN"/{load,same,merge,replace}.db; do
+		rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
+	done
+}
+
+# snap_args SCENARIO N: the rest of dbs-load's command line: the mode and
+# the input of a merge-like scenario.
+snap_args() {
+	case "$1" in
+	same) printf ' <%s' "$(q "$DATA/base-$2.csv")" ;;
+	merge) printf ' <%s' "$(q "$DATA/next-$2.csv")" ;;
+	replace) printf ' --mode replace <%s' "$(q "$DATA/next-$2.csv")" ;;
+	esac
 }
 
 # ---- the extractor ----
@@ -257,9 +304,9 @@ extract_all() {
 	tds_start "$n" || die "cannot start the TDS test server: $TDS_WHY"
 	ex="$(q "$DBS_BUILD/dbs-extract")$(qargs "${TDS_ARGS[@]}")"
 
-	bench "extract-$n" true "$ex >/dev/null"
+	queue "extract-$n" true "$ex >/dev/null"
 	if command -v freebcp >/dev/null 2>&1; then
-		bench "freebcp-$n" true "$(tds_freebcp_cmd) >/dev/null"
+		queue "freebcp-$n" true "$(tds_freebcp_cmd) >/dev/null"
 		scenario "extract-$n" "dbs-extract to /dev/null (client CPU)" "$n" \
 			"extract-$n" "freebcp-$n" cpu 1.0
 	else
@@ -270,26 +317,26 @@ extract_all() {
 		load="$(q "$DBS_BUILD/dbs-load") --db"
 		db=$RUN/target.db
 		base=$RUN/e2e-base.db
-		rm -f "$db" "$db-wal" "$db-shm"
-		say "loading the server's view once"
+		rm -f "$base" "$base-wal" "$base-shm"
+		say "loading the server's view once (untimed)"
 		set -o pipefail
 		"$DBS_BUILD/dbs-extract" "${TDS_ARGS[@]}" |
-			"$DBS_BUILD/dbs-load" --db "$db" --table t ||
+			"$DBS_BUILD/dbs-load" --db "$base" --table t ||
 			die "dbs-extract | dbs-load failed"
 		set +o pipefail
-		sqlite3 "$db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
-		cp "$db" "$base"
-		bench "e2e-$n" "$(fresh "$db") && cp $(q "$base") $(q "$db")" \
+		sqlite3 "$base" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+		queue "e2e-$n" "$(fresh "$db") && cp $(q "$base") $(q "$db")" \
 			"$ex | %WRAP% $load $(q "$db") --table t"
 		scenario "e2e-$n" "dbs-extract | dbs-load, no change" "$n" \
 			"e2e-$n" "extract-$n" pipe 1.15
-		bench "pipe-$n" true "$ex | %WRAP% cat >/dev/null"
+		queue "pipe-$n" true "$ex | %WRAP% cat >/dev/null"
 		scenario "pipe-$n" "dbs-extract | cat (pipe cost)" "$n" \
 			"pipe-$n" "extract-$n" pipe -
-		rm -f "$base"
 	else
 		skip "e2e-$n" "dbs-extract | dbs-load" "dbs-load not built"
 	fi
+	run_group
+	rm -f "$base" "$db" "$db-wal" "$db-shm"
 	tds_stop
 }
 
