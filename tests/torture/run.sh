@@ -91,6 +91,14 @@ if ! "${CC:-cc}" -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
 fi
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { TIME=""; diag "no GNU time: memory is not checked"; }
+# Peak RSS of a damaged load: at most RSS_FACTOR times that of the clean
+# load plus RSS_SLACK KiB. ASan's quarantine and shadow memory make RSS
+# follow what was freed, so a sanitizer build gets a looser bound (LSan
+# finds its leaks instead).
+RSS_FACTOR=2 RSS_SLACK=16384
+if grep -q -a __asan_init "$DBS_BUILD/dbs-load"; then
+	RSS_FACTOR=4 RSS_SLACK=65536
+fi
 
 diag "seed $seed ($([ "$smoke" = 1 ] && echo smoke || echo "full, $seconds s"))" \
 	"build $DBS_BUILD"

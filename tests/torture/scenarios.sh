@@ -376,7 +376,7 @@ sc_damage() {
 		RC=$?
 		sane "state B" "$RC" load.err
 		[ "$RC" = 0 ] || fail "state B: exit status $RC: $(head -3 load.err)"
-		rss_cap=$(($(tail -1 rss) * 2 + 16384))
+		rss_cap=$(($(tail -1 rss) * RSS_FACTOR + RSS_SLACK))
 	else
 		load "state B" refB.db b.s "${LOPTS[@]}"
 	fi
