@@ -100,8 +100,8 @@ bench-smoke: all
 # tests/run through tests/torture/smoke.sh).
 TORTURE_SECONDS ?= 600
 torture: deps all
-	DBS_BUILD=$(CURDIR)/$(O) bash tests/torture/run.sh \
-		--seconds $(TORTURE_SECONDS)
+	DBS_BUILD=$(CURDIR)/$(O) CC='$(CC)' DBS_TEST_CFLAGS='$(OPT)' \
+		bash tests/torture/run.sh --seconds $(TORTURE_SECONDS)
 
 # ---- fuzzing (libFuzzer; the library is compiled in to be instrumented) ----
 
@@ -129,7 +129,9 @@ fuzz-smoke: $(O)/fuzz_reader
 
 # ---- lint ----
 
-C_FILES = $(wildcard common/*.[ch] load/*.[ch] extract/*.[ch] tests/unit/*.[ch])
+C_FILES = $(wildcard common/*.[ch] load/*.[ch] extract/*.[ch] tests/unit/*.[ch] \
+	tests/fuzz/*.c tests/bench/*.c tests/torture/*.[ch] tests/tds/*.c \
+	tests/fixtures/extract/*.c)
 SH_FILES = $(wildcard scripts/*.sh tests/*.sh tests/*/*.sh tests/run .ci/run) \
 	$(SCRIPTS)
 

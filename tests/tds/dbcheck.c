@@ -46,8 +46,8 @@ msg_handler(DBPROCESS *pDb, DBINT nMsg, int nState, int nSev, char *zText,
  * db-lib send an attention (cancel) and keep the connection; INT_CANCEL
  * would close it. */
 static int
-err_handler(DBPROCESS *pDb, int nSev, int nErr, int nOsErr, char *zText,
-    char *zOsText)
+err_handler(
+    DBPROCESS *pDb, int nSev, int nErr, int nOsErr, char *zText, char *zOsText)
 {
 	(void)pDb, (void)nSev, (void)nOsErr, (void)zOsText;
 	fprintf(stderr, "err %d: %s\n", nErr, zText);
@@ -65,8 +65,8 @@ print_real(double r, int nBits)
 
 	for (nDigits = 1; nDigits <= 17; nDigits++) {
 		snprintf(zBuf, sizeof(zBuf), "%.*g", nDigits, r);
-		if (nBits == 32 ? (float)strtod(zBuf, NULL) == (float)r :
-				  strtod(zBuf, NULL) == r)
+		if (nBits == 32 ? (float)strtod(zBuf, NULL) == (float)r
+		                : strtod(zBuf, NULL) == r)
 			break;
 	}
 	fputs(zBuf, stdout);
@@ -252,8 +252,9 @@ main(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 4 || zPw == NULL) {
-		fputs("usage: dbcheck [-m] [-a app] [-t timeout] server database "
-		      "user query...\n",
+		fputs(
+		    "usage: dbcheck [-m] [-a app] [-t timeout] server database "
+		    "user query...\n",
 		    stderr);
 		return 2;
 	}
