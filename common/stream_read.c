@@ -277,13 +277,16 @@ rd_field(const struct stream_reader *pR, size_t i, size_t *pn)
 int
 rd_hdr_str(struct stream_reader *pR, const char *z, size_t n)
 {
+	/* The only control record among the rows is the trailer. */
+	const char *zWhere = pR->phase == PH_ROWS ? "trailer" : "header";
+
 	if (z == NULL)
 		return rd_error(
-		    pR, -1, "empty (NULL) field in a header record");
+		    pR, -1, "empty (NULL) field in a %s record", zWhere);
 	if (memchr(z, 0, n) != NULL)
-		return rd_error(pR, -1, "NUL byte in the header");
+		return rd_error(pR, -1, "NUL byte in the %s", zWhere);
 	if (!dtype_utf8_valid(z, n))
-		return rd_error(pR, -1, "invalid UTF-8 in the header");
+		return rd_error(pR, -1, "invalid UTF-8 in the %s", zWhere);
 	return STREAM_OK;
 }
 
