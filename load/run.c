@@ -97,18 +97,37 @@ on_header(void *pCtx, const struct stream_header *pH)
 		pS->aBuf = util_calloc(pS->tab.nCol, sizeof *pS->aBuf);
 		rc = merge_begin(pS);
 	}
-	return rc != 0;
+	/* A refusal reads on, to tell a refused stream from a damaged one. */
+	return rc != 0 && rc != DBS_EXIT_REFUSED;
 }
 
-/* xRow: one row. */
+/* xRow: one row. After a refusal the rows are only read and counted. */
 static int
 on_row(void *pCtx, const struct stream_field *aF, uint64_t hash, uint64_t iLine)
 {
 	struct load_stream *pS = pCtx;
+	int rc;
 
 	pS->pRes->c.nRows++;
+	if (pS->pRun->rc == DBS_EXIT_REFUSED)
+		return 0;
 	wm_row(pS, aF);
-	return merge_row(pS, aF, hash, iLine) != 0;
+	rc = merge_row(pS, aF, hash, iLine);
+	return rc != 0 && rc != DBS_EXIT_REFUSED;
+}
+
+/*
+ * A stream that turned out damaged after a safety rule refused it: the
+ * damage is the failure to report (status 1), not the refusal.
+ */
+static void
+unrefuse(struct load_run *pRun)
+{
+	if (pRun->rc != DBS_EXIT_REFUSED)
+		return;
+	free(pRun->zErr);
+	pRun->zErr = NULL;
+	pRun->rc = 0;
 }
 
 /* xTrailer: the stream is complete and verified. */
@@ -149,6 +168,9 @@ read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
 		rc = stream_reader_feed(pR, pBuf, (size_t)n);
 	}
 	free(pBuf);
+	if (readErr != 0 || rc == STREAM_ERR ||
+	    (rc == STREAM_OK && !pS->sawTrailer))
+		unrefuse(pS->pRun);
 	if (readErr != 0)
 		return run_fail(pS->pRun, DBS_EXIT_FAIL, "%s: %s", pS->zInput,
 		    strerror(readErr));
@@ -158,7 +180,7 @@ read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
 	if (rc != STREAM_OK || !pS->sawTrailer)
 		return run_fail(pS->pRun, DBS_EXIT_FAIL,
 		    "%s: incomplete stream", pS->zInput);
-	return 0;
+	return pS->pRun->rc;
 }
 
 /* After a verified trailer: deletions, safety rules, metadata. */

@@ -73,7 +73,7 @@ run dbs-load --db e.db --mode append --dry-run --allow-older --summary json e1.c
 expect 0 '{"status":"dry-run","exit":0,"message":null,"inputs":[{"input":"e1.csv","table":"ev","mode":"append","deletes":null,"rows":2,"inserted":0,"updated":1,"deleted":0,"unchanged":1,"revived":0,"extracted_at":"2024-01-01T00:00:00.000000Z","watermark":{"column":"note","value":"tab\there"}}]}' \
 	"" "dry run: JSON summary"
 run dbs-load --db e.db --summary json e1.csv
-expect 3 '{"status":"refused","exit":3,"message":"e1.csv: table ev: snapshot extracted at 2024-01-01T00:00:00.000000Z is older than the last one applied (2024-01-05T00:00:00.000000Z); use --allow-older","inputs":[{"input":"e1.csv","table":"ev","mode":"merge","deletes":"hard","rows":0,"inserted":0,"updated":0,"deleted":0,"unchanged":0,"revived":0,"extracted_at":"2024-01-01T00:00:00.000000Z","watermark":null}]}' \
+expect 3 '{"status":"refused","exit":3,"message":"e1.csv: table ev: snapshot extracted at 2024-01-01T00:00:00.000000Z is older than the last one applied (2024-01-05T00:00:00.000000Z); use --allow-older","inputs":[{"input":"e1.csv","table":"ev","mode":"merge","deletes":"hard","rows":2,"inserted":0,"updated":0,"deleted":0,"unchanged":0,"revived":0,"extracted_at":"2024-01-01T00:00:00.000000Z","watermark":null}]}' \
 	"dbs-load: e1.csv: table ev: snapshot extracted at 2024-01-01T00:00:00.000000Z is older than the last one applied (2024-01-05T00:00:00.000000Z); use --allow-older" \
 	"refused: JSON summary and the message"
 
@@ -87,9 +87,9 @@ is "$(sql e.db "SELECT id, table_name, input, source_server, source_database,
 3|ev|e3.csv|srv|db|dbo.ev|append||0|0|0|0|0|0|2024-01-03T00:00:00.000000Z|at|2024-01-02 08:00:00.000|ok|dbs-load 0.1.0
 4|ev|e4.csv|srv|db|dbo.ev|append||1|1|0|0|0|0|2024-01-04T00:00:00.000000Z|at|2024-01-02 08:00:00.000|ok|dbs-load 0.1.0
 5|ev|e5.csv|srv|db|dbo.ev|append||1|1|0|0|0|0|2024-01-05T00:00:00.000000Z|note|tab	here|ok|dbs-load 0.1.0
-6|ev|e1.csv|srv|db|dbo.ev|append||0|0|0|0|0|0|2024-01-01T00:00:00.000000Z|||refused|dbs-load 0.1.0
+6|ev|e1.csv|srv|db|dbo.ev|append||2|0|0|0|0|0|2024-01-01T00:00:00.000000Z|||refused|dbs-load 0.1.0
 7|ev|e1.csv|srv|db|dbo.ev|append||2|0|1|0|1|0|2024-01-01T00:00:00.000000Z|note|tab	here|dry-run|dbs-load 0.1.0
-8|ev|e1.csv|srv|db|dbo.ev|merge|hard|0|0|0|0|0|0|2024-01-01T00:00:00.000000Z|||refused|dbs-load 0.1.0" \
+8|ev|e1.csv|srv|db|dbo.ev|merge|hard|2|0|0|0|0|0|2024-01-01T00:00:00.000000Z|||refused|dbs-load 0.1.0" \
 	"the run log"
 is "$(sql e.db "SELECT count(*) FROM _dbs_runs WHERE started_at GLOB '20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z' AND finished_at >= started_at")" \
 	8 "run times are UTC ISO 8601 with microseconds"
