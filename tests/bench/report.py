@@ -106,8 +106,12 @@ def machine(args):
             mem = f'{kib / 1048576:.1f} GiB'
     except (OSError, ValueError, IndexError):
         pass
-    with open('/proc/loadavg') as f:
-        load = ' '.join(f.read().split()[:3])
+    try:
+        with open(os.path.join(args.rundir, 'loadavg.end')) as f:
+            load = f.read().strip()
+    except OSError:
+        with open('/proc/loadavg') as f:
+            load = ' '.join(f.read().split()[:3])
     try:
         with open(os.path.join(args.rundir, 'loadavg.start')) as f:
             load = f'{f.read().strip()} before, {load} after'
@@ -115,7 +119,8 @@ def machine(args):
         load += ' after'
     top = os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))))
-    commit = cmd_output(['git', '-C', top, 'rev-parse', '--short', 'HEAD'])
+    commit = args.commit or cmd_output(['git', '-C', top, 'rev-parse',
+                                        '--short', 'HEAD'])
     now = datetime.datetime.now(datetime.timezone.utc)
     return [
         f'- date: {now.strftime("%Y-%m-%d %H:%M UTC")}',
@@ -131,7 +136,8 @@ def machine(args):
         f'- dbs commit {commit}, build {args.build}',
         f'- mode {args.mode}: sizes '
         f'{", ".join(fmt_rows(n) for n in args.sizes.split())}, '
-        f'{args.runs} timed run(s) per scenario (median), hyperfine',
+        f'{args.runs} timed run(s) per scenario (median), hyperfine, the'
+        ' commands of a size interleaved in rounds',
     ]
 
 
@@ -258,6 +264,8 @@ def main():
     ap.add_argument('--out', required=True)
     ap.add_argument('--plot-data', required=True)
     ap.add_argument('--strict', action='store_true')
+    ap.add_argument('--commit', default='',
+                    help='what was built (default: git HEAD now)')
     ap.add_argument('scenarios')
     ap.add_argument('rundir')
     args = ap.parse_args()

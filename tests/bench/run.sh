@@ -22,9 +22,11 @@
 # default tests/bench/work), BENCH_CC and BENCH_CFLAGS (compiler and
 # extra flags for the bench helpers, e.g. the sanitizer flags of the
 # build whose libdbs.a read.c links with), BENCH_OUT (where RESULTS.md
-# and plot.png go; default tests/bench; --smoke: the scratch directory).
-# A program that is not built, or a missing TDS test server, skips its
-# scenarios with a line saying so.
+# and plot.png go; default tests/bench; --smoke: the scratch directory),
+# BENCH_COMMIT (what the build is of, for RESULTS.md; default: git HEAD,
+# flagged if common/ load/ extract/ have uncommitted changes). A program
+# that is not built, or a missing TDS test server, skips its scenarios
+# with a line saying so.
 set -eu
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -343,6 +345,16 @@ extract_all() {
 # ---- main ----
 
 say "mode $mode, sizes $sizes, $runs run(s) each, build $DBS_BUILD"
+# What is measured: BENCH_COMMIT if set (e.g. for a build of an export),
+# else HEAD at the start, flagged when the product's sources differ.
+commit=${BENCH_COMMIT:-}
+if [ -z "$commit" ]; then
+	commit=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	if [ -n "$(git -C "$TOP" status --porcelain -- common load extract \
+		2>/dev/null)" ]; then
+		commit="$commit + uncommitted changes in common/ load/ extract/"
+	fi
+fi
 cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.start"
 say "load average: $(cat "$RUN/loadavg.start")"
 build_gen
@@ -356,9 +368,10 @@ done
 extract_all
 rm -f "$RUN/target.db" "$RUN/target.db-wal" "$RUN/target.db-shm"
 
+cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.end"
 report_args=(--mode "$mode" --runs "$runs" --sizes "$sizes"
 	--target-n "$target_n" --build "$DBS_BUILD" --out "$OUT/RESULTS.md"
-	--plot-data "$RUN/plot.dat")
+	--plot-data "$RUN/plot.dat" --commit "$commit")
 [ "$strict" = 0 ] || report_args+=(--strict)
 status=0
 python3 "$BENCH/report.py" "${report_args[@]}" "$SCEN" "$RUN" || status=$?
