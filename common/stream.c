@@ -1,47 +1,13 @@
 /*
  * stream.c - pieces of the dbs stream shared by reader and writer: the
- * growable buffer, the canonical row encoding and row hash, and the
- * header helpers declared in stream.h.
+ * canonical row encoding and row hash, and the header helpers declared
+ * in stream.h.
  */
 #include "stream_int.h"
 
 #include <string.h>
 
 #include "util.h"
-
-void
-sbuf_reserve(struct sbuf *pB, size_t nMore)
-{
-	size_t cap;
-
-	if (pB->cap - pB->n >= nMore)
-		return;
-	cap = pB->cap ? pB->cap : 256;
-	while (cap - pB->n < nMore) {
-		if (cap > SIZE_MAX / 2)
-			util_die(DBS_EXIT_FAIL, "out of memory");
-		cap *= 2;
-	}
-	pB->z = util_realloc(pB->z, cap);
-	pB->cap = cap;
-}
-
-void
-sbuf_append(struct sbuf *pB, const void *p, size_t n)
-{
-	sbuf_reserve(pB, n);
-	if (n > 0)
-		memcpy(pB->z + pB->n, p, n);
-	pB->n += n;
-}
-
-void
-sbuf_free(struct sbuf *pB)
-{
-	free(pB->z);
-	pB->z = NULL;
-	pB->n = pB->cap = 0;
-}
 
 size_t
 stream_put_size(char *z, size_t n)
@@ -60,14 +26,14 @@ stream_put_size(char *z, size_t n)
 
 size_t
 stream_encode_row(
-    struct sbuf *pB, const struct stream_field *aField, size_t nCol)
+    struct buf *pB, const struct stream_field *aField, size_t nCol)
 {
 	size_t i, need = 1, n0 = pB->n;
 	char *z;
 
 	for (i = 0; i < nCol; i++)
 		need += STREAM_ENC_MAX(aField[i].n);
-	sbuf_reserve(pB, need);
+	buf_reserve(pB, need);
 	z = pB->z + pB->n;
 	for (i = 0; i < nCol; i++)
 		z = stream_encode_field(z, aField[i].z, aField[i].n);

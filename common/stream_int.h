@@ -16,26 +16,15 @@
 #define XXH_STATIC_LINKING_ONLY
 #include <xxhash.h>
 
+#include "buf.h"
 #include "stream.h"
-
-/* A growable byte buffer; keeps its capacity when emptied. */
-struct sbuf {
-	char *z;    /* NULL until the first append */
-	size_t n;   /* bytes used */
-	size_t cap; /* bytes allocated */
-};
-
-/* Make room for nMore more bytes; dies on exhaustion. */
-void sbuf_reserve(struct sbuf *pB, size_t nMore);
-void sbuf_append(struct sbuf *pB, const void *p, size_t n);
-void sbuf_free(struct sbuf *pB);
 
 /*
  * Write the canonical encoding of one row (dbs-stream(5)) at the end of
  * pB. Returns the length appended.
  */
 size_t stream_encode_row(
-    struct sbuf *pB, const struct stream_field *aField, size_t nCol);
+    struct buf *pB, const struct stream_field *aField, size_t nCol);
 
 /* Write n (>= 100) in decimal at z; returns the number of digits. */
 size_t stream_put_size(char *z, size_t n);
@@ -92,7 +81,7 @@ enum rd_phase {
 struct rd_csv {
 	struct csv_parser parser; /* for records that contain quotes */
 	int bInit;                /* parser initialised */
-	struct sbuf carry;        /* a record that spans chunks */
+	struct buf carry;         /* a record that spans chunks */
 	int bInQuote;             /* scanner is inside a quoted field */
 	int bClosed;              /* ... and the last byte closed one */
 	int bPrevData;            /* last byte scanned is not ',' */
@@ -106,19 +95,19 @@ struct rd_csv {
 
 /* NDJSON parsing state (stream_rjson.c). */
 struct rd_json {
-	yajl_handle h;        /* one parser for the whole input */
-	int ctx;              /* where in a line's value we are (rjson.c) */
-	long iKey;            /* the pending key within ctx */
-	struct sbuf carry;    /* a line that spans chunks */
-	int escState;         /* \u escape pre-scanner state */
-	unsigned escCp;       /* code point being read by it */
-	int bTrailerLine;     /* this line was the trailer */
-	uint32_t iGen;        /* row generation, for aSeen */
-	uint32_t *aSeen;      /* per column: generation it was last set in */
-	size_t nSet;          /* columns set in the current row */
-	unsigned seenHdr;     /* header keys seen (bits) */
-	char *zMetaName;      /* meta entry whose value(s) are being read */
-	struct sbuf metaVals; /* its values so far, NUL-separated */
+	yajl_handle h;       /* one parser for the whole input */
+	int ctx;             /* where in a line's value we are (rjson.c) */
+	long iKey;           /* the pending key within ctx */
+	struct buf carry;    /* a line that spans chunks */
+	int escState;        /* \u escape pre-scanner state */
+	unsigned escCp;      /* code point being read by it */
+	int bTrailerLine;    /* this line was the trailer */
+	uint32_t iGen;       /* row generation, for aSeen */
+	uint32_t *aSeen;     /* per column: generation it was last set in */
+	size_t nSet;         /* columns set in the current row */
+	unsigned seenHdr;    /* header keys seen (bits) */
+	char *zMetaName;     /* meta entry whose value(s) are being read */
+	struct buf metaVals; /* its values so far, NUL-separated */
 	size_t nMetaVals;
 	char *azColAttr[3];    /* name, type, source_type of a column */
 	int colNotnull;        /* nullable:false seen */
@@ -144,13 +133,13 @@ struct stream_reader {
 	struct stream_header hdr;
 	int bHeader; /* xHeader has been called */
 	/* the current record's fields, as offsets into arena */
-	struct sbuf arena;
+	struct buf arena;
 	size_t *aOff; /* field start, or SIZE_MAX for NULL */
 	size_t *aLen;
 	size_t nFieldAlloc;
 	size_t nField;
 	struct stream_field *aField; /* nCol entries for xRow */
-	struct sbuf enc;             /* canonical encoding of the row */
+	struct buf enc;              /* canonical encoding of the row */
 	XXH3_state_t *pSum;          /* the running checksum */
 	uint64_t nRow;
 	size_t *aNameHash;   /* column lookup: index + 1, 0 = empty slot */

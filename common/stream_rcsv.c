@@ -73,7 +73,7 @@ split_fields(struct stream_reader *pR, const char *r, size_t n)
 	if (memchr(r, '\r', n) != NULL)
 		return rd_error(
 		    pR, -1, "carriage return not followed by a line feed");
-	sbuf_reserve(&pR->arena, n + 1);
+	buf_reserve(&pR->arena, n + 1);
 	z = pR->arena.z + base;
 	memcpy(z, r, n);
 	z[n] = 0;
@@ -141,7 +141,7 @@ split_quoted_fast(struct stream_reader *pR, const char *r, size_t n)
 	int bNull;
 
 	/* each field's bytes and NUL fit in its text and separator */
-	sbuf_reserve(&pR->arena, n + 1);
+	buf_reserve(&pR->arena, n + 1);
 	o = pR->arena.z + pR->arena.n;
 	for (;; i++) {
 		if (i == pR->nFieldAlloc)
@@ -480,11 +480,11 @@ rd_csv_feed(struct stream_reader *pR, const char *p, size_t n)
 				return rd_error(
 				    pR, -1, "record longer than 1 GiB");
 			}
-			sbuf_append(&pC->carry, p, n);
+			buf_append(&pC->carry, p, n);
 			return STREAM_OK;
 		}
 		if (pC->carry.n > 0) {
-			sbuf_append(&pC->carry, p, k);
+			buf_append(&pC->carry, p, k);
 			rc = record(pR, pC->carry.z, pC->carry.n, 1);
 			pC->carry.n = 0;
 		} else {
@@ -529,5 +529,5 @@ rd_csv_free(struct stream_reader *pR)
 	if (pR->csv.bInit)
 		csv_free(&pR->csv.parser);
 	pR->csv.bInit = 0;
-	sbuf_free(&pR->csv.carry);
+	buf_free(&pR->csv.carry);
 }

@@ -38,8 +38,8 @@ stream_reader_free(struct stream_reader *pR)
 	rd_csv_free(pR);
 	rd_json_free(pR);
 	stream_header_clear(&pR->hdr);
-	sbuf_free(&pR->arena);
-	sbuf_free(&pR->enc);
+	buf_free(&pR->arena);
+	buf_free(&pR->enc);
 	free(pR->aOff);
 	free(pR->aLen);
 	free(pR->aField);
@@ -247,7 +247,7 @@ rd_field_set(struct stream_reader *pR, size_t iCol, const char *z, size_t n)
 		pR->aLen[iCol] = 0;
 		return;
 	}
-	sbuf_reserve(&pR->arena, n + 1);
+	buf_reserve(&pR->arena, n + 1);
 	pR->aOff[iCol] = pR->arena.n;
 	pR->aLen[iCol] = n;
 	if (n > 0)
@@ -466,7 +466,7 @@ rd_row(struct stream_reader *pR)
 
 	/* the fields lie apart in the arena: their lengths add up to less */
 	pR->enc.n = 0;
-	sbuf_reserve(&pR->enc, STREAM_ENC_MAX(pR->arena.n) + 21 * nCol);
+	buf_reserve(&pR->enc, STREAM_ENC_MAX(pR->arena.n) + 21 * nCol);
 	o = pR->enc.z;
 	for (i = 0; i < nCol; i++) {
 		if (pR->aOff[i] == SIZE_MAX) {

@@ -259,14 +259,14 @@ value_header(struct stream_reader *pR, int kind, const char *z, size_t n)
 		if (rd_hdr_str(pR, z, n) != STREAM_OK)
 			return STREAM_ERR;
 		if (pJ->ctx == JX_METALIST) {
-			sbuf_append(&pJ->metaVals, z, n);
-			sbuf_append(&pJ->metaVals, "", 1);
+			buf_append(&pJ->metaVals, z, n);
+			buf_append(&pJ->metaVals, "", 1);
 			pJ->nMetaVals++;
 			return STREAM_OK;
 		}
 		pJ->metaVals.n = 0;
-		sbuf_append(&pJ->metaVals, z, n);
-		sbuf_append(&pJ->metaVals, "", 1);
+		buf_append(&pJ->metaVals, z, n);
+		buf_append(&pJ->metaVals, "", 1);
 		zVal = pJ->metaVals.z;
 		return rd_meta(pR, pJ->zMetaName, &zVal, 1);
 	}
@@ -713,11 +713,11 @@ rd_json_feed(struct stream_reader *pR, const char *p, size_t n)
 		if (pJ->carry.n + k > RD_MAX_RECORD)
 			return rd_error(pR, -1, "line longer than 1 GiB");
 		if (nl == NULL) {
-			sbuf_append(&pJ->carry, p, n);
+			buf_append(&pJ->carry, p, n);
 			return STREAM_OK;
 		}
 		if (pJ->carry.n > 0) {
-			sbuf_append(&pJ->carry, p, k);
+			buf_append(&pJ->carry, p, k);
 			rc = line(pR, pJ->carry.z, pJ->carry.n, 1);
 			pJ->carry.n = 0;
 		} else {
@@ -761,8 +761,8 @@ rd_json_free(struct stream_reader *pR)
 	pJ->h = NULL;
 	free(pJ->zMetaName);
 	pJ->zMetaName = NULL;
-	sbuf_free(&pJ->metaVals);
-	sbuf_free(&pJ->carry);
+	buf_free(&pJ->metaVals);
+	buf_free(&pJ->carry);
 	for (i = 0; i < 3; i++) {
 		free(pJ->azColAttr[i]);
 		pJ->azColAttr[i] = NULL;

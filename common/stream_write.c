@@ -30,7 +30,7 @@ struct stream_writer {
 	enum dtype_kind *aKind; /* per column */
 	char **azPrefix;        /* NDJSON: {"name": or ,"name": per column */
 	size_t *anPrefix;
-	struct sbuf enc;    /* canonical encoding of the row */
+	struct buf enc;     /* canonical encoding of the row */
 	XXH3_state_t *pSum; /* running checksum */
 	uint64_t nRow;
 	int bHeader; /* header written */
@@ -84,7 +84,7 @@ stream_writer_free(struct stream_writer *pW)
 	free(pW->azPrefix);
 	free(pW->anPrefix);
 	free(pW->aKind);
-	sbuf_free(&pW->enc);
+	buf_free(&pW->enc);
 	XXH3_freeState(pW->pSum);
 	free(pW->zBuf);
 	free(pW);
@@ -267,13 +267,13 @@ json_str(char *z, const char *s, size_t n)
 
 /* Append a CSV record of n strings to pB (always scanned for quoting). */
 static void
-csv_record(struct sbuf *pB, const char *const *az, size_t n)
+csv_record(struct buf *pB, const char *const *az, size_t n)
 {
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
 		k = strlen(az[i]);
-		sbuf_reserve(pB, 2 * k + 3);
+		buf_reserve(pB, 2 * k + 3);
 		if (i > 0)
 			pB->z[pB->n++] = ',';
 		if (i == 0 && az[i][0] == '#') /* the tag of a control record */
@@ -283,21 +283,21 @@ csv_record(struct sbuf *pB, const char *const *az, size_t n)
 			pB->n = (size_t)(csv_field(pB->z + pB->n, az[i], k, 1) -
 			    pB->z);
 	}
-	sbuf_append(pB, "\n", 1);
+	buf_append(pB, "\n", 1);
 }
 
 /* Append a JSON string (the NUL-terminated z) to pB. */
 static void
-json_append(struct sbuf *pB, const char *z)
+json_append(struct buf *pB, const char *z)
 {
 	size_t k = strlen(z);
 
-	sbuf_reserve(pB, 6 * k + 2);
+	buf_reserve(pB, 6 * k + 2);
 	pB->n = (size_t)(json_str(pB->z + pB->n, z, k) - pB->z);
 }
 
 static void
-csv_header(struct sbuf *pB, const struct stream_header *pH)
+csv_header(struct buf *pB, const struct stream_header *pH)
 {
 	const char *az[5];
 	const char **azRec;
@@ -308,7 +308,7 @@ csv_header(struct sbuf *pB, const struct stream_header *pH)
 		nMax = pH->aMeta[i].nValue + 2 > nMax ? pH->aMeta[i].nValue + 2
 		                                      : nMax;
 	azRec = util_calloc(nMax, sizeof(char *));
-	sbuf_append(pB, "#dbs-stream,1\n", 14);
+	buf_append(pB, "#dbs-stream,1\n", 14);
 	azRec[0] = "#meta";
 	for (i = 0; i < pH->nMeta; i++) {
 		if (strcmp(pH->aMeta[i].zName, "key") == 0)
@@ -337,7 +337,7 @@ csv_header(struct sbuf *pB, const struct stream_header *pH)
 
 /* The names row (CSV and plain). */
 static void
-names_row(struct sbuf *pB, const struct stream_header *pH, int bPlain)
+names_row(struct buf *pB, const struct stream_header *pH, int bPlain)
 {
 	size_t i, k;
 	const char *z;
@@ -345,87 +345,86 @@ names_row(struct sbuf *pB, const struct stream_header *pH, int bPlain)
 	for (i = 0; i < pH->nCol; i++) {
 		z = pH->aCol[i].zName;
 		k = strlen(z);
-		sbuf_reserve(pB, 2 * k + 3);
+		buf_reserve(pB, 2 * k + 3);
 		if (i > 0)
 			pB->z[pB->n++] = ',';
 		if (i == 0 && bPlain && z[0] == '{') {
 			/* keep plain output from looking like NDJSON */
 			pB->z[pB->n++] = '"';
-			sbuf_append(pB, z, k);
-			sbuf_append(pB, "\"", 1);
+			buf_append(pB, z, k);
+			buf_append(pB, "\"", 1);
 			continue;
 		}
 		pB->n = (size_t)(csv_field(pB->z + pB->n, z, k, 1) - pB->z);
 	}
-	sbuf_append(pB, "\n", 1);
+	buf_append(pB, "\n", 1);
 }
 
 static void
-json_meta_value(struct sbuf *pB, const struct stream_meta *pM)
+json_meta_value(struct buf *pB, const struct stream_meta *pM)
 {
 	size_t j;
 	int bList = pM->nValue != 1 || strcmp(pM->zName, "since") == 0;
 
 	if (bList)
-		sbuf_append(pB, "[", 1);
+		buf_append(pB, "[", 1);
 	for (j = 0; j < pM->nValue; j++) {
 		if (j > 0)
-			sbuf_append(pB, ",", 1);
+			buf_append(pB, ",", 1);
 		json_append(pB, pM->azValue[j]);
 	}
 	if (bList)
-		sbuf_append(pB, "]", 1);
+		buf_append(pB, "]", 1);
 }
 
 static void
-json_header(struct sbuf *pB, const struct stream_header *pH)
+json_header(struct buf *pB, const struct stream_header *pH)
 {
 	char zType[DTYPE_NAME_MAX];
 	size_t i, j, n = 0;
 
-	sbuf_append(pB, "{\"#dbs-stream\":1,\"meta\":{", 25);
+	buf_append(pB, "{\"#dbs-stream\":1,\"meta\":{", 25);
 	for (i = 0; i < pH->nMeta; i++) {
 		if (strcmp(pH->aMeta[i].zName, "key") == 0)
 			continue;
 		if (n++ > 0)
-			sbuf_append(pB, ",", 1);
+			buf_append(pB, ",", 1);
 		json_append(pB, pH->aMeta[i].zName);
-		sbuf_append(pB, ":", 1);
+		buf_append(pB, ":", 1);
 		json_meta_value(pB, &pH->aMeta[i]);
 	}
 	if (pH->nKey > 0) {
-		sbuf_append(
+		buf_append(
 		    pB, n > 0 ? ",\"key\":[" : "\"key\":[", n > 0 ? 8 : 7);
 		for (j = 0; j < pH->nKey; j++) {
 			if (j > 0)
-				sbuf_append(pB, ",", 1);
+				buf_append(pB, ",", 1);
 			json_append(pB, pH->azKey[j]);
 		}
-		sbuf_append(pB, "]", 1);
+		buf_append(pB, "]", 1);
 	}
-	sbuf_append(pB, "},\"columns\":[", 13);
+	buf_append(pB, "},\"columns\":[", 13);
 	for (i = 0; i < pH->nCol; i++) {
-		sbuf_append(
-		    pB, i > 0 ? ",{\"name\":" : "{\"name\":", i ? 9 : 8);
+		buf_append(pB, i > 0 ? ",{\"name\":" : "{\"name\":", i ? 9 : 8);
 		json_append(pB, pH->aCol[i].zName);
-		sbuf_append(pB, ",\"type\":", 8);
+		buf_append(pB, ",\"type\":", 8);
 		json_append(pB, dtype_format(&pH->aCol[i].type, zType));
-		sbuf_append(pB, ",\"source_type\":", 15);
+		buf_append(pB, ",\"source_type\":", 15);
 		json_append(
 		    pB, pH->aCol[i].zSourceType ? pH->aCol[i].zSourceType : "");
 		if (pH->aCol[i].notnull)
-			sbuf_append(pB, ",\"nullable\":false}", 18);
+			buf_append(pB, ",\"nullable\":false}", 18);
 		else
-			sbuf_append(pB, ",\"nullable\":true}", 17);
+			buf_append(pB, ",\"nullable\":true}", 17);
 	}
-	sbuf_append(pB, "]}\n", 3);
+	buf_append(pB, "]}\n", 3);
 }
 
 /* Remember what rows need: kinds, and NDJSON key prefixes. */
 static void
 keep_columns(struct stream_writer *pW, const struct stream_header *pH)
 {
-	struct sbuf b = {NULL, 0, 0};
+	struct buf b = {NULL, 0, 0};
 	size_t i;
 
 	pW->nCol = pH->nCol;
@@ -435,19 +434,19 @@ keep_columns(struct stream_writer *pW, const struct stream_header *pH)
 	for (i = 0; i < pH->nCol; i++) {
 		pW->aKind[i] = pH->aCol[i].type.kind;
 		b.n = 0;
-		sbuf_append(&b, i == 0 ? "{" : ",", 1);
+		buf_append(&b, i == 0 ? "{" : ",", 1);
 		json_append(&b, pH->aCol[i].zName);
-		sbuf_append(&b, ":", 1);
+		buf_append(&b, ":", 1);
 		pW->azPrefix[i] = util_strndup(b.z, b.n);
 		pW->anPrefix[i] = b.n;
 	}
-	sbuf_free(&b);
+	buf_free(&b);
 }
 
 int
 stream_writer_header(struct stream_writer *pW, const struct stream_header *pH)
 {
-	struct sbuf b = {NULL, 0, 0};
+	struct buf b = {NULL, 0, 0};
 	size_t i;
 	int rc;
 
@@ -475,7 +474,7 @@ stream_writer_header(struct stream_writer *pW, const struct stream_header *pH)
 		names_row(&b, pH, pW->fmt == STREAM_PLAIN);
 	}
 	rc = put(pW, b.z, b.n);
-	sbuf_free(&b);
+	buf_free(&b);
 	return rc;
 }
 

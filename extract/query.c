@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "util.h"
 
 static void
@@ -152,27 +153,16 @@ query_quote(const char *zIdent)
 	return z;
 }
 
-/* A growable string for building SQL. */
-struct sql {
-	char *z;
-	size_t n, nAlloc;
-};
-
+/* Append z to the SQL being built in *p, keeping it NUL-terminated. */
 static void
-sql_add(struct sql *p, const char *z)
+sql_add(struct buf *p, const char *z)
 {
-	size_t n = strlen(z);
-
-	if (p->n + n + 1 > p->nAlloc) {
-		p->nAlloc = 2 * (p->n + n + 1);
-		p->z = util_realloc(p->z, p->nAlloc);
-	}
-	memcpy(p->z + p->n, z, n + 1);
-	p->n += n;
+	buf_append(p, z, strlen(z) + 1);
+	p->n--; /* the NUL stays, uncounted */
 }
 
 static void
-sql_ident(struct sql *p, const char *zIdent)
+sql_ident(struct buf *p, const char *zIdent)
 {
 	char *z = query_quote(zIdent);
 
@@ -182,7 +172,7 @@ sql_ident(struct sql *p, const char *zIdent)
 
 /* Append identifiers quoted and joined by zSep. */
 static void
-sql_list(struct sql *p, const struct query_list *pL, const char *zSep)
+sql_list(struct buf *p, const struct query_list *pL, const char *zSep)
 {
 	size_t i;
 
@@ -196,7 +186,7 @@ sql_list(struct sql *p, const struct query_list *pL, const char *zSep)
 char *
 query_display(const struct query_list *pL, char cSep)
 {
-	struct sql s = {0};
+	struct buf s = {0};
 	struct query_list one;
 	const char *zWhy;
 	char zSep[2] = {cSep, '\0'};
@@ -223,7 +213,7 @@ query_display(const struct query_list *pL, char cSep)
 char *
 query_select(const struct query_spec *pQ)
 {
-	struct sql s = {0};
+	struct buf s = {0};
 
 	sql_add(&s, "SELECT ");
 	if (pQ->pColumns && pQ->pColumns->n > 0)
@@ -254,7 +244,7 @@ query_select(const struct query_spec *pQ)
 char *
 query_probe(const struct query_list *pView, const char *zCol)
 {
-	struct sql s = {0};
+	struct buf s = {0};
 
 	/* not TOP (0): Sybase ASE does not know it */
 	sql_add(&s, "SELECT ");
@@ -267,7 +257,7 @@ query_probe(const struct query_list *pView, const char *zCol)
 
 /* Append z as a string literal, quotes doubled; N'' when bN. */
 static void
-sql_string(struct sql *p, const char *z, int bN)
+sql_string(struct buf *p, const char *z, int bN)
 {
 	char c[2] = {0, 0};
 
@@ -352,7 +342,7 @@ char *
 query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
     const char **pzWhy)
 {
-	struct sql s = {0};
+	struct buf s = {0};
 
 	switch (pCol->type.kind) {
 	case DTYPE_TEXT:

@@ -15,6 +15,7 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
 #include "stream.h"
 
 enum load_mode { LOAD_MERGE, LOAD_APPEND, LOAD_REPLACE };
@@ -127,17 +128,10 @@ struct load_val {
 	size_t n;
 };
 
-/* A growable byte buffer. */
-struct load_buf {
-	unsigned char *p;
-	size_t n;
-	size_t nAlloc;
-};
-
 /* An owned copy of a key: nKey values, their bytes in aBuf. */
 struct load_key {
 	struct load_val *aVal;
-	struct load_buf *aBuf;
+	struct buf *aBuf;
 	size_t n;
 };
 
@@ -153,12 +147,12 @@ struct load_stream {
 	struct load_apply *pApply; /* NULL until the header is handled */
 	int iWm;                   /* watermark column index, -1 if none */
 	char *zSinceVal;           /* since bound from the header, or NULL */
-	struct load_buf wmMax;     /* largest watermark value seen, text */
+	struct buf wmMax;          /* largest watermark value seen, text */
 	struct load_val wmMaxVal;  /* the same, decoded */
 	int hasWm;                 /* wmMax holds a value */
 	int sawTrailer;
 	struct load_val *aVal; /* decoded row, nCol entries */
-	struct load_buf *aBuf; /* blob bytes of aVal */
+	struct buf *aBuf;      /* blob bytes of aVal */
 };
 
 /* ---- run.c ---- */
@@ -182,10 +176,8 @@ int db_count(struct load_run *pRun, const char *zSql, uint64_t *pN);
 int db_count_owned(struct load_run *pRun, char *zSql, uint64_t *pN);
 
 /* ---- value.c ---- */
-void value_buf_free(struct load_buf *pB);
-void value_buf_set(struct load_buf *pB, const void *p, size_t n);
 void value_decode(const struct stream_field *pF, enum dtype_storage st,
-    struct load_val *pV, struct load_buf *pBuf);
+    struct load_val *pV, struct buf *pBuf);
 void value_column(
     sqlite3_stmt *pStmt, int iCol, enum dtype_storage st, struct load_val *pV);
 int value_cmp(const struct load_val *pA, const struct load_val *pB,

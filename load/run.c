@@ -207,12 +207,12 @@ stream_clear(struct load_stream *pS)
 
 	merge_free(pS->pApply);
 	for (i = 0; pS->aBuf != NULL && i < pS->tab.nCol; i++)
-		value_buf_free(&pS->aBuf[i]);
+		buf_free(&pS->aBuf[i]);
 	free(pS->aBuf);
 	free(pS->aVal);
 	schema_table_clear(&pS->tab);
 	meta_stored_clear(&pS->stored);
-	value_buf_free(&pS->wmMax);
+	buf_free(&pS->wmMax);
 	free(pS->zSinceVal);
 	memset(pS, 0, sizeof *pS);
 }

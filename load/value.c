@@ -15,61 +15,6 @@
 
 #define KEYTEXT_MAX 60 /* bytes of one key value shown in a message */
 
-/* Release the bytes of *pB and zero it. */
-void
-value_buf_free(struct load_buf *pB)
-{
-	free(pB->p);
-	memset(pB, 0, sizeof *pB);
-}
-
-/* Make room for n bytes in *pB (contents kept). */
-static void
-buf_reserve(struct load_buf *pB, size_t n)
-{
-	size_t nNew;
-
-	if (n <= pB->nAlloc)
-		return;
-	nNew = pB->nAlloc ? pB->nAlloc : 64;
-	while (nNew < n)
-		nNew *= 2;
-	pB->p = util_realloc(pB->p, nNew);
-	pB->nAlloc = nNew;
-}
-
-/* Set *pB to a copy of n bytes at p, followed by a NUL not counted. */
-void
-value_buf_set(struct load_buf *pB, const void *p, size_t n)
-{
-	buf_reserve(pB, n + 1);
-	if (n > 0)
-		memcpy(pB->p, p, n);
-	pB->p[n] = '\0';
-	pB->n = n;
-}
-
-/* Append n bytes at p to *pB, keeping a NUL after them. */
-static void
-buf_append(struct load_buf *pB, const void *p, size_t n)
-{
-	buf_reserve(pB, pB->n + n + 1);
-	if (n > 0)
-		memcpy(pB->p + pB->n, p, n);
-	pB->n += n;
-	pB->p[pB->n] = '\0';
-}
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= 'a')
-		return c - 'a' + 10;
-	if (c >= 'A')
-		return c - 'A' + 10;
-	return c - '0';
-}
-
 /*
  * The value of the n bytes at z, a canonical int or bool text checked by
  * the stream reader: -?[0-9]+ within the int64 range. (strtoll() would
@@ -129,10 +74,8 @@ parse_real(const char *z, size_t n)
  */
 void
 value_decode(const struct stream_field *pF, enum dtype_storage st,
-    struct load_val *pV, struct load_buf *pBuf)
+    struct load_val *pV, struct buf *pBuf)
 {
-	size_t i;
-
 	switch (st) {
 	case DTYPE_STORE_INTEGER:
 		pV->i = parse_int(pF->z, pF->n);
@@ -145,14 +88,11 @@ value_decode(const struct stream_field *pF, enum dtype_storage st,
 		pV->n = pF->n;
 		break;
 	case DTYPE_STORE_BLOB:
+		pBuf->n = 0;
 		buf_reserve(pBuf, pF->n / 2 + 1);
-		for (i = 0; i + 1 < pF->n; i += 2)
-			pBuf->p[i / 2] =
-			    (unsigned char)(hexval((unsigned char)pF->z[i]) *
-			            16 +
-			        hexval((unsigned char)pF->z[i + 1]));
-		pBuf->n = pF->n / 2;
-		pV->p = pBuf->p;
+		pBuf->n =
+		    dtype_blob_decode(pF->z, pF->n, (unsigned char *)pBuf->z);
+		pV->p = (const unsigned char *)pBuf->z;
 		pV->n = pBuf->n;
 		break;
 	}
@@ -255,7 +195,7 @@ value_key_free(struct load_key *pK)
 	size_t k;
 
 	for (k = 0; k < pK->n && pK->aBuf != NULL; k++)
-		value_buf_free(&pK->aBuf[k]);
+		buf_free(&pK->aBuf[k]);
 	free(pK->aVal);
 	free(pK->aBuf);
 	memset(pK, 0, sizeof *pK);
@@ -279,8 +219,8 @@ value_key_set(struct load_key *pK, const struct load_val *aKeyVal,
 		pK->aVal[k] = aKeyVal[k];
 		if (key_st(pTab, k) == DTYPE_STORE_TEXT ||
 		    key_st(pTab, k) == DTYPE_STORE_BLOB) {
-			value_buf_set(&pK->aBuf[k], aKeyVal[k].p, aKeyVal[k].n);
-			pK->aVal[k].p = pK->aBuf[k].p;
+			buf_set(&pK->aBuf[k], aKeyVal[k].p, aKeyVal[k].n);
+			pK->aVal[k].p = (const unsigned char *)pK->aBuf[k].z;
 		}
 	}
 }
@@ -317,7 +257,7 @@ value_key_bind(sqlite3_stmt *pStmt, int iFirst, const struct load_val *aKeyVal,
 
 /* Append a value for a message: control bytes as '?', long ones cut. */
 static void
-append_shown(struct load_buf *pB, const struct stream_field *pF)
+append_shown(struct buf *pB, const struct stream_field *pF)
 {
 	size_t i, n;
 	char c;
@@ -344,7 +284,7 @@ append_shown(struct load_buf *pB, const struct stream_field *pF)
 char *
 value_key_text(const struct stream_field *aF, const struct load_table *pTab)
 {
-	struct load_buf b = {0};
+	struct buf b = {0};
 	size_t k;
 	const char *zName;
 	int many = pTab->nKey > 1;
@@ -364,5 +304,6 @@ value_key_text(const struct stream_field *aF, const struct load_table *pTab)
 		append_shown(&b, &aF[pTab->aiKey[k]]);
 	}
 	buf_append(&b, ")", (size_t)many);
-	return (char *)b.p;
+	buf_append(&b, "", 1);
+	return b.z;
 }

@@ -52,7 +52,7 @@ text_cmp(const struct load_stream *pS, const char *zA, const char *zB)
 	enum dtype_storage st = pS->tab.aCol[pS->iWm].st;
 	struct stream_field fA = {zA, strlen(zA)}, fB = {zB, strlen(zB)};
 	struct load_val vA, vB;
-	struct load_buf unused = {0};
+	struct buf unused = {0};
 
 	if (st == DTYPE_STORE_BLOB)
 		st = DTYPE_STORE_TEXT; /* lowercase hex sorts like its bytes */
@@ -78,9 +78,9 @@ wm_row(struct load_stream *pS, const struct stream_field *aF)
 	value_decode(pF, st, &v, &pS->wmMax); /* not BLOB: buffer unused */
 	if (pS->hasWm && value_cmp(&v, &pS->wmMaxVal, st) <= 0)
 		return;
-	value_buf_set(&pS->wmMax, pF->z, pF->n);
+	buf_set(&pS->wmMax, pF->z, pF->n);
 	pS->wmMaxVal = v;
-	pS->wmMaxVal.p = pS->wmMax.p;
+	pS->wmMaxVal.p = (const unsigned char *)pS->wmMax.z;
 	pS->hasWm = 1;
 }
 
@@ -116,6 +116,6 @@ wm_final(struct load_stream *pS)
 	if (pSt->zWmCol != NULL && strcmp(pSt->zWmCol, zCol) == 0)
 		take_max(pS, &pR->zWmVal, pSt->zWmVal);
 	if (pS->hasWm)
-		take_max(pS, &pR->zWmVal, (const char *)pS->wmMax.p);
+		take_max(pS, &pR->zWmVal, pS->wmMax.z);
 	take_max(pS, &pR->zWmVal, pS->zSinceVal);
 }
