@@ -41,9 +41,10 @@ fmt_num_i64(int64_t v, char *z)
 
 /*
  * Lay out nDig significant digits zDig (no trailing zeros unless the
- * value is 0) with decimal exponent x as printf's %.{nDig}g does: fixed
- * notation when nDig > x >= -4, else d.ddde+XX. Returns the length
- * written to z (NUL-terminated; at most nDig + 9 bytes).
+ * value is 0) with decimal exponent x: fixed notation when
+ * -4 <= x < 17 (as printf's %.17g decides, so 80 is "80", not the
+ * "8e+01" of %.1g), else d.ddde+XX. Returns the length written to z
+ * (NUL-terminated; at most 24 bytes).
  */
 static int
 g_layout(const char *zDig, int nDig, int x, int neg, char *z)
@@ -52,11 +53,18 @@ g_layout(const char *zDig, int nDig, int x, int neg, char *z)
 
 	if (neg)
 		z[k++] = '-';
-	if (x >= -4 && x < nDig) {
+	if (x >= -4 && x < 17) {
 		if (x < 0) {
 			/* "0." and -x - 1 zeros: x is -1 .. -4 */
 			memcpy(z + k, "0.000", (size_t)(1 - x));
 			k += 1 - x;
+		} else if (x >= nDig) {
+			/* all digits, then zeros up to the units */
+			memcpy(z + k, zDig, (size_t)nDig);
+			k += nDig;
+			memset(z + k, '0', (size_t)(x + 1 - nDig));
+			k += x + 1 - nDig;
+			nDig = 0;
 		} else {
 			memcpy(z + k, zDig, (size_t)x + 1);
 			k += x + 1;
@@ -83,6 +91,36 @@ g_layout(const char *zDig, int nDig, int x, int neg, char *z)
 	}
 	z[k] = '\0';
 	return k;
+}
+
+/*
+ * Rewrite the %g text z (length n) in g_layout()'s notation: only an
+ * exponent form with -4 <= x < 17 changes. Returns the new length.
+ */
+static int
+relayout(char *z, int n)
+{
+	char zDig[24];
+	const char *p = z;
+	int nDig = 0, neg = 0;
+	long x;
+
+	if (strchr(z, 'e') == NULL)
+		return n;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	/* %g puts one digit before the point: the exponent is x as read */
+	for (; *p != 'e'; p++)
+		if (*p != '.' && nDig < (int)sizeof zDig)
+			zDig[nDig++] = *p;
+	x = strtol(p + 1, NULL, 10);
+	if (x < -4 || x >= 17)
+		return n;
+	while (nDig > 1 && zDig[nDig - 1] == '0')
+		nDig--;
+	return g_layout(zDig, nDig, (int)x, neg, z);
 }
 
 /* Exact powers of ten as doubles (10^22 is the largest exact one). */
@@ -204,9 +242,9 @@ fmt_num_double(double d, char *z)
 		for (prec = 1; prec < 17; prec++) {
 			snprintf(z, 32, "%.*g", prec, d);
 			if (strtod(z, NULL) == d)
-				return (int)strlen(z);
+				return relayout(z, (int)strlen(z));
 		}
-		return snprintf(z, 32, "%.17g", d);
+		return relayout(z, snprintf(z, 32, "%.17g", d));
 	}
 	nDig = d == 0 ? -1 : digits15(fabs(d), zDig, &x);
 	if (nDig > 0)
@@ -223,8 +261,8 @@ fmt_num_double(double d, char *z)
 	}
 	snprintf(z, 32, "%.16g", d);
 	if (strtod(z, NULL) == d)
-		return (int)strlen(z);
-	return snprintf(z, 32, "%.17g", d);
+		return relayout(z, (int)strlen(z));
+	return relayout(z, snprintf(z, 32, "%.17g", d));
 }
 
 /* The same at float width, FLT_DIG = 6. */
@@ -245,7 +283,7 @@ fmt_num_float(float f, char *z)
 	for (; prec < 9; prec++) {
 		snprintf(z, 32, "%.*g", prec, (double)f);
 		if (strtof(z, NULL) == f)
-			return (int)strlen(z);
+			return relayout(z, (int)strlen(z));
 	}
-	return snprintf(z, 32, "%.9g", (double)f);
+	return relayout(z, snprintf(z, 32, "%.9g", (double)f));
 }
