@@ -166,6 +166,15 @@ int rd_error(struct stream_reader *pR, long iCol, const char *zFmt, ...)
 
 /* Make room for n fields in aOff/aLen. */
 void rd_fields_grow(struct stream_reader *pR, size_t n);
+
+/*
+ * Hand the k bytes at p, which complete a CSV record or NDJSON line, to
+ * xUnit (with its last argument 1: terminated): from *pCarry when earlier
+ * chunks began the unit, else in place. Empties *pCarry. Returns what
+ * xUnit returns.
+ */
+int rd_complete(struct stream_reader *pR, struct buf *pCarry, const char *p,
+    size_t k, int (*xUnit)(struct stream_reader *, const char *, size_t, int));
 /* The n bytes at z made printable for a message (control bytes, '"'
  * and '\\' as \xHH, cut to about 60 bytes); valid until the next call. */
 const char *rd_show(struct stream_reader *pR, const char *z, size_t n);

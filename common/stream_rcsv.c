@@ -483,13 +483,7 @@ rd_csv_feed(struct stream_reader *pR, const char *p, size_t n)
 			buf_append(&pC->carry, p, n);
 			return STREAM_OK;
 		}
-		if (pC->carry.n > 0) {
-			buf_append(&pC->carry, p, k);
-			rc = record(pR, pC->carry.z, pC->carry.n, 1);
-			pC->carry.n = 0;
-		} else {
-			rc = record(pR, p, k, 1);
-		}
+		rc = rd_complete(pR, &pC->carry, p, k, record);
 		if (rc != STREAM_OK)
 			return rc;
 		p += k;

@@ -272,6 +272,20 @@ rd_field(const struct stream_reader *pR, size_t i, size_t *pn)
 	return pR->arena.z + pR->aOff[i];
 }
 
+int
+rd_complete(struct stream_reader *pR, struct buf *pCarry, const char *p,
+    size_t k, int (*xUnit)(struct stream_reader *, const char *, size_t, int))
+{
+	int rc;
+
+	if (pCarry->n == 0)
+		return xUnit(pR, p, k, 1);
+	buf_append(pCarry, p, k);
+	rc = xUnit(pR, pCarry->z, pCarry->n, 1);
+	pCarry->n = 0;
+	return rc;
+}
+
 /* ---- header ---- */
 
 int

@@ -716,13 +716,7 @@ rd_json_feed(struct stream_reader *pR, const char *p, size_t n)
 			buf_append(&pJ->carry, p, n);
 			return STREAM_OK;
 		}
-		if (pJ->carry.n > 0) {
-			buf_append(&pJ->carry, p, k);
-			rc = line(pR, pJ->carry.z, pJ->carry.n, 1);
-			pJ->carry.n = 0;
-		} else {
-			rc = line(pR, p, k, 1);
-		}
+		rc = rd_complete(pR, &pJ->carry, p, k, line);
 		if (rc != STREAM_OK)
 			return rc;
 		p += k;
