@@ -251,6 +251,7 @@ write_ifile(const struct conn_settings *pS, int *pFail)
 {
 	const char *zDir = getenv("TMPDIR");
 	char *zPath;
+	size_t n;
 	FILE *f;
 	int fd, rc;
 
@@ -259,8 +260,9 @@ write_ifile(const struct conn_settings *pS, int *pFail)
 		return NULL;
 	if (zDir == NULL || *zDir == '\0')
 		zDir = "/tmp";
-	zPath = util_malloc(strlen(zDir) + 32);
-	sprintf(zPath, "%s/dbs-extract.XXXXXX", zDir);
+	n = strlen(zDir) + 32;
+	zPath = util_malloc(n);
+	snprintf(zPath, n, "%s/dbs-extract.XXXXXX", zDir);
 	fd = mkstemp(zPath);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
 		own_error("cannot create a temporary freetds.conf", errno);

@@ -71,6 +71,7 @@ out_open(struct out *pO, const char *zFile)
 	const char *zBase;
 	char *zDir;
 	mode_t mask;
+	size_t n;
 
 	memset(pO, 0, sizeof *pO);
 	pO->fd = STDOUT_FILENO;
@@ -79,8 +80,9 @@ out_open(struct out *pO, const char *zFile)
 	pO->zFile = zFile;
 	zDir = dir_of(zFile);
 	zBase = strrchr(zFile, '/') ? strrchr(zFile, '/') + 1 : zFile;
-	pO->zTemp = util_malloc(strlen(zDir) + strlen(zBase) + 16);
-	sprintf(pO->zTemp, "%s/.%s.XXXXXX", zDir, zBase);
+	n = strlen(zDir) + strlen(zBase) + 16;
+	pO->zTemp = util_malloc(n);
+	snprintf(pO->zTemp, n, "%s/.%s.XXXXXX", zDir, zBase);
 	free(zDir);
 	pO->fd = mkstemp(pO->zTemp);
 	if (pO->fd < 0) {
