@@ -163,7 +163,7 @@ add_columns(struct emit *p)
 static int
 add_key(struct emit *p)
 {
-	const struct query_list *pKey = p->pO->pKey;
+	const struct ident_list *pKey = p->pO->pKey;
 	size_t i;
 	int k, iFound;
 

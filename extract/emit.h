@@ -21,7 +21,7 @@ struct emit_opts {
 	const char *zDatabase;         /* -D, when the server names none */
 	const char *zObject;           /* display name of the view, or NULL */
 	const char *zQuery;            /* --query text, or NULL */
-	const struct query_list *pKey; /* --key, or NULL */
+	const struct ident_list *pKey; /* --key, or NULL */
 	const char *zSinceCol;         /* --since column, or NULL */
 	const char *zSinceValue;       /* --since value */
 	int orderIsKey;                /* ORDER BY is the key */

@@ -275,7 +275,7 @@ parse_args(int argc, char **argv, struct opts *pO, struct conf *pC)
 
 /* Everything parsed from the what-options. */
 struct plan {
-	struct query_list view, columns, key, order;
+	struct ident_list view, columns, key, order;
 	char *zSinceCol, *zSinceValue;
 	char *zObject; /* display name of the view */
 	enum stream_format format;
@@ -284,17 +284,17 @@ struct plan {
 
 /* Parse a list option, or die with a usage error naming the flag. */
 static void
-parse_list(const char *zFlag, const char *z, char cSep, struct query_list *pL)
+parse_list(const char *zFlag, const char *z, char cSep, struct ident_list *pL)
 {
 	const char *zWhy;
 
-	if (query_parse_list(z, cSep, pL, &zWhy) != 0)
+	if (ident_parse_list(z, cSep, pL, &zWhy) != 0)
 		util_die(DBS_EXIT_USAGE, "%s: %s", zFlag, zWhy);
 }
 
 /* Die if a column list names a column twice. */
 static void
-check_unique(const char *zFlag, const struct query_list *pL)
+check_unique(const char *zFlag, const struct ident_list *pL)
 {
 	size_t i, j;
 
@@ -347,7 +347,7 @@ make_plan(const struct opts *pO, struct plan *pP)
 			util_die(DBS_EXIT_USAGE,
 			    "--view: expected [schema.]name (the database is "
 			    "-D)");
-		pP->zObject = query_display(&pP->view, '.');
+		pP->zObject = ident_display(&pP->view, '.');
 	}
 	if (pO->zColumns)
 		parse_list("--columns", pO->zColumns, ',', &pP->columns);
@@ -360,7 +360,7 @@ make_plan(const struct opts *pO, struct plan *pP)
 	else if (pO->zView && pO->zKey)
 		parse_list("--key", pO->zKey, ',', &pP->order);
 	if (pO->zSince &&
-	    query_parse_since(
+	    ident_parse_since(
 	        pO->zSince, &pP->zSinceCol, &pP->zSinceValue, &zWhy) != 0)
 		util_die(DBS_EXIT_USAGE, "--since: %s", zWhy);
 	pP->orderIsKey = pP->key.n > 0 && pP->order.n == pP->key.n;
@@ -371,10 +371,10 @@ make_plan(const struct opts *pO, struct plan *pP)
 static void
 plan_clear(struct plan *pP)
 {
-	query_list_clear(&pP->view);
-	query_list_clear(&pP->columns);
-	query_list_clear(&pP->key);
-	query_list_clear(&pP->order);
+	ident_list_clear(&pP->view);
+	ident_list_clear(&pP->columns);
+	ident_list_clear(&pP->key);
+	ident_list_clear(&pP->order);
 	free(pP->zSinceCol);
 	free(pP->zSinceValue);
 	free(pP->zObject);

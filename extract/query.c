@@ -14,145 +14,6 @@
 #include "buf.h"
 #include "util.h"
 
-static void
-list_add(struct query_list *pL, const char *z, size_t n)
-{
-	pL->az = util_realloc(pL->az, (pL->n + 1) * sizeof *pL->az);
-	pL->az[pL->n++] = util_strndup(z, n);
-}
-
-void
-query_list_clear(struct query_list *pL)
-{
-	size_t i;
-
-	for (i = 0; i < pL->n; i++)
-		free(pL->az[i]);
-	free(pL->az);
-	pL->az = NULL;
-	pL->n = 0;
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/*
- * Read one identifier at *pz, stopping at cStop (or the end). Appends it
- * to pL and advances *pz past it (not past cStop). Returns 0 or -1.
- */
-static int
-read_ident(
-    const char **pz, char cStop, struct query_list *pL, const char **pzWhy)
-{
-	const char *z = *pz;
-	char *zBuf;
-	size_t n = 0;
-
-	while (is_blank(*z))
-		z++;
-	if (*z == '[') {
-		zBuf = util_malloc(strlen(z) + 1);
-		for (z++;; z++) {
-			if (*z == '\0') {
-				free(zBuf);
-				*pzWhy = "missing ']'";
-				return -1;
-			}
-			if (*z == ']' && z[1] != ']')
-				break;
-			if (*z == ']')
-				z++;
-			zBuf[n++] = *z;
-		}
-		z++;
-		while (is_blank(*z))
-			z++;
-		if (n == 0 || (*z != '\0' && *z != cStop)) {
-			free(zBuf);
-			*pzWhy = n == 0 ? "empty name" : "junk after ']'";
-			return -1;
-		}
-		list_add(pL, zBuf, n);
-		free(zBuf);
-	} else {
-		const char *zStart = z;
-
-		while (*z && *z != cStop && !strchr(".,[]", *z) &&
-		    (unsigned char)*z >= 0x20 && *z != 0x7f)
-			z++;
-		n = (size_t)(z - zStart);
-		while (n > 0 && is_blank(zStart[n - 1]))
-			n--;
-		if (*z != '\0' && *z != cStop) {
-			*pzWhy = "unexpected character in a name (use "
-			         "[brackets])";
-			return -1;
-		}
-		if (n == 0) {
-			*pzWhy = "empty name";
-			return -1;
-		}
-		list_add(pL, zStart, n);
-	}
-	*pz = z;
-	return 0;
-}
-
-int
-query_parse_list(
-    const char *z, char cSep, struct query_list *pL, const char **pzWhy)
-{
-	memset(pL, 0, sizeof *pL);
-	for (;;) {
-		if (read_ident(&z, cSep, pL, pzWhy) != 0) {
-			query_list_clear(pL);
-			return -1;
-		}
-		if (*z == '\0')
-			return 0;
-		z++; /* the separator */
-	}
-}
-
-int
-query_parse_since(
-    const char *z, char **pzCol, char **pzValue, const char **pzWhy)
-{
-	struct query_list l = {0};
-
-	if (read_ident(&z, '=', &l, pzWhy) != 0)
-		return -1;
-	if (*z != '=') {
-		query_list_clear(&l);
-		*pzWhy = "expected COLUMN=VALUE";
-		return -1;
-	}
-	*pzCol = l.az[0];
-	free(l.az);
-	*pzValue = util_strdup(z + 1);
-	return 0;
-}
-
-char *
-query_quote(const char *zIdent)
-{
-	size_t n = strlen(zIdent), i, k = 0;
-	char *z = util_malloc(2 * n + 3);
-
-	z[k++] = '[';
-	for (i = 0; i < n; i++) {
-		z[k++] = zIdent[i];
-		if (zIdent[i] == ']')
-			z[k++] = ']';
-	}
-	z[k++] = ']';
-	z[k] = '\0';
-	return z;
-}
-
 /* Append z to the SQL being built in *p, keeping it NUL-terminated. */
 static void
 sql_add(struct buf *p, const char *z)
@@ -164,7 +25,7 @@ sql_add(struct buf *p, const char *z)
 static void
 sql_ident(struct buf *p, const char *zIdent)
 {
-	char *z = query_quote(zIdent);
+	char *z = ident_quote(zIdent);
 
 	sql_add(p, z);
 	free(z);
@@ -172,7 +33,7 @@ sql_ident(struct buf *p, const char *zIdent)
 
 /* Append identifiers quoted and joined by zSep. */
 static void
-sql_list(struct buf *p, const struct query_list *pL, const char *zSep)
+sql_list(struct buf *p, const struct ident_list *pL, const char *zSep)
 {
 	size_t i;
 
@@ -181,33 +42,6 @@ sql_list(struct buf *p, const struct query_list *pL, const char *zSep)
 			sql_add(p, zSep);
 		sql_ident(p, pL->az[i]);
 	}
-}
-
-char *
-query_display(const struct query_list *pL, char cSep)
-{
-	struct buf s = {0};
-	struct query_list one;
-	const char *zWhy;
-	char zSep[2] = {cSep, '\0'};
-	size_t i;
-
-	sql_add(&s, "");
-	for (i = 0; i < pL->n; i++) {
-		const char *z = pL->az[i];
-		int bare = query_parse_list(z, cSep, &one, &zWhy) == 0 &&
-		    one.n == 1 && strcmp(one.az[0], z) == 0;
-
-		if (bare)
-			query_list_clear(&one);
-		if (i > 0)
-			sql_add(&s, zSep);
-		if (bare)
-			sql_add(&s, z);
-		else
-			sql_ident(&s, z);
-	}
-	return s.z;
 }
 
 char *
@@ -242,7 +76,7 @@ query_select(const struct query_spec *pQ)
 }
 
 char *
-query_probe(const struct query_list *pView, const char *zCol)
+query_probe(const struct ident_list *pView, const char *zCol)
 {
 	struct buf s = {0};
 

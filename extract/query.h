@@ -10,50 +10,16 @@
 #include <stddef.h>
 
 #include "fmt.h"
-
-/* A list of identifiers: the parts of a name, or a column list. */
-struct query_list {
-	char **az; /* identifiers, unquoted, owned */
-	size_t n;
-};
-
-/*
- * Parse z as identifiers separated by cSep ('.' for a multi-part name,
- * ',' for a column list). Each identifier is bare (no '.', ',', '[', ']'
- * or control characters; blanks around it are ignored) or in brackets,
- * where "]]" stands for ']' and anything else is literal:
- * "[my.schema].[my view]". Returns 0, or -1 and sets *pzWhy to a static
- * phrase.
- */
-int query_parse_list(
-    const char *z, char cSep, struct query_list *pL, const char **pzWhy);
-
-/*
- * Parse "COL=VALUE" (COL an identifier as above, so "[a=b]=1" works).
- * Returns 0 with *pzCol and *pzValue owned copies, or -1 and *pzWhy.
- */
-int query_parse_since(
-    const char *z, char **pzCol, char **pzValue, const char **pzWhy);
-
-/*
- * The display form of a list: identifiers joined by cSep, each bare when
- * that reads back the same, else bracketed. Owned by the caller.
- */
-char *query_display(const struct query_list *pL, char cSep);
-
-/* [name] with ] doubled; owned by the caller. */
-char *query_quote(const char *zIdent);
-
-void query_list_clear(struct query_list *pL);
+#include "ident.h"
 
 /* What to select. */
 struct query_spec {
-	const struct query_list *pView;    /* [schema.]name */
-	const struct query_list *pColumns; /* NULL: all columns */
+	const struct ident_list *pView;    /* [schema.]name */
+	const struct ident_list *pColumns; /* NULL: all columns */
 	const char *zWhere;                /* trusted SQL, or NULL */
 	const char *zSinceCol;             /* NULL: not incremental */
 	const char *zSinceLit;             /* the typed literal */
-	const struct query_list *pOrder;   /* NULL or empty: no ORDER BY */
+	const struct ident_list *pOrder;   /* NULL or empty: no ORDER BY */
 };
 
 /* The SELECT statement for a spec. Owned by the caller. */
@@ -63,7 +29,7 @@ char *query_select(const struct query_spec *pQ);
  * A statement that returns no rows but describes column zCol of the
  * view: SELECT [zCol] FROM view WHERE 1 = 0. Owned by the caller.
  */
-char *query_probe(const struct query_list *pView, const char *zCol);
+char *query_probe(const struct ident_list *pView, const char *zCol);
 
 /*
  * The T-SQL literal for comparing a column of type *pCol with zValue at

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ident.h"
 #include "util.h"
 
 #define REBUILD_NAME "_dbs_rebuild" /* the new table during a rebuild */
@@ -76,43 +77,22 @@ find_col(const struct load_table *pT, const char *zName)
 }
 
 /*
- * The last part of an object name as dbs-extract writes it: parts are
- * separated by '.', and a part holding '.', '[' or ']' is bracketed with
- * ']' doubled ("sales.[odd.name]" ends in "odd.name"). Returns a string
- * the caller frees.
+ * The last part of an object name as dbs-extract writes it (ident.h:
+ * "sales.[odd.name]" ends in "odd.name"); a name that is not in that
+ * grammar is taken whole. Returns a string the caller frees.
  */
 static char *
 object_last_part(const char *zObject)
 {
-	const char *z = zObject, *zStart = zObject;
-	char *zOut = util_malloc(strlen(zObject) + 1);
-	size_t n = 0;
+	struct ident_list l;
+	const char *zWhy;
+	char *z;
 
-	while (*z) {
-		zStart = z;
-		n = 0;
-		if (*z == '[') {
-			for (z++; *z && !(z[0] == ']' && z[1] != ']'); z++) {
-				if (z[0] == ']')
-					z++; /* "]]" is one ']' */
-				zOut[n++] = *z;
-			}
-			if (*z == ']')
-				z++;
-		} else {
-			while (*z && *z != '.')
-				zOut[n++] = *z++;
-		}
-		if (*z == '.')
-			z++;
-		else if (*z) { /* junk after a bracketed part: take it whole */
-			n = strlen(zStart);
-			memcpy(zOut, zStart, n);
-			break;
-		}
-	}
-	zOut[n] = '\0';
-	return zOut;
+	if (ident_parse_list(zObject, '.', &l, &zWhy) != 0)
+		return util_strdup(zObject);
+	z = util_strdup(l.az[l.n - 1]);
+	ident_list_clear(&l);
+	return z;
 }
 
 /* Choose the table name: --table, else the last part of "object". */
