@@ -25,7 +25,7 @@ DBS_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DDBS_VERSION='"$(VERSION)"' -Icommon
 DBS_CFLAGS = $(WARN) $(OPT) $(CFLAGS) -MMD -MP
 
-COMMON_LIBS = -lcsv -lyajl -lxxhash
+COMMON_LIBS = -lcsv -lyajl -lxxhash -linih
 LOAD_LIBS = -lsqlite3 $(COMMON_LIBS)
 EXTRACT_LIBS = -lsybdb $(COMMON_LIBS)
 

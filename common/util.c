@@ -101,42 +101,57 @@ util_strndup(const char *z, size_t n)
 int
 util_parse_i64(const char *z, int64_t min, int64_t max, int64_t *pOut)
 {
-	char *zEnd;
-	long long v;
-	int saved = errno;
+	const char *zDigits = z != NULL && *z == '-' ? z + 1 : z;
+	uint64_t v = 0, lim, d;
+	size_t i, n;
 
-	if (z == NULL || *z == '\0' || (*z != '-' && (*z < '0' || *z > '9')))
+	/* -?[0-9]+, a sign only where negatives are in range, and never -0 */
+	if (z == NULL || (*z == '-' && min >= 0))
 		return -1;
-	errno = 0;
-	v = strtoll(z, &zEnd, 10);
-	if (errno != 0 || *zEnd != '\0' || v < min || v > max) {
-		errno = saved;
+	n = strlen(zDigits);
+	if (n == 0 || strspn(zDigits, "0123456789") != n ||
+	    (*z == '-' && zDigits[0] == '0'))
 		return -1;
+	lim = *z == '-' ? (uint64_t)0 - (uint64_t)min : (uint64_t)max;
+	if (*z != '-' && max < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		d = (uint64_t)(zDigits[i] - '0');
+		if (v > lim / 10 || (v == lim / 10 && d > lim % 10))
+			return -1;
+		v = v * 10 + d;
 	}
-	errno = saved;
-	*pOut = v;
+	if (*z == '-') {
+		*pOut = v == (uint64_t)1 << 63 ? INT64_MIN : -(int64_t)v;
+		return *pOut <= max ? 0 : -1;
+	}
+	if ((int64_t)v < min)
+		return -1;
+	*pOut = (int64_t)v;
 	return 0;
 }
 
 int
 util_parse_percent(const char *z, double *pOut)
 {
-	char *zEnd;
+	size_t n = z != NULL ? strspn(z, "0123456789") : 0, nFrac = 0;
 	double v;
-	int saved = errno;
 
-	if (z == NULL || *z < '0' || *z > '9')
+	/* [0-9]+(.[0-9]+)?%? and nothing else: no sign, hex or exponent */
+	if (n == 0)
 		return -1;
-	errno = 0;
-	v = strtod(z, &zEnd);
-	if (errno != 0) {
-		errno = saved;
-		return -1;
+	if (z[n] == '.') {
+		nFrac = strspn(z + n + 1, "0123456789");
+		if (nFrac == 0)
+			return -1;
+		n += nFrac + 1;
 	}
-	errno = saved;
-	if (*zEnd == '%')
-		zEnd++;
-	if (*zEnd != '\0' || !(v >= 0.0 && v <= 100.0))
+	if (z[n] == '%')
+		n++;
+	if (z[n] != '\0')
+		return -1;
+	v = strtod(z, NULL);
+	if (!(v >= 0.0 && v <= 100.0))
 		return -1;
 	*pOut = v;
 	return 0;

@@ -49,16 +49,17 @@ char *util_strndup(const char *z, size_t n);
 
 /*
  * Parse the whole of z (NUL-terminated) as a decimal integer in
- * [min, max]. Leading/trailing blanks, signs on unsigned ranges, empty
- * strings and trailing junk are rejected. Returns 0 and sets *pOut, or -1
- * (errno untouched) when z is not such a number.
+ * [min, max]: -?[0-9]+, as OpenBSD's strtonum(3) but stricter. Blanks,
+ * '+', a '-' where the range has no negatives, "-0", empty strings and
+ * trailing junk are rejected. Returns 0 and sets *pOut, or -1 (errno
+ * untouched) when z is not such a number.
  */
 int util_parse_i64(const char *z, int64_t min, int64_t max, int64_t *pOut);
 
 /*
- * Parse the whole of z as a non-negative decimal number with an optional
- * fraction and an optional trailing '%' ("50", "12.5%", "0.25" is 0.25%),
- * in [0, 100]. Returns 0 and sets *pOut, or -1.
+ * Parse the whole of z as a percentage: [0-9]+(.[0-9]+)?%? ("50",
+ * "12.5%", "0.25" is 0.25%) in [0, 100]; no sign, blank, hexadecimal or
+ * exponent. Returns 0 and sets *pOut, or -1.
  */
 int util_parse_percent(const char *z, double *pOut);
 
