@@ -171,7 +171,7 @@ shown(const char *z, char *zBuf, size_t nBuf)
 {
 	size_t i;
 
-	for (i = 0; z[i] != '\0' && i < 60 && i + 4 < nBuf; i++)
+	for (i = 0; i < 60 && i + 4 < nBuf && z[i] != '\0'; i++)
 		zBuf[i] =
 		    (unsigned char)z[i] < 0x20 || z[i] == 0x7f ? '?' : z[i];
 	if (z[i] != '\0' && i + 4 <= nBuf) {
@@ -720,7 +720,8 @@ config_read(const char *zPath, struct config *pC, char **pzErr)
 	for (i = 0; r.zErr == NULL && i < pC->nView; i++)
 		check_section(&r, &pC->aView[i]);
 	if (r.zErr == NULL && pC->source.azVal[CONFIG_PASSWORD] != NULL &&
-	    config_check_private(fileno(r.f), zPath, pzErr) != 0)
+	    config_check_private(
+	        fileno(r.f), zPath, "holds a password", pzErr) != 0)
 		rc = -1;
 	else if (r.zErr != NULL)
 		*pzErr = file_msg(zPath, r.zErr);
@@ -837,7 +838,7 @@ config_parse_duration(const char *z, int64_t *pSeconds)
 }
 
 int
-config_check_private(int fd, const char *zPath, char **pzErr)
+config_check_private(int fd, const char *zPath, const char *zWhat, char **pzErr)
 {
 	struct stat st;
 	char zMsg[256];
@@ -849,9 +850,9 @@ config_check_private(int fd, const char *zPath, char **pzErr)
 	if ((st.st_mode & 077) == 0 && st.st_uid == geteuid())
 		return 0;
 	snprintf(zMsg, sizeof zMsg,
-	    "holds a password, so it must be mode 0600 (or 0400) and owned "
-	    "by you; it is mode %04o%s",
-	    (unsigned)(st.st_mode & 07777),
+	    "%s, so it must be mode 0600 (or 0400) and owned by you; it is "
+	    "mode %04o%s",
+	    zWhat, (unsigned)(st.st_mode & 07777),
 	    st.st_uid != geteuid() ? " and owned by someone else" : "");
 	*pzErr = file_msg(zPath, zMsg);
 	return -1;

@@ -116,9 +116,11 @@ int config_parse_duration(const char *z, int64_t *pSeconds);
 /*
  * The private-file rule for secrets (a config file holding a password,
  * a password file): owned by the effective user and not readable or
- * writable by group or others. Returns 0, or -1 and sets *pzErr to a
- * message naming zPath (caller frees); errno problems included.
+ * writable by group or others. Returns 0, or -1 and sets *pzErr to
+ * "PATH: WHAT, so it must be mode 0600 ..." (caller frees), zWhat saying
+ * why the rule applies ("holds a password").
  */
-int config_check_private(int fd, const char *zPath, char **pzErr);
+int config_check_private(
+    int fd, const char *zPath, const char *zWhat, char **pzErr);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "util.h"
 
 static const struct {
@@ -81,9 +82,9 @@ check_value(enum conf_key k, const char *z)
 		                          "strict";
 	case CONF_LOGIN_TIMEOUT:
 	case CONF_QUERY_TIMEOUT:
-		return util_parse_i64(z, 1, TIMEOUT_MAX, &v) == 0
+		return util_parse_i64(z, 0, TIMEOUT_MAX, &v) == 0
 		    ? NULL
-		    : "expected a number of seconds from 1 to 2000000";
+		    : "expected a number of seconds from 0 to 2000000";
 	case CONF_CA_FILE:
 		/* freetds.conf cannot hold these (see conn.c) */
 		if (strpbrk(z, ";#\n\r") || z[0] == ' ' || z[0] == '\t' ||
@@ -131,139 +132,48 @@ read_env(struct conf *pC)
 	}
 }
 
-/* Strip blanks at both ends of z in place; returns the start. */
-static char *
-trim(char *z)
-{
-	size_t n;
-
-	while (*z == ' ' || *z == '\t')
-		z++;
-	n = strlen(z);
-	while (n > 0 && (z[n - 1] == ' ' || z[n - 1] == '\t'))
-		z[--n] = '\0';
-	return z;
-}
-
-/*
- * A password in a config file is accepted only from a private file:
- * owned by the user running us and not readable by anyone else.
- */
-static void
-check_private(FILE *f, const char *zFile, int iLine)
-{
-	struct stat st;
-
-	if (fstat(fileno(f), &st) != 0)
-		util_die(DBS_EXIT_USAGE, "%s: %s", zFile, strerror(errno));
-	if ((st.st_mode & 077) != 0 || st.st_uid != geteuid())
-		util_die(DBS_EXIT_USAGE,
-		    "%s: line %d: password refused: the file must be mode "
-		    "0600 and owned by you (it is mode %04o%s); or use "
-		    "password-file",
-		    zFile, iLine, (unsigned)(st.st_mode & 07777),
-		    st.st_uid != geteuid() ? ", owned by someone else" : "");
-}
-
-/* The setting a config file key names, or -1. */
-static int
-key_index(const char *zKey)
-{
-	int k;
-
-	for (k = 0; k < CONF_NKEY; k++) {
-		if (strcmp(zKey, aName[k].zKey) == 0)
-			return k;
-	}
-	return -1;
-}
-
-/* Handle one "key = value" line of the [source] section. */
-static void
-file_entry(struct conf *pC, FILE *f, const char *zFile, int iLine, char *zLine)
-{
-	char *zEq = strchr(zLine, '=');
-	const char *zKey, *zVal, *zWhy;
-	int k;
-
-	if (zEq == NULL) {
-		util_die(DBS_EXIT_USAGE, "%s: line %d: expected key = value",
-		    zFile, iLine);
-		return; /* not reached */
-	}
-	*zEq = '\0';
-	zKey = trim(zLine);
-	zVal = trim(zEq + 1);
-	k = key_index(zKey);
-	if (k < 0) {
-		util_die(DBS_EXIT_USAGE,
-		    "%s: line %d: unknown key \"%s\" in [source]", zFile, iLine,
-		    zKey);
-		return; /* not reached */
-	}
-	if (k == CONF_PASSWORD)
-		check_private(f, zFile, iLine);
-	if (pC->azVal[CONF_FILE][k])
-		util_die(DBS_EXIT_USAGE, "%s: line %d: duplicate key \"%s\"",
-		    zFile, iLine, zKey);
-	if (*zVal == '\0')
-		util_die(DBS_EXIT_USAGE, "%s: line %d: %s: empty value", zFile,
-		    iLine, zKey);
-	zWhy = check_value(k, zVal);
-	if (zWhy)
-		util_die(DBS_EXIT_USAGE, "%s: line %d: %s: %s", zFile, iLine,
-		    zKey, zWhy);
-	pC->azVal[CONF_FILE][k] = util_strdup(zVal);
-}
+/* The config file key of each setting, for reading [source]. */
+static const enum config_key aFileKey[CONF_NKEY] = {
+    [CONF_SERVER] = CONFIG_SERVER,
+    [CONF_DATABASE] = CONFIG_DATABASE,
+    [CONF_USER] = CONFIG_USER,
+    [CONF_PASSWORD_FILE] = CONFIG_PASSWORD_FILE,
+    [CONF_PASSWORD] = CONFIG_PASSWORD,
+    [CONF_TDS_VERSION] = CONFIG_TDS_VERSION,
+    [CONF_ENCRYPT] = CONFIG_ENCRYPT,
+    [CONF_CA_FILE] = CONFIG_CA_FILE,
+    [CONF_LOGIN_TIMEOUT] = CONFIG_LOGIN_TIMEOUT,
+    [CONF_QUERY_TIMEOUT] = CONFIG_QUERY_TIMEOUT,
+    [CONF_APP_NAME] = CONFIG_APP_NAME,
+};
 
 /*
- * Read the [source] section of an INI file. Other sections (dbs-sync's
- * [view NAME]) are skipped unread. Blank lines and lines starting with
- * '#' or ';' are comments; values are taken verbatim after trimming.
+ * Read the config file (dbs.conf(5), checked as a whole by config_read)
+ * and take its [source] settings; a ca-file value must also suit
+ * freetds.conf.
  */
 static void
 read_file(struct conf *pC, const char *zFile)
 {
-	FILE *f = fopen(zFile, "r");
-	char *zLine = NULL, *z;
-	size_t nAlloc = 0;
-	ssize_t n;
-	int iLine = 0, inSource = 0, seenSection = 0;
+	struct config cfg = {0};
+	char *zErr = NULL;
+	const char *z, *zWhy;
+	int k;
 
-	if (f == NULL) {
-		util_die(DBS_EXIT_USAGE, "%s: %s", zFile, strerror(errno));
-		return; /* not reached */
-	}
-	while ((n = getline(&zLine, &nAlloc, f)) >= 0) {
-		iLine++;
-		while (n > 0 && (zLine[n - 1] == '\n' || zLine[n - 1] == '\r'))
-			zLine[--n] = '\0';
-		z = trim(zLine);
-		if (*z == '\0' || *z == '#' || *z == ';')
+	if (config_read(zFile, &cfg, &zErr) != 0)
+		util_die(DBS_EXIT_USAGE, "%s", zErr);
+	for (k = 0; k < CONF_NKEY; k++) {
+		z = cfg.source.azVal[aFileKey[k]];
+		if (z == NULL)
 			continue;
-		if (*z == '[') {
-			if (z[strlen(z) - 1] != ']')
-				util_die(DBS_EXIT_USAGE,
-				    "%s: line %d: expected [section]", zFile,
-				    iLine);
-			z[strlen(z) - 1] = '\0';
-			inSource = strcmp(trim(z + 1), "source") == 0;
-			seenSection = 1;
-			continue;
-		}
-		if (!seenSection)
-			util_die(DBS_EXIT_USAGE,
-			    "%s: line %d: key outside of a [section]", zFile,
-			    iLine);
-		if (inSource)
-			file_entry(pC, f, zFile, iLine, z);
+		zWhy = check_value(k, z);
+		if (zWhy)
+			util_die(DBS_EXIT_USAGE, "%s: line %d: %s: %s", zFile,
+			    cfg.source.aiLine[aFileKey[k]], aName[k].zKey,
+			    zWhy);
+		pC->azVal[CONF_FILE][k] = util_strdup(z);
 	}
-	if (ferror(f))
-		util_die(DBS_EXIT_USAGE, "%s: %s", zFile, strerror(errno));
-	fclose(f);
-	if (zLine)
-		explicit_bzero(zLine, nAlloc);
-	free(zLine);
+	config_clear(&cfg);
 }
 
 /*
@@ -290,17 +200,22 @@ read_password(FILE *f, const char *zWhat)
 	return zPw;
 }
 
+/* The password in file zFile, which must be private (as a config file
+ * holding a password). */
 static char *
 read_password_file(const char *zFile)
 {
 	FILE *f = fopen(zFile, "r");
-	char *zPw;
+	char *zPw, *zErr = NULL;
 
 	if (f == NULL) {
 		util_die(DBS_EXIT_USAGE, "password file %s: %s", zFile,
 		    strerror(errno));
 		return NULL; /* not reached */
 	}
+	if (config_check_private(
+	        fileno(f), zFile, "is a password file", &zErr) != 0)
+		util_die(DBS_EXIT_USAGE, "%s", zErr);
 	zPw = read_password(f, zFile);
 	fclose(f);
 	return zPw;
@@ -364,11 +279,11 @@ conf_resolve(struct conf *pC, struct conf_final *pF)
 	}
 	pF->loginTimeout = pF->queryTimeout = -1;
 	if (pF->azVal[CONF_LOGIN_TIMEOUT] &&
-	    util_parse_i64(pF->azVal[CONF_LOGIN_TIMEOUT], 1, TIMEOUT_MAX, &v) ==
+	    util_parse_i64(pF->azVal[CONF_LOGIN_TIMEOUT], 0, TIMEOUT_MAX, &v) ==
 	        0)
 		pF->loginTimeout = (int)v;
 	if (pF->azVal[CONF_QUERY_TIMEOUT] &&
-	    util_parse_i64(pF->azVal[CONF_QUERY_TIMEOUT], 1, TIMEOUT_MAX, &v) ==
+	    util_parse_i64(pF->azVal[CONF_QUERY_TIMEOUT], 0, TIMEOUT_MAX, &v) ==
 	        0)
 		pF->queryTimeout = (int)v;
 	if (pF->azVal[CONF_SERVER] == NULL)

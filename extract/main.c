@@ -479,7 +479,7 @@ fill_settings(const struct conf_final *pF, struct conn_settings *pS)
 	pS->zEncrypt = pF->azVal[CONF_ENCRYPT];
 	pS->zCaFile = pF->azVal[CONF_CA_FILE];
 	pS->loginTimeout =
-	    pF->loginTimeout > 0 ? pF->loginTimeout : LOGIN_TIMEOUT_DEFAULT;
+	    pF->loginTimeout >= 0 ? pF->loginTimeout : LOGIN_TIMEOUT_DEFAULT;
 	pS->queryTimeout = pF->queryTimeout;
 }
 
@@ -532,7 +532,8 @@ extract(const struct opts *pO, const struct plan *pP,
 
 	fill_settings(pF, &cs);
 	if (conn_init() == 0) {
-		arm_login_watchdog(&cs);
+		if (cs.loginTimeout > 0)
+			arm_login_watchdog(&cs);
 		pDb = conn_open(&cs);
 		alarm(0);
 	}

@@ -71,12 +71,12 @@ usage_error "--tds-version: expected 7.0, 7.1, 7.2, 7.3, 7.4, 5.0 or auto" \
 	--view v --tds-version 8.0
 usage_error "--encrypt: expected off, request, require or strict" \
 	--view v --encrypt yes
-for t in 0 -1 abc 1.5 2000001 ' 5'; do
-	usage_error "--login-timeout: expected a number of seconds from 1 to 2000000" \
+for t in -0 -1 abc 1.5 2000001 ' 5' 0x10 +5; do
+	usage_error "--login-timeout: expected a number of seconds from 0 to 2000000" \
 		--view v --login-timeout "$t"
 done
-usage_error "--query-timeout: expected a number of seconds from 1 to 2000000" \
-	--view v --query-timeout 0
+usage_error "--query-timeout: expected a number of seconds from 0 to 2000000" \
+	--view v --query-timeout -1
 usage_error "--ca-file: FreeTDS cannot use a path with ';', '#', a line break or leading, trailing or repeated spaces" \
 	--view v --ca-file 'a;b.pem'
 usage_error "--ca-file: FreeTDS cannot use a path with ';', '#', a line break or leading, trailing or repeated spaces" \
@@ -113,7 +113,7 @@ DBS_TDS_VERSION=9.9 run dbs-extract -S h --view v
 expect 2 "" "dbs-extract: DBS_TDS_VERSION: expected 7.0, 7.1, 7.2, 7.3, 7.4, 5.0 or auto" \
 	"bad DBS_TDS_VERSION"
 DBS_QUERY_TIMEOUT=never run dbs-extract -S h --view v
-expect 2 "" "dbs-extract: DBS_QUERY_TIMEOUT: expected a number of seconds from 1 to 2000000" \
+expect 2 "" "dbs-extract: DBS_QUERY_TIMEOUT: expected a number of seconds from 0 to 2000000" \
 	"bad DBS_QUERY_TIMEOUT"
 
 # --encrypt strict needs TDS 8.0, which FreeTDS 1.3 does not have

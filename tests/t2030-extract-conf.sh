@@ -12,6 +12,7 @@ good=$TDS_SERVER
 dead="127.0.0.1:$(closed_port)"
 printf 'secret\n' >pw.good
 printf 'wrong\r\nsecret\n' >pw.wrong
+chmod 600 pw.good pw.wrong
 login_failed="login failed: Login failed for user 'dbs'. (server message 18456)"
 
 # works NAME: the last run extracted dbo.orders (5 rows).
@@ -31,14 +32,14 @@ conf() {
 
 conf c.ini 600 "# a comment" "; another" "" "[source]" "server = $good" \
 	"user=dbs" "  password =  secret  " "database = demo" "" \
-	"[view orders]" "anything = goes here" "no equals sign here"
+	"[view orders]" "where = a > 1"
 run dbs-extract -c c.ini --view dbo.orders
 works "everything from a 0600 config file"
 
 # the same file readable by others: refused, before connecting
 chmod 644 c.ini
 run dbs-extract -c c.ini --view dbo.orders
-expect 2 "" "dbs-extract: c.ini: line 7: password refused: the file must be mode 0600 and owned by you (it is mode 0644); or use password-file" \
+expect 2 "" "dbs-extract: c.ini: holds a password, so it must be mode 0600 (or 0400) and owned by you; it is mode 0644" \
 	"password in a 0644 config file"
 chmod 640 c.ini
 run dbs-extract -c c.ini --view dbo.orders -P - <pw.good
@@ -86,7 +87,7 @@ expect 2 "" "dbs-extract: DBS_PASSWORD and DBS_PASSWORD_FILE are both set" \
 	"two password sources in the environment"
 conf c5.ini 600 "[source]" "password = x" "password-file = pw.good"
 run dbs-extract -c c5.ini -S "$good" --view dbo.orders
-expect 2 "" "dbs-extract: c5.ini: password and password-file are exclusive" \
+expect 2 "" "dbs-extract: c5.ini: line 3: [source]: password and password-file are exclusive" \
 	"two password sources in the file"
 run dbs-extract -S "$good" -U dbs --view dbo.orders -P - </dev/null
 expect 1 "" "dbs-extract: $good: $login_failed" "-P - with nothing on stdin"
@@ -154,7 +155,7 @@ is "$(sed -n 's/^.*encrypt level = //p' dump)" 1 \
 # config file syntax
 conf bad.ini 600 "server = x"
 run dbs-extract -c bad.ini --view v
-expect 2 "" "dbs-extract: bad.ini: line 1: key outside of a [section]" \
+expect 2 "" "dbs-extract: bad.ini: line 1: key outside a section" \
 	"key outside a section"
 conf bad.ini 600 "[source]" "colour = blue"
 run dbs-extract -c bad.ini --view v
@@ -162,7 +163,7 @@ expect 2 "" "dbs-extract: bad.ini: line 2: unknown key \"colour\" in [source]" \
 	"unknown key"
 conf bad.ini 600 "[source]" "user = a" "user = b"
 run dbs-extract -c bad.ini --view v
-expect 2 "" "dbs-extract: bad.ini: line 3: duplicate key \"user\"" \
+expect 2 "" "dbs-extract: bad.ini: line 3: [source]: key \"user\" again (first on line 2)" \
 	"duplicate key"
 conf bad.ini 600 "[source]" "user"
 run dbs-extract -c bad.ini --view v
@@ -174,11 +175,24 @@ expect 2 "" "dbs-extract: bad.ini: line 1: expected [section]" \
 	"unclosed section"
 conf bad.ini 600 "[source]" "login-timeout = soon"
 run dbs-extract -c bad.ini --view v
-expect 2 "" "dbs-extract: bad.ini: line 2: login-timeout: expected a number of seconds from 1 to 2000000" \
+expect 2 "" "dbs-extract: bad.ini: line 2: login-timeout: expected a number of seconds from 0 to 2000000" \
 	"bad timeout in the file"
 conf bad.ini 600 "[source]" "user ="
 run dbs-extract -c bad.ini --view v
 expect 2 "" "dbs-extract: bad.ini: line 2: user: empty value" "empty value"
+conf bad.ini 600 "[source]" "user = a" "[view v]" "mode = apend"
+run dbs-extract -c bad.ini --view v
+expect 2 "" "dbs-extract: bad.ini: line 4: mode: expected merge, append or replace" \
+	"the whole file is checked, [view] sections too"
+conf bad.ini 600 "[source]" "server = x.db  # main"
+run dbs-extract -c bad.ini --view v
+expect 2 "" "dbs-extract: bad.ini: line 2: server: a '#' or ';' after a blank looks like a comment: put comments on lines of their own, or \"quote\" the value" \
+	"no inline comment becomes part of a value"
+chmod 644 pw.good
+run dbs-extract -S "$good" -U dbs --password-file pw.good --view dbo.orders
+expect 2 "" "dbs-extract: pw.good: is a password file, so it must be mode 0600 (or 0400) and owned by you; it is mode 0644" \
+	"a password file readable by others is refused, as a config file is"
+chmod 600 pw.good
 run dbs-extract -c nosuch.ini --view v
 expect 2 "" "dbs-extract: nosuch.ini: No such file or directory" \
 	"missing config file"

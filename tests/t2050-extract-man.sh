@@ -26,6 +26,7 @@ done
 tds_fixture fx.db "$TOP/tests/fixtures/extract/small.json"
 tds_start fx.db --user reader --password secret
 printf 'secret\n' >reader.password
+chmod 600 reader.password
 examples=$(sed -n '/^\.Sh EXAMPLES/,/^\.Sh SEE ALSO/p' "$man")
 echo "$examples" | sed -n '/^\.Bd -literal/,/^\.Ed/p' |
 	sed -n '1,/^\.Ed/p' | sed '1d;$d' |
