@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 static const char *const azKindName[] = {
     "bool",
     "int",
@@ -752,4 +754,106 @@ dtype_blob_decode(const char *z, size_t n, unsigned char *pOut)
 		pOut[i / 2] =
 		    (unsigned char)(hex_value(z[i]) << 4 | hex_value(z[i + 1]));
 	return n / 2;
+}
+
+/* memcmp, then the shorter first: SQLite's BINARY order. */
+static int
+bytes_order(const char *zA, size_t nA, const char *zB, size_t nB)
+{
+	int c = memcmp(zA, zB, nA < nB ? nA : nB);
+
+	if (c != 0)
+		return c < 0 ? -1 : 1;
+	return nA < nB ? -1 : nA > nB;
+}
+
+/* Two canonical integers or decimals (no leading zero, no -0, the same
+ * number of fraction digits): sign, then length, then digits. */
+static int
+number_order(const char *zA, size_t nA, const char *zB, size_t nB)
+{
+	int negA = nA > 0 && zA[0] == '-', negB = nB > 0 && zB[0] == '-';
+	int c;
+
+	if (negA != negB)
+		return negA ? -1 : 1;
+	zA += negA, nA -= (size_t)negA;
+	zB += negB, nB -= (size_t)negB;
+	c = nA != nB ? (nA < nB ? -1 : 1) : bytes_order(zA, nA, zB, nB);
+	return negA ? -c : c;
+}
+
+/* The value of a canonical real of n bytes. */
+static double
+real_value(const char *z, size_t n)
+{
+	char aBuf[64], *zCopy = n < sizeof aBuf ? aBuf : util_malloc(n + 1);
+	double v;
+
+	memcpy(zCopy, z, n);
+	zCopy[n] = '\0';
+	v = strtod_c(zCopy);
+	if (zCopy != aBuf)
+		free(zCopy);
+	return v;
+}
+
+/* Days from 1970-01-01 to the date at z (YYYY-MM-DD, proleptic). */
+static int64_t
+day_number(const char *z)
+{
+	int64_t y = digits_value(z, 4), m = digits_value(z + 5, 2);
+	int64_t d = digits_value(z + 8, 2), era, yoe, doy, doe;
+
+	/* Howard Hinnant's days_from_civil */
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* A canonical datetimeoffset of n bytes as UTC seconds since 1970 and
+ * its fraction digits (at z + 20, *pnFrac of them). */
+static int64_t
+utc_seconds(const char *z, size_t n, size_t *pnFrac)
+{
+	int64_t s = day_number(z) * 86400 + digits_value(z + 11, 2) * 3600 +
+	    digits_value(z + 14, 2) * 60 + digits_value(z + 17, 2);
+	int64_t off =
+	    digits_value(z + n - 5, 2) * 3600 + digits_value(z + n - 2, 2) * 60;
+
+	*pnFrac = n - 7 > 19 ? n - 7 - 20 : 0;
+	return z[n - 6] == '-' ? s + off : s - off;
+}
+
+int
+dtype_cmp(const struct dtype *pT, const char *zA, size_t nA, const char *zB,
+    size_t nB)
+{
+	int64_t sA, sB;
+	size_t fA, fB;
+	double a, b;
+
+	switch (pT->kind) {
+	case DTYPE_BOOL:
+	case DTYPE_INT:
+	case DTYPE_DECIMAL:
+		return number_order(zA, nA, zB, nB);
+	case DTYPE_REAL:
+		a = real_value(zA, nA);
+		b = real_value(zB, nB);
+		return a < b ? -1 : a > b;
+	case DTYPE_DATETIMEOFFSET:
+		sA = utc_seconds(zA, nA, &fA);
+		sB = utc_seconds(zB, nB, &fB);
+		if (sA != sB)
+			return sA < sB ? -1 : 1;
+		return bytes_order(zA + 20, fA, zB + 20, fB);
+	default:
+		/* text and uuid by bytes; blob hex, date and time texts have
+		 * the order of their values */
+		return bytes_order(zA, nA, zB, nB);
+	}
 }

@@ -66,6 +66,16 @@ int dtype_check(
     const struct dtype *pT, const char *z, size_t n, const char **pzWhy);
 
 /*
+ * Compare two canonical texts of type *pT (both checked by dtype_check)
+ * by value, as the server orders them: numbers numerically, reals as
+ * doubles, datetimeoffset by its UTC instant, text, uuid and blob texts
+ * by their bytes (SQLite's BINARY order), dates and times by their text
+ * (fixed width). Returns <0, 0 or >0. Used for watermarks.
+ */
+int dtype_cmp(const struct dtype *pT, const char *zA, size_t nA, const char *zB,
+    size_t nB);
+
+/*
  * Is the n bytes at z valid UTF-8? Strict: overlong forms, encoded
  * UTF-16 surrogates, code points above U+10FFFF and truncated sequences
  * are invalid; U+0000 is valid. Returns 1 or 0.

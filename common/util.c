@@ -24,15 +24,63 @@ util_progname(void)
 	return zProgname;
 }
 
+char *
+util_vformat(const char *zFmt, va_list ap)
+{
+	static const char azEsc[] = "abtnvfr"; /* \a .. \r: 7 .. 13 */
+	va_list ap2;
+	char *zRaw, *zOut;
+	size_t i, k = 0;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, zFmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		n = 0;
+	zRaw = util_malloc((size_t)n + 1);
+	vsnprintf(zRaw, (size_t)n + 1, zFmt, ap);
+	zOut = util_malloc(4 * (size_t)n + 1);
+	for (i = 0; i < (size_t)n; i++) {
+		unsigned char c = (unsigned char)zRaw[i];
+
+		if (c >= 7 && c <= 13) {
+			zOut[k++] = '\\';
+			zOut[k++] = azEsc[c - 7];
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(zOut + k, 5, "\\x%02x", c);
+			k += 4;
+		} else {
+			zOut[k++] = (char)c;
+		}
+	}
+	zOut[k] = '\0';
+	free(zRaw);
+	return zOut;
+}
+
+char *
+util_format(const char *zFmt, ...)
+{
+	va_list ap;
+	char *z;
+
+	va_start(ap, zFmt);
+	z = util_vformat(zFmt, ap);
+	va_end(ap);
+	return z;
+}
+
 static void vwarn_plain(const char *zFmt, va_list ap)
     __attribute__((format(printf, 1, 0)));
 
 static void
 vwarn_plain(const char *zFmt, va_list ap)
 {
-	fprintf(stderr, "%s: ", zProgname);
-	vfprintf(stderr, zFmt, ap);
-	fputc('\n', stderr);
+	char *z = util_vformat(zFmt, ap);
+
+	fprintf(stderr, "%s: %s\n", zProgname, z);
+	free(z);
 }
 
 void

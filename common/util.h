@@ -6,6 +6,7 @@
 #ifndef DBS_UTIL_H
 #define DBS_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,17 @@ const char *util_progname(void);
 void util_warn(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 void util_die(int rc, const char *zFmt, ...)
     __attribute__((noreturn, format(printf, 2, 3)));
+
+/*
+ * Format a message (one line) into a new string the caller frees, with
+ * every control character escaped (\n, \t, \x1b, ...), so that names and
+ * values from a stream or a server can neither break a message in two,
+ * forge a log line nor reach a terminal raw. util_warn() and util_die()
+ * format this way.
+ */
+char *util_vformat(const char *zFmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
+char *util_format(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Allocation wrappers. They never return NULL: on exhaustion they print

@@ -50,7 +50,7 @@ struct load_apply {
 int apply_insert(struct load_apply *pA, const struct stream_field *aF,
     uint64_t hash, uint64_t iLine);
 int apply_match(struct load_apply *pA, const struct stream_field *aF,
-    uint64_t hash, uint64_t oldHash, int state);
+    uint64_t hash, uint64_t oldHash, int state, uint64_t iLine);
 int apply_dup(
     struct load_apply *pA, const struct stream_field *aF, uint64_t iLine);
 char *apply_keycols(const struct load_table *pTab, const char *zQual);

@@ -219,7 +219,11 @@ set_journal(struct load_run *pRun, const char *zMode)
 static int
 db_setup(struct load_run *pRun)
 {
-	int rc = set_journal(pRun, pRun->newDb ? "delete" : "wal");
+	int rc = 0;
+
+	/* a dry run leaves the file as it is, journal mode included */
+	if (!pRun->pOpts->dryRun)
+		rc = set_journal(pRun, pRun->newDb ? "delete" : "wal");
 
 	/* NORMAL is safe with WAL; a rollback journal needs FULL for that. */
 	if (rc == 0)
@@ -240,7 +244,7 @@ db_setup(struct load_run *pRun)
 void
 db_wal(struct load_run *pRun)
 {
-	if (pRun->newDb)
+	if (pRun->newDb && !pRun->pOpts->dryRun)
 		sqlite3_exec(
 		    pRun->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
 }
@@ -260,8 +264,10 @@ lib_setup(void)
 
 /*
  * Open pRun->pOpts->zDb: read-only for --state (a missing file is not
- * created), else read-write, created if missing, in WAL mode. Returns 0
- * or an exit status; pRun->db is set either way (close it).
+ * created), else read-write, created if missing, in WAL mode. A dry run
+ * into a file that does not exist works in a private temporary database
+ * instead, so that it creates nothing. Returns 0 or an exit status;
+ * pRun->db is set either way (close it).
  */
 int
 db_open(struct load_run *pRun, int readOnly)
@@ -269,15 +275,18 @@ db_open(struct load_run *pRun, int readOnly)
 	int flags = SQLITE_OPEN_NOMUTEX |
 	    (readOnly ? SQLITE_OPEN_READONLY
 	              : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	const char *zPath = pRun->pOpts->zDb;
 	struct stat st;
 	int rc, persist = 1;
 
 	if (!readOnly)
-		pRun->newDb = stat(pRun->pOpts->zDb, &st) != 0
-		    ? errno == ENOENT
-		    : st.st_size == 0;
+		pRun->newDb =
+		    stat(zPath, &st) != 0 ? errno == ENOENT : st.st_size == 0;
+	if (!readOnly && pRun->pOpts->dryRun && pRun->newDb &&
+	    stat(zPath, &st) != 0)
+		zPath = ""; /* SQLite's private temporary database */
 	lib_setup();
-	rc = sqlite3_open_v2(pRun->pOpts->zDb, &pRun->db, flags, NULL);
+	rc = sqlite3_open_v2(zPath, &pRun->db, flags, NULL);
 	if (pRun->db == NULL)
 		util_die(DBS_EXIT_FAIL, "out of memory");
 	sqlite3_extended_result_codes(pRun->db, 1);

@@ -206,7 +206,7 @@ keyed_row(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
 		return rc;
 	if (!found)
 		return apply_insert(pA, aF, hash, iLine);
-	return apply_match(pA, aF, hash, oldHash, flags);
+	return apply_match(pA, aF, hash, oldHash, flags, iLine);
 }
 
 /* "(\"a\",\"b\") > (?1,?2)": table keys after the bound key. */
@@ -312,10 +312,16 @@ keyed_end(struct load_apply *pA)
 		return rc;
 	zKeys = schema_keylist(pTab, NULL);
 	zCols = temp_cols(pTab, 0);
+	/* live rows first (the deletions that count), then, for a hard
+	 * delete, the soft-deleted ones left from earlier runs (purged) */
 	if (pA->deletes == LOAD_DEL_HARD)
-		zSql = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE (%s) IN "
-		                       "(SELECT %s FROM temp._dbs_gone)",
-		    pTab->zName, zKeys, zCols);
+		zSql =
+		    sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE %s(%s) IN "
+		                    "(SELECT %s FROM temp._dbs_gone)",
+		        pTab->zName,
+		        pTab->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL AND "
+		                           : "",
+		        zKeys, zCols);
 	else
 		zSql =
 		    sqlite3_mprintf("UPDATE main.\"%w\" SET "
@@ -326,6 +332,14 @@ keyed_end(struct load_apply *pA)
 	rc = db_exec_owned(pA->pRun, zSql);
 	if (rc == 0)
 		pA->pS->pRes->c.nDeleted +=
+		    (uint64_t)sqlite3_changes64(pA->pRun->db);
+	if (rc == 0 && pA->deletes == LOAD_DEL_HARD && pTab->hasDeletedAt)
+		rc = db_exec_owned(pA->pRun,
+		    sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE (%s) IN "
+		                    "(SELECT %s FROM temp._dbs_gone)",
+		        pTab->zName, zKeys, zCols));
+	if (rc == 0 && pA->deletes == LOAD_DEL_HARD && pTab->hasDeletedAt)
+		pA->pS->pRes->c.nPurged +=
 		    (uint64_t)sqlite3_changes64(pA->pRun->db);
 	sqlite3_free(zKeys);
 	sqlite3_free(zCols);

@@ -55,6 +55,7 @@ struct load_counts {
 	uint64_t nDeleted;   /* removed or newly soft-deleted */
 	uint64_t nUnchanged; /* same row hash, not written */
 	uint64_t nRevived;   /* soft-deleted rows that came back */
+	uint64_t nPurged;    /* soft-deleted rows removed by a hard delete */
 	uint64_t nBefore; /* live rows in the table before (merge, replace) */
 };
 
@@ -72,7 +73,8 @@ struct load_result {
 	char *zWmCol; /* watermark after this input, NULL if none */
 	char *zWmVal;
 	struct load_counts c;
-	int done; /* applied completely (trailer verified) */
+	int partial; /* the stream names "since": incremental, never deletes */
+	int done;    /* applied completely (trailer verified) */
 };
 
 /* One run of the program: the database and everything that outlives
@@ -148,7 +150,6 @@ struct load_stream {
 	int iWm;                   /* watermark column index, -1 if none */
 	char *zSinceVal;           /* since bound from the header, or NULL */
 	struct buf wmMax;          /* largest watermark value seen, text */
-	struct load_val wmMaxVal;  /* the same, decoded */
 	int hasWm;                 /* wmMax holds a value */
 	int sawTrailer;
 	struct load_val *aVal; /* decoded row, nCol entries */
@@ -218,16 +219,18 @@ void merge_free(struct load_apply *pA);
 /* ---- wm.c ---- */
 int wm_setup(struct load_stream *pS, const struct stream_header *pH);
 void wm_row(struct load_stream *pS, const struct stream_field *aF);
-void wm_final(struct load_stream *pS);
+int wm_final(struct load_stream *pS);
 
 /* ---- safety.c ---- */
 int safety_age(struct load_stream *pS);
 int safety_end(struct load_stream *pS);
+int safety_run(struct load_run *pRun);
 
 /* ---- runlog.c ---- */
 int runlog_write(struct load_run *pRun, const char *zStatus);
 const char *runlog_mode(enum load_mode m);
 const char *runlog_deletes(enum load_deletes d);
+const char *runlog_deletes_of(const struct load_result *pR);
 
 /* ---- summary.c ---- */
 char *summary_json_quote(const char *z);

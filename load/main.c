@@ -67,11 +67,49 @@ static const struct option aLongOpt[] = {
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 
-/* Print zUsage to stdout for --help, checking the write. */
+static const char zHelp[] =
+    "\n"
+    "Merge a dbs stream (dbs-stream(5)) from stdin or files into a table of\n"
+    "a SQLite database, in one transaction.\n"
+    "\n"
+    "  --db file             the SQLite database (created if missing)\n"
+    "  --table name          the table (default: the stream's object name)\n"
+    "  --key columns         key columns (default: the stream's, then the\n"
+    "                        stored ones)\n"
+    "  --mode merge|append|replace\n"
+    "                        merge (default): insert, update, delete;\n"
+    "                        append: insert and update only; replace: the\n"
+    "                        table becomes the stream\n"
+    "  --deletes hard|soft|keep\n"
+    "                        rows missing from a full stream in a merge:\n"
+    "                        deleted (default), marked in _dbs_deleted_at,\n"
+    "                        or kept; an incremental stream never deletes\n"
+    "  --schema-change fail|add|rebuild\n"
+    "                        when the stream's columns differ (default fail)\n"
+    "  --max-delete pct      refuse to delete more than pct% of the rows\n"
+    "                        (default 50)\n"
+    "  --allow-mass-delete   no limit on deletions\n"
+    "  --allow-empty         let an empty stream empty the table\n"
+    "  --allow-older         load a stream older than the last one applied\n"
+    "  --watermark column    record the largest value of column for the\n"
+    "                        next incremental extract\n"
+    "  --summary text|json   one line per input on stderr (default), or one\n"
+    "                        JSON object on stdout\n"
+    "  --dry-run             do all the work, report, change nothing\n"
+    "  --quiet               no summary line\n"
+    "  --busy-timeout ms     wait this long for another writer (default 5000)\n"
+    "  --state table         print what the next incremental extract needs\n"
+    "\n"
+    "Exit status: 0 ok, 1 failed, 2 usage, 3 refused by a safety rule,\n"
+    "4 busy. Nothing is committed unless every stream is complete. See\n"
+    "dbs-load(1).\n";
+
+/* Print the usage and help to stdout for --help, checking the write. */
 static _Noreturn void
 help(void)
 {
-	if (fputs(zUsage, stdout) == EOF || fflush(stdout) != 0)
+	if (fputs(zUsage, stdout) == EOF || fputs(zHelp, stdout) == EOF ||
+	    fflush(stdout) != 0)
 		util_die(DBS_EXIT_FAIL, "stdout: write error");
 	exit(DBS_EXIT_OK);
 }
@@ -166,6 +204,8 @@ set_option(struct load_opts *pO, int c, const char *zArg)
 {
 	switch (c) {
 	case OPT_DB:
+		if (*zArg == '\0')
+			util_die(DBS_EXIT_USAGE, "--db: empty file name");
 		pO->zDb = zArg;
 		return 0;
 	case OPT_STATE:
@@ -184,7 +224,6 @@ set_option(struct load_opts *pO, int c, const char *zArg)
 		pO->zWatermark = zArg;
 		break;
 	case OPT_ALLOW_MASS:
-		pO->maxDelete = 100.;
 		pO->allowMass = 1;
 		break;
 	case OPT_ALLOW_EMPTY:

@@ -168,24 +168,55 @@ apply_dup(struct load_apply *pA, const struct stream_field *aF, uint64_t iLine)
 	return rc;
 }
 
-/* INSERT row aF. A primary key conflict is a duplicate key. */
+/*
+ * Fail the run: writing row aF (line iLine) broke a constraint that
+ * dbs-load did not make (a UNIQUE index, a CHECK or a trigger of the
+ * user's), whose own words SQLite gives.
+ */
+static int
+constraint_fail(
+    struct load_apply *pA, const struct stream_field *aF, uint64_t iLine)
+{
+	char *zKey = value_key_text(aF, pA->pTab);
+	int rc = run_fail(pA->pRun, DBS_EXIT_FAIL,
+	    "%s: line %llu: row %s breaks a constraint of table %s that "
+	    "dbs-load did not make (%s)",
+	    pA->pS->zInput, (unsigned long long)iLine, zKey, pA->pTab->zName,
+	    sqlite3_errmsg(pA->pRun->db));
+
+	free(zKey);
+	return rc;
+}
+
+/* Step pStmt (an INSERT or UPDATE of row aF) and reset it. A primary key
+ * conflict is a duplicate key; another constraint is the user's. */
+static int
+step_write(struct load_apply *pA, sqlite3_stmt *pStmt,
+    const struct stream_field *aF, uint64_t iLine)
+{
+	int rc = sqlite3_step(pStmt);
+
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		rc = apply_dup(pA, aF, iLine);
+	else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		rc = constraint_fail(pA, aF, iLine);
+	else if (rc != SQLITE_DONE)
+		rc = run_sqlfail(pA->pRun, NULL);
+	else
+		rc = 0;
+	sqlite3_reset(pStmt); /* every parameter is bound again each row */
+	return rc;
+}
+
+/* INSERT row aF. */
 int
 apply_insert(struct load_apply *pA, const struct stream_field *aF,
     uint64_t hash, uint64_t iLine)
 {
 	int rc = bind_row(pA, pA->pIns, aF, hash);
 
-	if (rc != 0)
-		return rc;
-	rc = sqlite3_step(pA->pIns);
-	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY ||
-	    rc == SQLITE_CONSTRAINT_UNIQUE)
-		rc = apply_dup(pA, aF, iLine);
-	else if (rc != SQLITE_DONE)
-		rc = run_sqlfail(pA->pRun, NULL);
-	else
-		rc = 0;
-	sqlite3_reset(pA->pIns); /* every parameter is bound again each row */
+	if (rc == 0)
+		rc = step_write(pA, pA->pIns, aF, iLine);
 	if (rc != 0)
 		return rc;
 	pA->pS->pRes->c.nInserted++;
@@ -199,7 +230,7 @@ apply_insert(struct load_apply *pA, const struct stream_field *aF,
  */
 int
 apply_match(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
-    uint64_t oldHash, int state)
+    uint64_t oldHash, int state, uint64_t iLine)
 {
 	struct load_counts *pC = &pA->pS->pRes->c;
 	int rc;
@@ -210,7 +241,7 @@ apply_match(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
 	}
 	rc = bind_row(pA, pA->pUpd, aF, hash);
 	if (rc == 0)
-		rc = db_step_done(pA->pRun, pA->pUpd);
+		rc = step_write(pA, pA->pUpd, aF, iLine);
 	if (rc != 0)
 		return rc;
 	pC->nUpdated++;
@@ -280,7 +311,7 @@ walk_row(struct load_apply *pA, const struct stream_field *aF, uint64_t hash,
 			break;
 		if (c == 0) {
 			rc = apply_match(
-			    pA, aF, hash, pA->curHash, pA->curFlags);
+			    pA, aF, hash, pA->curHash, pA->curFlags, iLine);
 			return rc != 0 ? rc : cursor_step(pA);
 		}
 		rc = keyed_gone_add(pA, pA->cur.aVal);
@@ -412,7 +443,9 @@ merge_begin(struct load_stream *pS)
 	value_key_init(&pA->prev, nKey);
 	value_key_init(&pA->cur, nKey);
 	pA->curState = CUR_DONE;
-	pA->keyed = pA->mode == LOAD_APPEND;
+	/* append, and an incremental stream (a few rows of a big table),
+	 * look their keys up rather than walk the table */
+	pA->keyed = pA->mode == LOAD_APPEND || pS->pRes->partial;
 	pA->zDeletedAt = pS->pRes->zExtractedAt != NULL ? pS->pRes->zExtractedAt
 	                                                : pS->pRun->zStarted;
 	rc = prepare_all(pA);
@@ -420,7 +453,7 @@ merge_begin(struct load_stream *pS)
 		rc = keyed_begin(pA);
 	if (rc == 0 && pA->mode == LOAD_REPLACE)
 		rc = replace_begin(pA);
-	if (rc == 0 && pA->mode == LOAD_MERGE)
+	if (rc == 0 && pA->mode == LOAD_MERGE && !pA->keyed)
 		rc = cursor_step(pA);
 	return rc;
 }

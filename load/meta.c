@@ -31,13 +31,40 @@ static const char zMetaSchema[] =
     "source_query TEXT, mode TEXT, deletes TEXT, stream_rows INTEGER, "
     "inserted INTEGER, updated INTEGER, deleted INTEGER, unchanged INTEGER, "
     "revived INTEGER, extracted_at TEXT, watermark_column TEXT, "
-    "watermark TEXT, status TEXT NOT NULL, message TEXT, tool TEXT NOT NULL);";
+    "watermark TEXT, status TEXT NOT NULL, message TEXT, tool TEXT NOT NULL, "
+    "stream TEXT, purged INTEGER);";
 
-/* Create the metadata tables if missing (needs a write transaction). */
+/* Columns of _dbs_runs that came after its first version (NULL in the
+ * rows an older dbs-load wrote), with their types. */
+static const char *const azRunsAdded[] = {"stream TEXT", "purged INTEGER"};
+
+/*
+ * Create the metadata tables if missing, and bring those of an older
+ * dbs-load up to date. Needs a write transaction.
+ */
 int
 meta_ensure(struct load_run *pRun)
 {
-	return db_exec(pRun, zMetaSchema);
+	uint64_t nHas = 0;
+	size_t i;
+	int rc = db_exec(pRun, zMetaSchema);
+
+	for (i = 0; rc == 0 && i < sizeof azRunsAdded / sizeof *azRunsAdded;
+	     i++) {
+		rc = db_count_owned(pRun,
+		    sqlite3_mprintf(
+		        "SELECT count(*) FROM "
+		        "pragma_table_info('_dbs_runs', 'main') "
+		        "WHERE name=substr(%Q, 1, instr(%Q, ' ')-1)",
+		        azRunsAdded[i], azRunsAdded[i]),
+		    &nHas);
+		if (rc == 0 && nHas == 0)
+			rc = db_exec_owned(pRun,
+			    sqlite3_mprintf(
+			        "ALTER TABLE _dbs_runs ADD COLUMN %s",
+			        azRunsAdded[i]));
+	}
+	return rc;
 }
 
 /* Release what *pSt owns and zero it. */
@@ -300,9 +327,7 @@ write_table_row(struct load_stream *pS, const char *zNow)
 		bind_opt(pStmt, 5, pR->zQuery);
 		bind_opt(pStmt, 6, zKey);
 		bind_opt(pStmt, 7, runlog_mode(pR->mode));
-		bind_opt(pStmt, 8,
-		    pR->mode == LOAD_MERGE ? runlog_deletes(pR->deletes)
-		                           : NULL);
+		bind_opt(pStmt, 8, runlog_deletes_of(pR));
 		bind_opt(pStmt, 9,
 		    pR->zExtractedAt ? pR->zExtractedAt
 		                     : pS->stored.zExtractedAt);

@@ -25,23 +25,19 @@
 
 /*
  * Record the run's failure: exit status rc and a message (without the
- * program name). The first failure wins; later ones are consequences.
- * Returns the run's exit status.
+ * program name; control characters escaped, see util_vformat()). The
+ * first failure wins; later ones are consequences. Returns the run's
+ * exit status.
  */
 int
 run_fail(struct load_run *pRun, int rc, const char *zFmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (pRun->rc != 0)
 		return pRun->rc;
 	va_start(ap, zFmt);
-	n = vsnprintf(NULL, 0, zFmt, ap);
-	va_end(ap);
-	pRun->zErr = util_malloc((size_t)(n > 0 ? n : 0) + 1);
-	va_start(ap, zFmt);
-	vsnprintf(pRun->zErr, (size_t)(n > 0 ? n : 0) + 1, zFmt, ap);
+	pRun->zErr = util_vformat(zFmt, ap);
 	va_end(ap);
 	pRun->rc = rc;
 	return rc;
@@ -72,6 +68,38 @@ meta_dup(const struct stream_header *pH, const char *zName)
 	return z != NULL ? util_strdup(z) : NULL;
 }
 
+/*
+ * A stream that names "since" holds only the rows changed after the
+ * bound: the absence of a key says nothing, so it never deletes. Asking
+ * for deletes (or replace) with one is a usage error, not a silent
+ * downgrade.
+ */
+static int
+check_partial(struct load_stream *pS, const struct stream_header *pH)
+{
+	struct load_result *pR = pS->pRes;
+	const struct load_opts *pO = pS->pRun->pOpts;
+	size_t n;
+
+	pR->partial = stream_header_meta_list(pH, "since", &n) != NULL;
+	if (!pR->partial)
+		return 0;
+	if (pR->mode == LOAD_REPLACE)
+		return run_fail(pS->pRun, DBS_EXIT_USAGE,
+		    "%s: the stream is incremental (it names \"since\"): "
+		    "--mode replace would delete every row it does not carry; "
+		    "use merge or append",
+		    pS->zInput);
+	if (pO->deletesSet && pO->deletes != LOAD_DEL_KEEP)
+		return run_fail(pS->pRun, DBS_EXIT_USAGE,
+		    "%s: the stream is incremental (it names \"since\") and "
+		    "never deletes: --deletes %s does not apply (deletes come "
+		    "with a full extract)",
+		    pS->zInput, runlog_deletes(pO->deletes));
+	pR->deletes = LOAD_DEL_KEEP;
+	return 0;
+}
+
 /* xHeader: set up the table and the engine for this stream. */
 static int
 on_header(void *pCtx, const struct stream_header *pH)
@@ -85,7 +113,9 @@ on_header(void *pCtx, const struct stream_header *pH)
 	pR->zObject = meta_dup(pH, "object");
 	pR->zQuery = meta_dup(pH, "query");
 	pR->zExtractedAt = meta_dup(pH, "extracted-at");
-	rc = schema_from_header(pS, pH);
+	rc = check_partial(pS, pH);
+	if (rc == 0)
+		rc = schema_from_header(pS, pH);
 	if (rc == 0)
 		rc = wm_setup(pS, pH);
 	if (rc == 0)
@@ -191,10 +221,10 @@ stream_end(struct load_stream *pS)
 
 	if (rc == 0)
 		rc = safety_end(pS);
-	if (rc == 0) {
-		wm_final(pS);
+	if (rc == 0)
+		rc = wm_final(pS);
+	if (rc == 0)
 		rc = meta_write(pS);
-	}
 	pS->pRes->done = rc == 0;
 	return rc;
 }
@@ -283,19 +313,18 @@ run_abort(struct load_run *pRun)
 
 	rollback(pRun);
 	util_warn("%s", pRun->zErr ? pRun->zErr : "failed");
-	if (pRun->db != NULL && !pRun->dbProblem)
+	if (pRun->db != NULL && !pRun->dbProblem && !pRun->pOpts->dryRun)
 		log_apart(pRun, zStatus);
 	if (pRun->pOpts->json)
 		summary_json(pRun, zStatus);
 	return pRun->rc;
 }
 
-/* --dry-run: roll back, log, report. */
+/* --dry-run: roll back (no run row either: nothing changes), report. */
 static int
 run_dry(struct load_run *pRun)
 {
 	rollback(pRun);
-	log_apart(pRun, "dry-run");
 	if (!pRun->pOpts->json) {
 		if (!pRun->pOpts->quiet)
 			summary_text(pRun);
@@ -308,20 +337,27 @@ run_dry(struct load_run *pRun)
 	return pRun->rc;
 }
 
-/* Log the run, write the JSON summary, COMMIT, report. */
+/*
+ * Log the run, COMMIT, then report: the summary says what happened, so
+ * it is written once the outcome is known (a COMMIT can still fail, on
+ * a full disk). A summary that cannot be written after the COMMIT is a
+ * failure of its own, and says that the run was committed.
+ */
 static int
 run_commit(struct load_run *pRun)
 {
 	int rc = runlog_write(pRun, "ok");
 
-	if (rc == 0 && pRun->pOpts->json && summary_json(pRun, "ok") != 0)
-		rc = run_fail(
-		    pRun, DBS_EXIT_FAIL, "stdout: %s", strerror(errno));
 	if (rc == 0)
 		rc = db_exec(pRun, "COMMIT");
 	if (rc != 0)
 		return run_abort(pRun);
 	db_wal(pRun);
+	if (pRun->pOpts->json && summary_json(pRun, "ok") != 0) {
+		util_warn(
+		    "stdout: %s (the run was committed)", strerror(errno));
+		return DBS_EXIT_FAIL;
+	}
 	if (!pRun->pOpts->json && !pRun->pOpts->quiet)
 		summary_text(pRun);
 	return 0;
@@ -346,6 +382,8 @@ run_load(struct load_run *pRun)
 		rc = meta_ensure(pRun);
 	for (i = 0; i < nIn && rc == 0; i++)
 		rc = run_input(pRun, pO->nFile > 0 ? pO->azFile[i] : "-");
+	if (rc == 0)
+		rc = safety_run(pRun);
 	if (rc != 0)
 		return run_abort(pRun);
 	if (pO->dryRun)

@@ -39,6 +39,16 @@ runlog_deletes(enum load_deletes d)
 	return "hard";
 }
 
+/* The deletes an input applied: its --deletes for a merge of a full
+ * stream, else none (NULL). */
+const char *
+runlog_deletes_of(const struct load_result *pR)
+{
+	if (pR->mode != LOAD_MERGE || pR->partial)
+		return NULL;
+	return runlog_deletes(pR->deletes);
+}
+
 static void
 bind_opt(sqlite3_stmt *pStmt, int i, const char *z)
 {
@@ -72,8 +82,7 @@ bind_result(sqlite3_stmt *pStmt, const struct load_result *pR,
 	bind_opt(pStmt, 7, pR->zObject);
 	bind_opt(pStmt, 8, pR->zQuery);
 	bind_opt(pStmt, 9, runlog_mode(pR->mode));
-	bind_opt(pStmt, 10,
-	    pR->mode == LOAD_MERGE ? runlog_deletes(pR->deletes) : NULL);
+	bind_opt(pStmt, 10, runlog_deletes_of(pR));
 	bind_counts(pStmt, 11, &pR->c);
 	bind_opt(pStmt, 17, pR->zExtractedAt);
 	bind_opt(pStmt, 18, pR->zWmCol);
@@ -81,6 +90,8 @@ bind_result(sqlite3_stmt *pStmt, const struct load_result *pR,
 	bind_opt(pStmt, 20, zStatus);
 	bind_opt(pStmt, 21, zMessage);
 	bind_opt(pStmt, 22, "dbs-load " DBS_VERSION);
+	bind_opt(pStmt, 23, pR->partial ? "incremental" : "full");
+	sqlite3_bind_int64(pStmt, 24, (int64_t)pR->c.nPurged);
 }
 
 /*
@@ -104,9 +115,10 @@ runlog_write(struct load_run *pRun, const char *zStatus)
 		    "source_query, mode, deletes, stream_rows, inserted, "
 		    "updated, "
 		    "deleted, unchanged, revived, extracted_at, "
-		    "watermark_column, watermark, status, message, tool) "
+		    "watermark_column, watermark, status, message, tool, "
+		    "stream, purged) "
 		    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
-		    "?16,?17,?18,?19,?20,?21,?22)",
+		    "?16,?17,?18,?19,?20,?21,?22,?23,?24)",
 		    &pStmt);
 	db_now(zNow, sizeof zNow);
 	for (i = 0; i < pRun->nRes && rc == 0; i++) {

@@ -7,13 +7,15 @@
  *   empty snapshot   no rows, would delete every row       --allow-empty
  *   mass delete      deletes more than --max-delete PCT    --allow-mass-delete
  *
- * The age is checked when the header arrives; the others need the
- * totals and are checked after the trailer, before COMMIT. Duplicate and
+ * The age is checked when the header arrives, the empty snapshot after
+ * each input's trailer, the mass delete once per run and table, before
+ * the COMMIT. Duplicate and
  * NULL keys (merge.c, keyed.c) and schema contradictions (schema.c) are
  * refused with the same status where they are found.
  */
 #include "load.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -39,40 +41,97 @@ safety_age(struct load_stream *pS)
 	    pS->zInput, pS->tab.zName, zNew, zOld);
 }
 
-/*
- * The rules that need the totals, for runs that delete (merge with hard
- * or soft deletes, replace). For replace, the share deleted is how much
- * the table shrinks, since every row is deleted and inserted again.
- */
+/* Does input pR delete rows (merge with hard or soft deletes of a full
+ * stream, replace)? */
+static int
+deletes_rows(const struct load_result *pR)
+{
+	if (pR->mode == LOAD_REPLACE)
+		return 1;
+	return pR->mode == LOAD_MERGE && pR->deletes != LOAD_DEL_KEEP &&
+	    !pR->partial;
+}
+
+/* Rows input pR removed from those live before it: for replace, how
+ * much the table shrank, since every row is deleted and inserted again. */
+static uint64_t
+rows_gone(const struct load_result *pR)
+{
+	if (pR->mode == LOAD_REPLACE)
+		return pR->c.nBefore > pR->c.nRows ? pR->c.nBefore - pR->c.nRows
+		                                   : 0;
+	return pR->c.nDeleted;
+}
+
+/* The empty-snapshot rule, for an input that deletes, at its end. */
 int
 safety_end(struct load_stream *pS)
 {
-	const struct load_opts *pO = pS->pRun->pOpts;
 	const struct load_counts *pC = &pS->pRes->c;
-	enum load_mode mode = pS->pRes->mode;
-	uint64_t nGone;
 
-	if (mode == LOAD_APPEND ||
-	    (mode == LOAD_MERGE && pS->pRes->deletes == LOAD_DEL_KEEP) ||
-	    pC->nBefore == 0)
-		return 0;
-	if (pC->nRows == 0) {
-		if (pO->allowEmpty)
-			return 0;
-		return run_fail(pS->pRun, DBS_EXIT_REFUSED,
-		    "%s: table %s: empty snapshot would delete all %llu rows; "
-		    "use --allow-empty",
-		    pS->zInput, pS->tab.zName, (unsigned long long)pC->nBefore);
-	}
-	nGone = pC->nDeleted;
-	if (mode == LOAD_REPLACE)
-		nGone = pC->nBefore > pC->nRows ? pC->nBefore - pC->nRows : 0;
-	if ((double)nGone * 100.0 <= pO->maxDelete * (double)pC->nBefore)
+	if (!deletes_rows(pS->pRes) || pC->nBefore == 0 || pC->nRows > 0 ||
+	    pS->pRun->pOpts->allowEmpty)
 		return 0;
 	return run_fail(pS->pRun, DBS_EXIT_REFUSED,
-	    "%s: table %s: would delete %llu of %llu rows (%.3g%%, more than "
-	    "%.3g%%); use --max-delete or --allow-mass-delete",
-	    pS->zInput, pS->tab.zName, (unsigned long long)nGone,
-	    (unsigned long long)pC->nBefore,
-	    (double)nGone * 100.0 / (double)pC->nBefore, pO->maxDelete);
+	    "%s: table %s: empty snapshot would delete all %llu rows; use "
+	    "--allow-empty",
+	    pS->zInput, pS->tab.zName, (unsigned long long)pC->nBefore);
+}
+
+/*
+ * The mass-delete rule, once per run and table: the rows all inputs of
+ * the run removed from a table, against its live rows before the first
+ * of them. (Checked per input, two inputs could each stay under the
+ * limit and together replace the table.) Soft-deleted rows a hard
+ * delete removes are not live rows and do not count; nor do the rows of
+ * an empty snapshot that --allow-empty let through.
+ */
+int
+safety_run(struct load_run *pRun)
+{
+	const struct load_opts *pO = pRun->pOpts;
+	const struct load_result *pR;
+	uint64_t nBefore, nGone;
+	size_t i, j, nIn;
+	int seen;
+	char zWho[128];
+
+	for (i = 0; i < pRun->nRes && !pO->allowMass; i++) {
+		pR = &pRun->aRes[i];
+		for (j = 0, seen = 0; j < i && !seen; j++)
+			seen = pRun->aRes[j].zTable != NULL &&
+			    pR->zTable != NULL &&
+			    sqlite3_stricmp(pRun->aRes[j].zTable, pR->zTable) ==
+			        0;
+		if (seen || pR->zTable == NULL)
+			continue;
+		nBefore = pR->c.nBefore;
+		for (j = i, nGone = 0, nIn = 0; j < pRun->nRes; j++) {
+			if (pRun->aRes[j].zTable == NULL ||
+			    sqlite3_stricmp(pRun->aRes[j].zTable, pR->zTable) !=
+			        0)
+				continue;
+			nIn++;
+			if (deletes_rows(&pRun->aRes[j]) &&
+			    !(pO->allowEmpty && pRun->aRes[j].c.nRows == 0))
+				nGone += rows_gone(&pRun->aRes[j]);
+		}
+		if (nBefore == 0 || nGone == 0 ||
+		    (double)nGone * 100.0 <= pO->maxDelete * (double)nBefore)
+			continue;
+		if (nIn == 1)
+			snprintf(zWho, sizeof zWho, "%s: table %s: would",
+			    pR->zInput, pR->zTable);
+		else
+			snprintf(zWho, sizeof zWho,
+			    "table %s: %zu inputs would together", pR->zTable,
+			    nIn);
+		return run_fail(pRun, DBS_EXIT_REFUSED,
+		    "%s delete %llu of %llu rows (%.3g%%, more than %.3g%%); "
+		    "use --max-delete or --allow-mass-delete",
+		    zWho, (unsigned long long)nGone,
+		    (unsigned long long)nBefore,
+		    (double)nGone * 100.0 / (double)nBefore, pO->maxDelete);
+	}
+	return 0;
 }

@@ -78,18 +78,19 @@ find_col(const struct load_table *pT, const char *zName)
 
 /*
  * The last part of an object name as dbs-extract writes it (ident.h:
- * "sales.[odd.name]" ends in "odd.name"); a name that is not in that
- * grammar is taken whole. Returns a string the caller frees.
+ * "sales.[odd.name]" ends in "odd.name"); of a name that is not in that
+ * grammar, what follows its last '.'. Returns a string the caller frees.
  */
 static char *
 object_last_part(const char *zObject)
 {
+	const char *zDot = strrchr(zObject, '.');
 	struct ident_list l;
 	const char *zWhy;
 	char *z;
 
 	if (ident_parse_list(zObject, '.', &l, &zWhy) != 0)
-		return util_strdup(zObject);
+		return util_strdup(zDot != NULL ? zDot + 1 : zObject);
 	z = util_strdup(l.az[l.n - 1]);
 	ident_list_clear(&l);
 	return z;
@@ -124,13 +125,70 @@ choose_name(struct load_stream *pS, const struct stream_header *pH)
 	return 0;
 }
 
-/* Copy the header's columns into pS->tab and check their names. */
+/* Order column indexes by name, ignoring ASCII case as SQLite does. */
+static const struct load_col *pSortCols;
+
+static int
+cmp_name(const void *pA, const void *pB)
+{
+	return sqlite3_stricmp(pSortCols[*(const size_t *)pA].zName,
+	    pSortCols[*(const size_t *)pB].zName);
+}
+
+/*
+ * Check the names of pT's columns: none reserved (_dbs_...) and no two
+ * that differ only in case (SQLite would take them for one). Sorting
+ * keeps this O(n log n) for any header.
+ */
+static int
+check_names(struct load_stream *pS, const struct load_table *pT)
+{
+	size_t *ai = util_calloc(pT->nCol, sizeof *ai), i;
+	int rc = 0;
+
+	for (i = 0; i < pT->nCol && rc == 0; i++) {
+		ai[i] = i;
+		if (sqlite3_strnicmp(pT->aCol[i].zName, "_dbs_", 5) == 0)
+			rc = run_fail(pS->pRun, DBS_EXIT_FAIL,
+			    "%s: column \"%s\": names starting with _dbs_ are "
+			    "reserved",
+			    pS->zInput, pT->aCol[i].zName);
+	}
+	pSortCols = pT->aCol;
+	if (rc == 0)
+		qsort(ai, pT->nCol, sizeof *ai, cmp_name);
+	for (i = 1; i < pT->nCol && rc == 0; i++)
+		if (cmp_name(&ai[i - 1], &ai[i]) == 0)
+			rc = run_fail(pS->pRun, DBS_EXIT_FAIL,
+			    "%s: columns \"%s\" and \"%s\" differ only in "
+			    "case, "
+			    "which SQLite ignores",
+			    pS->zInput,
+			    pT->aCol[ai[i - 1] < ai[i] ? ai[i - 1] : ai[i]]
+			        .zName,
+			    pT->aCol[ai[i - 1] < ai[i] ? ai[i] : ai[i - 1]]
+			        .zName);
+	free(ai);
+	return rc;
+}
+
+/*
+ * Copy the header's columns into pS->tab and check them: first their
+ * number against SQLite's limit for a table (with dbs-load's own two
+ * columns), then their names.
+ */
 static int
 copy_columns(struct load_stream *pS, const struct stream_header *pH)
 {
 	struct load_table *pT = &pS->tab;
-	size_t i, j;
+	int nMax = sqlite3_limit(pS->pRun->db, SQLITE_LIMIT_COLUMN, -1) - 2;
+	size_t i;
 
+	if (pH->nCol > (size_t)nMax)
+		return run_fail(pS->pRun, DBS_EXIT_FAIL,
+		    "%s: %zu columns: a table can have at most %d (SQLite's "
+		    "limit, less dbs-load's own columns)",
+		    pS->zInput, pH->nCol, nMax);
 	pT->aCol = util_calloc(pH->nCol, sizeof *pT->aCol);
 	for (i = 0; i < pH->nCol; i++, pT->nCol++) {
 		pT->aCol[i].zName = util_strdup(pH->aCol[i].zName);
@@ -139,22 +197,7 @@ copy_columns(struct load_stream *pS, const struct stream_header *pH)
 		pT->aCol[i].zSource = util_strdup(pH->aCol[i].zSourceType);
 		pT->aCol[i].notnull = pH->aCol[i].notnull;
 	}
-	for (i = 0; i < pT->nCol; i++) {
-		if (strncasecmp(pT->aCol[i].zName, "_dbs_", 5) == 0)
-			return run_fail(pS->pRun, DBS_EXIT_FAIL,
-			    "%s: column \"%s\": names starting with _dbs_ "
-			    "are reserved",
-			    pS->zInput, pT->aCol[i].zName);
-		for (j = 0; j < i; j++)
-			if (strcasecmp(pT->aCol[i].zName, pT->aCol[j].zName) ==
-			    0)
-				return run_fail(pS->pRun, DBS_EXIT_FAIL,
-				    "%s: columns \"%s\" and \"%s\" differ only "
-				    "in case, which SQLite ignores",
-				    pS->zInput, pT->aCol[j].zName,
-				    pT->aCol[i].zName);
-	}
-	return 0;
+	return check_names(pS, pT);
 }
 
 /*
@@ -366,6 +409,14 @@ check_copy_key(struct load_stream *pS)
 
 	for (k = 0; k < pT->nKey && rc == 0 && nBad == 0; k++) {
 		zCol = pT->aCol[pT->aiKey[k]].zName;
+		if (find_col(&pS->stored.tab, zCol) >= 0 &&
+		    !copyable(pS, pT->aiKey[k]))
+			return run_fail(pS->pRun, DBS_EXIT_REFUSED,
+			    "%s: table %s: cannot rebuild: key column \"%s\" "
+			    "changed its storage type, so the stored rows "
+			    "cannot "
+			    "be keyed by it; use --mode replace",
+			    pS->zInput, pT->zName, zCol);
 		if (copyable(pS, pT->aiKey[k]))
 			rc = db_count_owned(pS->pRun,
 			    sqlite3_mprintf("SELECT EXISTS(SELECT 1 FROM "
@@ -478,6 +529,42 @@ rebuild(struct load_stream *pS, int bDeletedAt)
 	return rc;
 }
 
+/*
+ * A rebuild fed by a stream that does not hold every row (append, or an
+ * incremental stream) cannot give the rows it does not carry a value for
+ * a retyped column, nor the new type's text: refuse it. Returns 0 or an
+ * exit status.
+ */
+static int
+check_partial_rebuild(struct load_stream *pS)
+{
+	const struct load_table *pOld = &pS->stored.tab, *pNew = &pS->tab;
+	char zTa[DTYPE_NAME_MAX], zTb[DTYPE_NAME_MAX];
+	size_t i;
+	long j;
+
+	if (pS->pRes->mode != LOAD_APPEND && !pS->pRes->partial)
+		return 0;
+	for (i = 0; i < pOld->nCol; i++) {
+		j = find_col(pNew, pOld->aCol[i].zName);
+		if (j >= 0 &&
+		    !same_type(&pOld->aCol[i].type, &pNew->aCol[j].type))
+			return run_fail(pS->pRun, DBS_EXIT_REFUSED,
+			    "%s: table %s: cannot rebuild from %s stream: "
+			    "column \"%s\" changed type from %s to %s, and the "
+			    "rows the stream does not carry would keep no "
+			    "value "
+			    "of the new type; load a full stream with --mode "
+			    "merge or replace",
+			    pS->zInput, pNew->zName,
+			    pS->pRes->partial ? "an incremental" : "an append",
+			    pOld->aCol[i].zName,
+			    dtype_format(&pOld->aCol[i].type, zTa),
+			    dtype_format(&pNew->aCol[j].type, zTb));
+	}
+	return 0;
+}
+
 /* The stored table differs from the stream: follow --schema-change. */
 static int
 evolve(struct load_stream *pS, int bSoft)
@@ -492,7 +579,9 @@ evolve(struct load_stream *pS, int bSoft)
 		return 0;
 	if (sc == LOAD_SCHEMA_REBUILD) {
 		pT->hasDeletedAt |= bSoft;
-		rc = rebuild(pS, pT->hasDeletedAt);
+		rc = check_partial_rebuild(pS);
+		if (rc == 0)
+			rc = rebuild(pS, pT->hasDeletedAt);
 	} else if (zHard != NULL) {
 		rc = run_fail(pS->pRun, DBS_EXIT_REFUSED,
 		    "%s: table %s: %s; use --schema-change rebuild", pS->zInput,

@@ -52,6 +52,9 @@ summary_json_quote(const char *z)
 static const char *
 mode_words(const struct load_result *pR)
 {
+	if (pR->partial)
+		return pR->mode == LOAD_MERGE ? "merge, incremental"
+		                              : "append, incremental";
 	if (pR->mode != LOAD_MERGE)
 		return runlog_mode(pR->mode);
 	if (pR->deletes == LOAD_DEL_SOFT)
@@ -66,18 +69,24 @@ void
 summary_text(const struct load_run *pRun)
 {
 	const struct load_result *pR;
+	char zPurged[64];
 	size_t i;
 
 	for (i = 0; i < pRun->nRes; i++) {
 		pR = &pRun->aRes[i];
+		zPurged[0] = '\0';
+		if (pR->c.nPurged > 0)
+			snprintf(zPurged, sizeof zPurged,
+			    ", %llu soft-deleted purged",
+			    (unsigned long long)pR->c.nPurged);
 		util_warn("%s: %llu inserted, %llu updated, %llu deleted, "
-		          "%llu unchanged (%s%s)",
+		          "%llu unchanged (%s%s%s)",
 		    pR->zTable ? pR->zTable : pR->zInput,
 		    (unsigned long long)pR->c.nInserted,
 		    (unsigned long long)pR->c.nUpdated,
 		    (unsigned long long)pR->c.nDeleted,
 		    (unsigned long long)pR->c.nUnchanged, mode_words(pR),
-		    pRun->pOpts->dryRun ? ", dry run" : "");
+		    zPurged, pRun->pOpts->dryRun ? ", dry run" : "");
 	}
 }
 
@@ -107,17 +116,19 @@ json_input(sqlite3_str *pStr, const struct load_result *pR)
 	free(zQ);
 	json_str(pStr, "table", pR->zTable);
 	json_str(pStr, "mode", runlog_mode(pR->mode));
-	json_str(pStr, "deletes",
-	    pR->mode == LOAD_MERGE ? runlog_deletes(pR->deletes) : NULL);
+	json_str(pStr, "deletes", runlog_deletes_of(pR));
+	json_str(pStr, "stream", pR->partial ? "incremental" : "full");
 	sqlite3_str_appendf(pStr,
 	    ",\"rows\":%llu,\"inserted\":%llu,\"updated\":%llu,"
-	    "\"deleted\":%llu,\"unchanged\":%llu,\"revived\":%llu",
+	    "\"deleted\":%llu,\"unchanged\":%llu,\"revived\":%llu,"
+	    "\"purged\":%llu",
 	    (unsigned long long)pR->c.nRows,
 	    (unsigned long long)pR->c.nInserted,
 	    (unsigned long long)pR->c.nUpdated,
 	    (unsigned long long)pR->c.nDeleted,
 	    (unsigned long long)pR->c.nUnchanged,
-	    (unsigned long long)pR->c.nRevived);
+	    (unsigned long long)pR->c.nRevived,
+	    (unsigned long long)pR->c.nPurged);
 	json_str(pStr, "extracted_at", pR->zExtractedAt);
 	if (pR->zWmCol != NULL && pR->zWmVal != NULL) {
 		zCol = summary_json_quote(pR->zWmCol);

@@ -183,3 +183,36 @@ check_transcript() {
 	done
 	_t_flush_cmd
 }
+
+# stream [-o OBJECT] [-k KEYS] [-t EXTRACTED_AT] [-s COL,BOUND]
+#        [-m NAME,VALUE]... -c NAME,TYPE,SOURCE,null|notnull... [-- ROW...]
+# Print a complete CSV dbs stream (dbs-stream(5)) with its trailer: the
+# meta records asked for, the columns, the names row and the CSV rows
+# given (each one line of CSV text). Fields of -c with commas, such as
+# "decimal(18,4)", are quoted: -c 'amount,"decimal(18,4)","decimal(18,4)",null'.
+stream() {
+	local -a _s_meta=() _s_cols=() _s_names=()
+	local opt
+	OPTIND=1
+	while getopts o:k:t:s:m:c: opt; do
+		case "$opt" in
+		o) _s_meta+=("#meta,object,$OPTARG") ;;
+		k) _s_meta+=("#meta,key,$OPTARG") ;;
+		t) _s_meta+=("#meta,extracted-at,$OPTARG") ;;
+		s) _s_meta+=("#meta,since,$OPTARG") ;;
+		m) _s_meta+=("#meta,$OPTARG") ;;
+		c) _s_cols+=("#column,$OPTARG")
+			_s_names+=("${OPTARG%%,*}") ;;
+		*) return 2 ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	[ "${1-}" != -- ] || shift
+	{
+		printf '%s\n' '#dbs-stream,1'
+		[ "${#_s_meta[@]}" -eq 0 ] || printf '%s\n' "${_s_meta[@]}"
+		printf '%s\n' "${_s_cols[@]}"
+		(IFS=,; printf '%s\n' "${_s_names[*]}")
+		[ $# -eq 0 ] || printf '%s\n' "$@"
+	} | python3 "$TOP/tests/fixtures/load/mkstream"
+}

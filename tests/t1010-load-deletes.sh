@@ -49,7 +49,7 @@ d|2024-01-03T00:00:00.000000Z" "first deletion time kept"
 run dbs-load --db s.db --deletes soft --summary json d4.csv
 is "$status" 0 "soft: revive: exit status"
 is "$(sed 's/.*"inserted"/"inserted"/; s/,"extracted_at.*//' stdout)" \
-	'"inserted":0,"updated":2,"deleted":0,"unchanged":2,"revived":2' \
+	'"inserted":0,"updated":2,"deleted":0,"unchanged":2,"revived":2,"purged":0' \
 	"soft: c and d revived, counted as updated"
 is "$(sql s.db "SELECT sku, price, coalesce(_dbs_deleted_at, '-') FROM items ORDER BY sku")" \
 	"a|1.00|-
@@ -62,8 +62,8 @@ run dbs-load --db s.db --deletes soft d5.csv
 expect 0 "" "dbs-load: items: 0 inserted, 0 updated, 2 deleted, 2 unchanged (merge, soft deletes)" \
 	"soft again"
 run dbs-load --db s.db --max-delete 100 d6.csv
-expect 0 "" "dbs-load: items: 0 inserted, 0 updated, 2 deleted, 2 unchanged (merge)" \
-	"hard deletes remove soft-deleted rows too"
+expect 0 "" "dbs-load: items: 0 inserted, 0 updated, 0 deleted, 2 unchanged (merge, 2 soft-deleted purged)" \
+	"hard deletes purge soft-deleted rows, which are not counted as deleted"
 is "$(sql s.db 'SELECT group_concat(sku) FROM items')" "a,b" "two rows left"
 
 # keep

@@ -18,7 +18,12 @@ is "$status" 0 "--help: status"
 is "$(head -1 stdout)" "usage: dbs-load --db file [--table name] [--key columns]" \
 	"--help: usage on stdout"
 run dbs-load -h
-is "$(wc -l <stdout)" 8 "-h: the whole usage"
+is "$(sed -n '/^$/q;p' stdout | wc -l)" 8 "-h: the whole usage"
+while read -r o; do
+	case "$o" in --help | --version | --) continue ;; esac
+	grep -q -- "^  $o" stdout
+	_t_report $? "--help describes $o"
+done < <(sed -n 's/^\.It Fl -\([a-z-]*\).*/--\1/p' "$TOP/man/dbs-load.1")
 run dbs-load --version
 expect 0 "dbs-load 0.1.0" "" "--version"
 
@@ -82,7 +87,9 @@ expect 1 "" "dbs-load: junk.db: file is not a database" "not a database"
 run dbs-load --db nodir/t.db s.csv
 expect 1 "" "dbs-load: nodir/t.db: unable to open database file" "no such directory"
 
-# stdout that cannot be written: the run is rolled back.
+# stdout that cannot be written: the summary is written after the
+# COMMIT (it reports the outcome), so the run is committed and the
+# message says so.
 {
 	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.t' '#meta,key,id' \
 		'#column,id,int,int,notnull' '#column,v,text,text,null' 'id,v' 1,A 2,b
@@ -90,12 +97,14 @@ expect 1 "" "dbs-load: nodir/t.db: unable to open database file" "no such direct
 dbs-load --db t.db --summary json s2.csv >/dev/full 2>stderr
 status=$?
 is "$status" 1 "--summary json to /dev/full: status"
-is_file stderr "dbs-load: stdout: No space left on device" "  ... message"
-is "$(state)" "$before" "  ... rolled back"
+is_file stderr "dbs-load: stdout: No space left on device (the run was committed)" \
+	"  ... message"
+is "$(sql t.db "SELECT id, v FROM t")" "1|A
+2|b" "  ... committed"
 is "$(sql t.db "SELECT status, message FROM _dbs_runs ORDER BY id DESC LIMIT 1")" \
-	"failed|stdout: No space left on device" "  ... logged as failed"
+	"ok|" "  ... logged as ok"
 run dbs-load --db t.db --summary json s.csv
-expect 0 '{"status":"ok","exit":0,"message":null,"inputs":[{"input":"s.csv","table":"t","mode":"merge","deletes":"hard","rows":2,"inserted":0,"updated":0,"deleted":0,"unchanged":2,"revived":0,"extracted_at":null,"watermark":null}]}' "" \
+expect 0 '{"status":"ok","exit":0,"message":null,"inputs":[{"input":"s.csv","table":"t","mode":"merge","deletes":"hard","stream":"full","rows":2,"inserted":0,"updated":1,"deleted":0,"unchanged":1,"revived":0,"purged":0,"extracted_at":null,"watermark":null}]}' "" \
 	"--summary json"
 dbs-load --db t.db --state t >/dev/full 2>stderr
 status=$?
@@ -132,15 +141,22 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 		sqlite3 full/t.db "SELECT * FROM t" >before.txt
 		dbs-load --db full/t.db big.csv >full.out 2>full.err
 		echo $? >full.status
+		dbs-load --db full/t.db --summary json big.csv >json.out \
+			2>/dev/null
+		echo $? >>full.status
 		sqlite3 full/t.db "SELECT * FROM t; PRAGMA integrity_check" >after.txt
 		sqlite3 full/t.db "SELECT count(*) FROM _dbs_runs" >runs.txt'
 	is "$?" 0 "disk full: set up"
-	is "$(cat full.status)" 1 "disk full: status"
+	is "$(cat full.status)" "1
+1" "disk full: status"
+	is "$(sed 's/"message":"[^"]*"/"message":M/' json.out)" \
+		'{"status":"failed","exit":1,"message":M,"inputs":[{"input":"big.csv","table":"t","mode":"merge","deletes":"hard","stream":"full","rows":3000,"inserted":2998,"updated":2,"deleted":0,"unchanged":0,"revived":0,"purged":0,"extracted_at":null,"watermark":null}]}' \
+		"disk full: --summary json writes exactly one object, failed"
 	is "$(cat full.err)" "dbs-load: full/t.db: database or disk is full" \
 		"disk full: message"
 	is "$(cat after.txt)" "$(cat before.txt)
 ok" "disk full: database unchanged and intact"
-	is "$(cat runs.txt)" 1 "disk full: the failed run could not be logged"
+	is "$(cat runs.txt)" 1 "disk full: the failed runs could not be logged"
 else
 	diag "skipping the full-disk test (needs root and unshare -m)"
 fi

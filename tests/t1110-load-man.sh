@@ -13,7 +13,7 @@ expect 0 "" "" "mandoc -Tlint"
 mandoc -Tascii "$man" | col -b >man.txt
 synopsis=$(sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' man.txt | sed '1d;$d' |
 	tr -s ' \t\n' '   ' | sed 's/^ //; s/ $//')
-usage=$(dbs-load --help | sed 's/^usage: //' | tr -s ' \t\n' '   ' |
+usage=$(dbs-load --help | sed -n '/^$/q;p' | sed 's/^usage: //' | tr -s ' \t\n' '   ' |
 	sed 's/^ //; s/ $//')
 is "$synopsis" "$usage" "SYNOPSIS is the usage text"
 for opt in $(dbs-load --help | grep -o -- '--[a-z-]*' | sort -u); do

@@ -362,9 +362,72 @@ test_utf8_offsets(void)
 	tap_ok(nBad == 0, "UTF-8 at every offset: %zu cases", nCase);
 }
 
+/* dtype_cmp(zType, zA, zB) has the sign of want, both ways round. */
+static void
+cmp(const char *zType, const char *zA, const char *zB, int want)
+{
+	struct dtype t;
+	int c, r;
+
+	if (dtype_parse(zType, &t) != 0) {
+		tap_ok(0, "cmp: type %s", zType);
+		return;
+	}
+	c = dtype_cmp(&t, zA, strlen(zA), zB, strlen(zB));
+	r = dtype_cmp(&t, zB, strlen(zB), zA, strlen(zA));
+	c = c < 0 ? -1 : c > 0;
+	r = r < 0 ? -1 : r > 0;
+	tap_ok(c == want && r == -want, "%s: %s %s %s", zType, zA,
+	    want < 0       ? "<"
+	        : want > 0 ? ">"
+	                   : "=",
+	    zB);
+}
+
+static void
+test_cmp(void)
+{
+	cmp("int", "9", "10", -1);
+	cmp("int", "-10", "-9", -1);
+	cmp("int", "-1", "0", -1);
+	cmp("int", "-9223372036854775808", "9223372036854775807", -1);
+	cmp("int", "42", "42", 0);
+	cmp("bool", "0", "1", -1);
+	cmp("decimal(18,2)", "9.00", "10.00", -1);
+	cmp("decimal(18,2)", "-10.00", "-9.99", -1);
+	cmp("decimal(18,2)", "-0.01", "0.00", -1);
+	cmp("decimal(18,2)", "0.10", "0.09", 1);
+	cmp("decimal(5,0)", "100", "99", 1);
+	cmp("real", "9.5", "10", -1);
+	cmp("real", "1e+300", "2e-300", 1);
+	cmp("real", "-0.5", "-0.25", -1);
+	cmp("text", "B", "a", -1);
+	cmp("text", "ab", "abc", -1);
+	cmp("text", "\xc3\xa9", "z", 1);
+	cmp("blob", "00", "0000", -1);
+	cmp("blob", "ff", "0100", 1);
+	cmp("date", "2024-01-02", "2023-12-31", 1);
+	cmp("datetime(3)", "2024-01-02 10:00:00.001", "2024-01-02 10:00:00.000",
+	    1);
+	cmp("time(0)", "23:59:59", "00:00:00", 1);
+	cmp("datetimeoffset(0)", "2024-01-01 10:00:00 +05:00",
+	    "2024-01-01 06:00:00 +00:00", -1);
+	cmp("datetimeoffset(0)", "2024-01-01 00:30:00 -01:00",
+	    "2024-01-01 01:29:00 +00:00", 1);
+	cmp("datetimeoffset(3)", "2024-03-01 01:00:00.500 +02:00",
+	    "2024-02-29 23:00:00.499 +00:00", 1);
+	cmp("datetimeoffset(3)", "2024-03-01 01:00:00.500 +02:00",
+	    "2024-02-29 23:00:00.500 +00:00", 0);
+	cmp("datetimeoffset(7)", "0001-01-01 00:00:00.0000000 +14:00",
+	    "9999-12-31 23:59:59.9999999 -14:00", -1);
+	cmp("uuid", "00000000-0000-0000-0000-000000000001",
+	    "00000000-0000-0000-0000-000000000000", 1);
+}
+
 int
 main(void)
 {
+	test_cmp();
 	test_names();
 	test_storage();
 	test_values();

@@ -3,6 +3,7 @@
  * their contract, with a clear refusal of everything else.
  */
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "tap.h"
 #include "util.h"
@@ -35,9 +36,20 @@ pct(const char *z, int ok, double want)
 		tap_ok(rc == -1 && v == -1, "percent \"%s\" refused", z);
 }
 
+static void
+format(void)
+{
+	char *z = util_format("%s|%d", "a\nb\tc\x1b[2J\x7f\\d", 5);
+
+	tap_is_str(z, "a\\nb\\tc\\x1b[2J\\x7f\\d|5",
+	    "util_format escapes control characters, not backslashes");
+	free(z);
+}
+
 int
 main(void)
 {
+	format();
 	i64("0", 0, 10, 1, 0);
 	i64("10", 0, 10, 1, 10);
 	i64("007", 0, 10, 1, 7);
