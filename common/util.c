@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtype.h"
+
 static const char *zProgname = "dbs";
 
 void
@@ -43,11 +45,17 @@ util_vformat(const char *zFmt, va_list ap)
 	zOut = util_malloc(4 * (size_t)n + 1);
 	for (i = 0; i < (size_t)n; i++) {
 		unsigned char c = (unsigned char)zRaw[i];
+		size_t nSeq = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
 
-		if (c >= 7 && c <= 13) {
+		if (c >= 0x80 && i + nSeq <= (size_t)n &&
+		    dtype_utf8_valid(zRaw + i, nSeq)) {
+			memcpy(zOut + k, zRaw + i, nSeq);
+			k += nSeq;
+			i += nSeq - 1;
+		} else if (c >= 7 && c <= 13) {
 			zOut[k++] = '\\';
 			zOut[k++] = azEsc[c - 7];
-		} else if (c < 0x20 || c == 0x7f) {
+		} else if (c < 0x20 || c >= 0x7f) {
 			snprintf(zOut + k, 5, "\\x%02x", c);
 			k += 4;
 		} else {

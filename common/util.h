@@ -39,7 +39,8 @@ void util_die(int rc, const char *zFmt, ...)
 
 /*
  * Format a message (one line) into a new string the caller frees, with
- * every control character escaped (\n, \t, \x1b, ...), so that names and
+ * every control character and every byte that is not part of valid
+ * UTF-8 escaped (\n, \t, \x1b, \xff, ...), so that names and
  * values from a stream or a server can neither break a message in two,
  * forge a log line nor reach a terminal raw. util_warn() and util_die()
  * format this way.

@@ -382,14 +382,15 @@ plan_clear(struct plan *pP)
 
 /*
  * Learn the type of the --since column from the server and build the
- * literal to compare it with. Returns the literal (owned), or NULL after
- * a message; *pRc is the exit status then.
+ * literal to compare it with; the value becomes its canonical text (for
+ * the header). Returns the literal (owned), or NULL after a message;
+ * *pRc is the exit status then.
  */
 static char *
-since_literal(
-    DBPROCESS *pDb, const struct plan *pP, const char *zServer, int *pRc)
+since_literal(DBPROCESS *pDb, struct plan *pP, const char *zServer, int *pRc)
 {
 	char *zSql = query_probe(&pP->view, pP->zSinceCol), *zLit = NULL;
+	char *zCanon;
 	struct fmt_colinfo info;
 	struct fmt_col col;
 	const char *zName, *zWhy;
@@ -420,7 +421,11 @@ since_literal(
 		          "(%s): %s",
 		    pP->zSinceValue, pP->zSinceCol, col.zSource, zWhy);
 		*pRc = DBS_EXIT_USAGE;
+		return NULL;
 	}
+	zCanon = query_canonical(&col, pP->zSinceValue);
+	free(pP->zSinceValue);
+	pP->zSinceValue = zCanon;
 	return zLit;
 }
 
@@ -522,8 +527,8 @@ stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 
 /* Connect, build the SQL and stream. Returns the exit status. */
 static int
-extract(const struct opts *pO, const struct plan *pP,
-    const struct conf_final *pF, struct out *pOut)
+extract(const struct opts *pO, struct plan *pP, const struct conf_final *pF,
+    struct out *pOut)
 {
 	struct conn_settings cs;
 	DBPROCESS *pDb = NULL;

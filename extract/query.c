@@ -180,6 +180,9 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 
 	switch (pCol->type.kind) {
 	case DTYPE_TEXT:
+		if (dtype_check(&pCol->type, zValue, strlen(zValue), pzWhy) !=
+		    0)
+			return NULL;
 		sql_string(
 		    &s, zValue, is_unicode(pCol->zSource) || !is_ascii(zValue));
 		return s.z;
@@ -224,4 +227,51 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 		sql_add(&s, ", 121");
 	sql_add(&s, ")");
 	return s.z;
+}
+
+char *
+query_canonical(const struct fmt_col *pCol, const char *zValue)
+{
+	struct buf s = {0};
+	char zNum[40];
+	const char *z = zValue, *zDot;
+	size_t nInt, nFrac, i;
+	int neg, nonZero;
+	double d;
+
+	switch (pCol->type.kind) {
+	case DTYPE_DECIMAL: /* fits_decimal() checked it */
+		neg = *z == '-';
+		z += neg;
+		z += strspn(z, "0");
+		zDot = strchr(z, '.');
+		nInt = zDot ? (size_t)(zDot - z) : strlen(z);
+		nFrac = zDot ? strlen(zDot + 1) : 0;
+		nonZero = strspn(z, "0.") != strlen(z);
+		sql_add(&s, neg && nonZero ? "-" : "");
+		buf_append(&s, nInt ? z : "0", nInt ? nInt : 1);
+		if (pCol->type.s > 0)
+			buf_append(&s, ".", 1);
+		if (nFrac > 0)
+			buf_append(&s, zDot + 1, nFrac);
+		for (i = nFrac; i < (size_t)pCol->type.s; i++)
+			buf_append(&s, "0", 1);
+		sql_add(&s, "");
+		return s.z;
+	case DTYPE_REAL:
+		d = strtod(zValue, NULL);
+		if (pCol->kind == FMT_REAL4)
+			fmt_num_float((float)d, zNum);
+		else
+			fmt_num_double(d, zNum);
+		return util_strdup(zNum);
+	case DTYPE_BLOB:
+		sql_add(&s, zValue);
+		for (i = 0; i < s.n; i++)
+			if (s.z[i] >= 'A' && s.z[i] <= 'F')
+				s.z[i] = (char)(s.z[i] - 'A' + 'a');
+		return s.z;
+	default: /* query_literal() required the canonical text */
+		return util_strdup(zValue);
+	}
 }

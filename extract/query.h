@@ -41,4 +41,13 @@ char *query_probe(const struct ident_list *pView, const char *zCol);
 char *query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
     const char **pzWhy);
 
+/*
+ * The canonical text (dbs-stream(5)) of a value that query_literal()
+ * accepted for *pCol: what the stream's "since" bound says, so that the
+ * loader can compare it with the values of the column ("1.5" for a
+ * decimal(18,4) is "1.5000", hex digits are lowercase, a real is its
+ * shortest text). Owned by the caller.
+ */
+char *query_canonical(const struct fmt_col *pCol, const char *zValue);
+
 #endif

@@ -124,6 +124,26 @@ is "$(sent)" "SELECT [id] FROM [dbo].[bins] WHERE [ts] > 0x00000000000007D1" \
 is "$(ids dbo.guids 'g=00000000-0000-0000-0000-000000000000')" "1 3 4 " \
 	"since uniqueidentifier"
 
+# the since bound in the header is the value's canonical text, which
+# dbs-load checks against the column's type
+sincemeta() {
+	dbs-extract -S "$S" -U dbs --view "$1" --columns id --since "$2" |
+		grep '^#meta,since,'
+}
+is "$(sincemeta dbo.decs 'd18_4=-01.5')" "#meta,since,d18_4,-1.5000" \
+	"since decimal: the header holds the canonical text"
+is "$(sincemeta dbo.decs 'd18_4=-0.0')" "#meta,since,d18_4,0.0000" \
+	"since decimal: no negative zero"
+is "$(sincemeta dbo.reals 'f=0.10')" "#meta,since,f,0.1" \
+	"since float: the shortest text"
+is "$(sincemeta dbo.bins 'ts=00000000000007D1')" \
+	"#meta,since,ts,00000000000007d1" "since rowversion: lowercase hex"
+run bash -c "dbs-extract -S '$S' -U dbs --view dbo.decs --since 'd18_4=1.5' | dbs-load --db canon.db --key id"
+is_status 0 "a non-canonical --since value loads"
+run dbs-extract -S "$S" -U dbs --view dbo.texts --since "$(printf 'nv=a\377')"
+expect 2 "" "$(printf 'dbs-extract: --since: "a\\xff" is not a value of column "nv" (nvarchar(20)): invalid UTF-8')" \
+	"since text: invalid UTF-8 refused"
+
 # the watermark dbs-load keeps is a valid --since value
 dbs-extract -S "$S" -U dbs --view dbo.orders --key id |
 	dbs-load --db inc.db --watermark modified --quiet

@@ -44,6 +44,12 @@ format(void)
 	tap_is_str(z, "a\\nb\\tc\\x1b[2J\\x7f\\d|5",
 	    "util_format escapes control characters, not backslashes");
 	free(z);
+	z = util_format(
+	    "%s", "\xc3\xa9\xff\xc3(\xe2\x82\xac\xf0\x9f\x98\x80\xed\xa0\x80");
+	tap_is_str(z,
+	    "\xc3\xa9\\xff\\xc3(\xe2\x82\xac\xf0\x9f\x98\x80\\xed\\xa0\\x80",
+	    "util_format keeps UTF-8, escapes the bytes that are not");
+	free(z);
 }
 
 int
