@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "util.h"
 
 #define W_BUFSIZE (64 * 1024)
@@ -39,20 +40,14 @@ struct stream_writer {
 /* CSV: bytes that force quoting anywhere in a field. JSON: bytes that
  * need an escape (controls, '"', '\\', DEL). */
 static unsigned char aCsvSpecial[256];
-static unsigned char aJsonSpecial[256];
 
 static void
 init_tables(void)
 {
-	int c;
-
 	if (aCsvSpecial[','])
 		return;
 	aCsvSpecial[','] = aCsvSpecial['"'] = 1;
 	aCsvSpecial['\r'] = aCsvSpecial['\n'] = 1;
-	for (c = 0; c < 0x20; c++)
-		aJsonSpecial[c] = 1;
-	aJsonSpecial['"'] = aJsonSpecial['\\'] = aJsonSpecial[0x7f] = 1;
 }
 
 struct stream_writer *
@@ -217,52 +212,6 @@ csv_field(char *z, const char *s, size_t n, int bScan)
 	return z;
 }
 
-/* Format a JSON string at z (room for 6n+2 bytes); returns the end. */
-static char *
-json_str(char *z, const char *s, size_t n)
-{
-	static const char aHex[] = "0123456789abcdef";
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i, j = 0;
-	unsigned char c;
-
-	*z++ = '"';
-	for (i = 0; i < n; i++) {
-		c = u[i];
-		if (!aJsonSpecial[c])
-			continue;
-		memcpy(z, s + j, i - j);
-		z += i - j;
-		j = i + 1;
-		*z++ = '\\';
-		switch (c) {
-		case '"':
-		case '\\':
-			*z++ = (char)c;
-			break;
-		case '\n':
-			*z++ = 'n';
-			break;
-		case '\r':
-			*z++ = 'r';
-			break;
-		case '\t':
-			*z++ = 't';
-			break;
-		default:
-			memcpy(z, "u00", 3);
-			z[3] = aHex[c >> 4];
-			z[4] = aHex[c & 15];
-			z += 5;
-			break;
-		}
-	}
-	memcpy(z, s + j, n - j);
-	z += n - j;
-	*z++ = '"';
-	return z;
-}
-
 /* ---- header ---- */
 
 /* Append a CSV record of n strings to pB (always scanned for quoting). */
@@ -284,16 +233,6 @@ csv_record(struct buf *pB, const char *const *az, size_t n)
 			    pB->z);
 	}
 	buf_append(pB, "\n", 1);
-}
-
-/* Append a JSON string (the NUL-terminated z) to pB. */
-static void
-json_append(struct buf *pB, const char *z)
-{
-	size_t k = strlen(z);
-
-	buf_reserve(pB, 6 * k + 2);
-	pB->n = (size_t)(json_str(pB->z + pB->n, z, k) - pB->z);
 }
 
 static void
@@ -371,7 +310,7 @@ json_meta_value(struct buf *pB, const struct stream_meta *pM)
 	for (j = 0; j < pM->nValue; j++) {
 		if (j > 0)
 			buf_append(pB, ",", 1);
-		json_append(pB, pM->azValue[j]);
+		json_append_str(pB, pM->azValue[j]);
 	}
 	if (bList)
 		buf_append(pB, "]", 1);
@@ -389,7 +328,7 @@ json_header(struct buf *pB, const struct stream_header *pH)
 			continue;
 		if (n++ > 0)
 			buf_append(pB, ",", 1);
-		json_append(pB, pH->aMeta[i].zName);
+		json_append_str(pB, pH->aMeta[i].zName);
 		buf_append(pB, ":", 1);
 		json_meta_value(pB, &pH->aMeta[i]);
 	}
@@ -399,18 +338,18 @@ json_header(struct buf *pB, const struct stream_header *pH)
 		for (j = 0; j < pH->nKey; j++) {
 			if (j > 0)
 				buf_append(pB, ",", 1);
-			json_append(pB, pH->azKey[j]);
+			json_append_str(pB, pH->azKey[j]);
 		}
 		buf_append(pB, "]", 1);
 	}
 	buf_append(pB, "},\"columns\":[", 13);
 	for (i = 0; i < pH->nCol; i++) {
 		buf_append(pB, i > 0 ? ",{\"name\":" : "{\"name\":", i ? 9 : 8);
-		json_append(pB, pH->aCol[i].zName);
+		json_append_str(pB, pH->aCol[i].zName);
 		buf_append(pB, ",\"type\":", 8);
-		json_append(pB, dtype_format(&pH->aCol[i].type, zType));
+		json_append_str(pB, dtype_format(&pH->aCol[i].type, zType));
 		buf_append(pB, ",\"source_type\":", 15);
-		json_append(
+		json_append_str(
 		    pB, pH->aCol[i].zSourceType ? pH->aCol[i].zSourceType : "");
 		if (pH->aCol[i].notnull)
 			buf_append(pB, ",\"nullable\":false}", 18);
@@ -435,7 +374,7 @@ keep_columns(struct stream_writer *pW, const struct stream_header *pH)
 		pW->aKind[i] = pH->aCol[i].type.kind;
 		b.n = 0;
 		buf_append(&b, i == 0 ? "{" : ",", 1);
-		json_append(&b, pH->aCol[i].zName);
+		json_append_str(&b, pH->aCol[i].zName);
 		buf_append(&b, ":", 1);
 		pW->azPrefix[i] = util_strndup(b.z, b.n);
 		pW->anPrefix[i] = b.n;
@@ -514,7 +453,7 @@ json_row(struct stream_writer *pW, char *z, const struct stream_field *aF)
 			memcpy(z, aF[i].z, aF[i].n);
 			z += aF[i].n;
 		} else {
-			z = json_str(z, aF[i].z, aF[i].n);
+			z = json_quote_to(z, aF[i].z, aF[i].n);
 		}
 	}
 	*z++ = '}';

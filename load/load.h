@@ -233,7 +233,6 @@ const char *runlog_deletes(enum load_deletes d);
 const char *runlog_deletes_of(const struct load_result *pR);
 
 /* ---- summary.c ---- */
-char *summary_json_quote(const char *z);
 void summary_text(const struct load_run *pRun);
 int summary_json(const struct load_run *pRun, const char *zStatus);
 

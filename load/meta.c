@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "util.h"
 
 static const char zMetaSchema[] =
@@ -294,7 +295,7 @@ key_json(const struct load_table *pT)
 	pStr = sqlite3_str_new(NULL);
 	sqlite3_str_appendchar(pStr, 1, '[');
 	for (k = 0; k < pT->nKey; k++) {
-		zQ = summary_json_quote(pT->aCol[pT->aiKey[k]].zName);
+		zQ = json_quote(pT->aCol[pT->aiKey[k]].zName);
 		sqlite3_str_appendf(pStr, "%s%s", k ? "," : "", zQ);
 		free(zQ);
 	}

@@ -11,42 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "util.h"
-
-/*
- * z as a JSON string literal with its quotes, control characters
- * escaped. Returns a string the caller frees.
- */
-char *
-summary_json_quote(const char *z)
-{
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
-	const unsigned char *p;
-	char *zOut, *zCopy;
-
-	sqlite3_str_appendchar(pStr, 1, '"');
-	for (p = (const unsigned char *)z; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sqlite3_str_appendf(pStr, "\\%c", *p);
-		else if (*p == '\n')
-			sqlite3_str_appendall(pStr, "\\n");
-		else if (*p == '\r')
-			sqlite3_str_appendall(pStr, "\\r");
-		else if (*p == '\t')
-			sqlite3_str_appendall(pStr, "\\t");
-		else if (*p < 0x20 || *p == 0x7f)
-			sqlite3_str_appendf(pStr, "\\u%04x", *p);
-		else
-			sqlite3_str_appendchar(pStr, 1, (char)*p);
-	}
-	sqlite3_str_appendchar(pStr, 1, '"');
-	zOut = sqlite3_str_finish(pStr);
-	if (zOut == NULL)
-		util_die(DBS_EXIT_FAIL, "out of memory");
-	zCopy = util_strdup(zOut);
-	sqlite3_free(zOut);
-	return zCopy;
-}
 
 /* The words in parentheses after the counts. */
 static const char *
@@ -100,7 +66,7 @@ json_str(sqlite3_str *pStr, const char *zName, const char *zValue)
 		sqlite3_str_appendf(pStr, ",\"%s\":null", zName);
 		return;
 	}
-	zQ = summary_json_quote(zValue);
+	zQ = json_quote(zValue);
 	sqlite3_str_appendf(pStr, ",\"%s\":%s", zName, zQ);
 	free(zQ);
 }
@@ -109,7 +75,7 @@ json_str(sqlite3_str *pStr, const char *zName, const char *zValue)
 static void
 json_input(sqlite3_str *pStr, const struct load_result *pR)
 {
-	char *zQ = summary_json_quote(pR->zInput);
+	char *zQ = json_quote(pR->zInput);
 	char *zCol;
 
 	sqlite3_str_appendf(pStr, "{\"input\":%s", zQ);
@@ -131,8 +97,8 @@ json_input(sqlite3_str *pStr, const struct load_result *pR)
 	    (unsigned long long)pR->c.nPurged);
 	json_str(pStr, "extracted_at", pR->zExtractedAt);
 	if (pR->zWmCol != NULL && pR->zWmVal != NULL) {
-		zCol = summary_json_quote(pR->zWmCol);
-		zQ = summary_json_quote(pR->zWmVal);
+		zCol = json_quote(pR->zWmCol);
+		zQ = json_quote(pR->zWmVal);
 		sqlite3_str_appendf(pStr,
 		    ",\"watermark\":{\"column\":%s,\"value\":%s}", zCol, zQ);
 		free(zCol);
