@@ -37,8 +37,7 @@ struct stream_writer {
 	int bHeader; /* header written */
 };
 
-/* CSV: bytes that force quoting anywhere in a field. JSON: bytes that
- * need an escape (controls, '"', '\\', DEL). */
+/* CSV: bytes that force quoting anywhere in a field. */
 static unsigned char aCsvSpecial[256];
 
 static void
