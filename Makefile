@@ -44,7 +44,14 @@ SCRIPTS = scripts/dbs-sync
 MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 
-all: $(PROGS) $(UNIT_BIN)
+all: $(PROGS) $(O)/dbs-sync $(UNIT_BIN)
+
+# dbs-sync runs the dbs-extract and dbs-load beside it: a copy in $(O)
+# finds the ones built with it.
+$(O)/dbs-sync: scripts/dbs-sync
+	@mkdir -p $(@D)
+	cp scripts/dbs-sync $@
+	chmod 755 $@
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)

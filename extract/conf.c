@@ -114,7 +114,8 @@ conf_set_flag(struct conf *pC, enum conf_key k, const char *zValue)
 	pC->azVal[CONF_FLAG][k] = util_strdup(zValue);
 }
 
-/* Read DBS_* variables; an empty variable counts as unset. */
+/* Read DBS_* variables (with --no-env only DBS_PASSWORD and
+ * DBS_PASSWORD_FILE); an empty variable counts as unset. */
 static void
 read_env(struct conf *pC)
 {
@@ -122,6 +123,8 @@ read_env(struct conf *pC)
 	int k;
 
 	for (k = 0; k < CONF_NKEY; k++) {
+		if (pC->noEnv && k != CONF_PASSWORD && k != CONF_PASSWORD_FILE)
+			continue;
 		z = getenv(aName[k].zEnv);
 		if (z == NULL || *z == '\0')
 			continue;
@@ -268,7 +271,7 @@ conf_resolve(struct conf *pC, struct conf_final *pF)
 	int k, l;
 
 	memset(pF, 0, sizeof *pF);
-	if (pC->zConfigFile == NULL && zEnvConf && *zEnvConf)
+	if (pC->zConfigFile == NULL && zEnvConf && *zEnvConf && !pC->noEnv)
 		pC->zConfigFile = util_strdup(zEnvConf);
 	read_env(pC);
 	if (pC->zConfigFile)

@@ -28,7 +28,8 @@ enum conf_layer { CONF_FLAG, CONF_ENV, CONF_FILE, CONF_NLAYER };
 struct conf {
 	char *azVal[CONF_NLAYER][CONF_NKEY]; /* owned copies or NULL */
 	int passwordStdin;                   /* -P - was given */
-	char *zConfigFile;                   /* -c or DBS_CONFIG, or NULL */
+	int noEnv;         /* --no-env: only the password variables are read */
+	char *zConfigFile; /* -c or DBS_CONFIG, or NULL */
 };
 
 /* The resolved settings. */

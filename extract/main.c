@@ -21,7 +21,8 @@
 #include "util.h"
 
 static const char zUsage[] =
-    "usage: dbs-extract [-c file] [-S server] [-D database] [-U user] [-P -]\n"
+    "usage: dbs-extract [-c file] [--no-env] [-S server] [-D database]\n"
+    "           [-U user] [-P -]\n"
     "           [--password-file file] [--tds-version version]\n"
     "           [--encrypt mode] [--ca-file file] [--login-timeout seconds]\n"
     "           [--query-timeout seconds] [--app-name name]\n"
@@ -38,6 +39,8 @@ static const char zHelp[] =
     "typed dbs stream (dbs-stream(5)) to stdout.\n"
     "\n"
     "  -c file               config file ([source] section)\n"
+    "  --no-env              ignore DBS_SERVER and the other DBS_*\n"
+    "                        settings (not DBS_PASSWORD*)\n"
     "  -S server             host, host:port, host\\instance or freetds.conf "
     "name\n"
     "  -D database           database\n"
@@ -89,6 +92,7 @@ enum {
 	OPT_PLAIN,
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
+	OPT_NO_ENV,
 	OPT_VERSION
 };
 
@@ -116,7 +120,7 @@ static const struct option aLong[] = {{"config", required_argument, NULL, 'c'},
     {"output", required_argument, NULL, 'o'},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-    {"help", no_argument, NULL, 'h'},
+    {"no-env", no_argument, NULL, OPT_NO_ENV}, {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 
 static const char zNoPassword[] =
@@ -233,6 +237,9 @@ parse_args(int argc, char **argv, struct opts *pO, struct conf *pC)
 		case 'c':
 			free(pC->zConfigFile);
 			pC->zConfigFile = util_strdup(optarg);
+			break;
+		case OPT_NO_ENV:
+			pC->noEnv = 1;
 			break;
 		case 'P':
 			if (strcmp(optarg, "-") != 0)

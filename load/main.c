@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sync.h"
 #include "util.h"
 
 #define DEFAULT_BUSY_MS 5000   /* --busy-timeout */
@@ -295,6 +296,8 @@ main(int argc, char **argv)
 	size_t i;
 	int rc;
 
+	if (argc >= 2 && strcmp(argv[1], "--sync") == 0)
+		return sync_main(argc - 2, argv + 2);
 	util_setprogname("dbs-load");
 	signal(SIGPIPE, SIG_IGN);
 	opts.maxDelete = DEFAULT_MAX_DELETE;

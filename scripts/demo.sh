@@ -58,7 +58,7 @@ cat "$work/dbs.conf"
 
 echo
 echo "== first sync: demo.db is empty, every row is new"
-dbs-sync -c "$work/dbs.conf" 2>&1
+dbs-sync -v -c "$work/dbs.conf" 2>&1
 
 echo
 echo "== the source changes: 50 rows updated, 20 deleted, 30 added"
@@ -76,11 +76,11 @@ db.commit()
 PY
 
 echo "== second sync: only the changes are written"
-dbs-sync -c "$work/dbs.conf" 2>&1
+dbs-sync -v -c "$work/dbs.conf" 2>&1
 
 echo
 echo "== third sync: nothing changed, nothing written"
-dbs-sync -c "$work/dbs.conf" 2>&1
+dbs-sync -v -c "$work/dbs.conf" 2>&1
 
 echo
 echo "== the run log inside demo.db (table _dbs_runs)"

@@ -17,7 +17,7 @@ usage_error() {
 run dbs-extract --help
 is_status 0 "--help: exit status"
 is "$(head -1 stdout)" \
-	"usage: dbs-extract [-c file] [-S server] [-D database] [-U user] [-P -]" \
+	"usage: dbs-extract [-c file] [--no-env] [-S server] [-D database]" \
 	"--help: starts with the usage line"
 is "$(grep -c -e "^  --password-file" -e "^  --since" -e "^  --format" stdout)" 3 \
 	"--help: lists the options"

@@ -1,8 +1,9 @@
 #!/bin/bash
-# t3000-sync.sh - dbs-sync end to end through the TDS test server:
-# config parsing and its errors, the log line, snapshots and rotation,
-# replay, the lock, failures and refusals, incremental extracts, and the
-# configuration example of dbs-sync(1).
+# t3000-sync.sh - dbs-sync end to end through the TDS test server: its
+# options and config errors (all before anything is written), the log
+# line, snapshots kept per view and rotated without touching other
+# files, replay, dry runs that change nothing, the lock, and statuses
+# and messages that tell the first cause, with and without snapshots.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/fixtures/extract/tds.sh"
 
@@ -19,115 +20,201 @@ conf() {
 	{
 		printf '[source]\nserver = %s\ndatabase = demo\nuser = dbs\n' \
 			"$TDS_SERVER"
-		printf 'password-file = %s/pw\n\n' "$SCRATCH"
+		printf 'password-file = pw\n\n'
 		printf '%s\n' "$@"
 	} >"$f"
 }
 
-# logs: stderr with the volatile time and seconds fields replaced.
+# logs [FILE]: the log lines of stderr (or FILE), the volatile time and
+# seconds replaced.
 logs() {
 	sed -E -e 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z /T /' \
-		-e 's/ seconds=[0-9.]+$//' \
+		-e 's/ seconds=[0-9.]+//' \
 		-e 's/"time":"[^"]*"/"time":"T"/' \
-		-e 's/,"seconds":[0-9.]+}/}/' stderr
+		-e 's/,"seconds":[0-9.]+//' "${1:-stderr}"
 }
 
-# --- usage and configuration errors ---
+# --- usage and configuration errors: nothing is created ---
+usage='usage: dbs-sync [-c file] [--dry-run] [--full] [-v]
+		[--log-format text | json] [--allow-older] [--allow-empty]
+		[--allow-mass-delete] [view ...]
+       dbs-sync [-c file] [--dry-run] [-v] [--log-format text | json]
+		[--allow-older] [--allow-empty] [--allow-mass-delete]
+		--replay file view
+       dbs-sync -h | --help | --version'
+run dbs-sync --help
+is_status 0 "--help"
+is "$(sed -n '/^$/q;p' stdout)" "$usage" "--help: the usage first"
+while read -r o; do
+	grep -q -- "$o" stdout
+	_t_report $? "--help describes $o"
+done < <(sed -n 's/^\.It Fl -\([a-z-]*\).*/--\1/p' "$TOP/man/dbs-sync.1")
+run dbs-sync --version
+expect 0 "dbs-sync 0.1.0" "" "--version"
 run dbs-sync --bogus
-expect 2 "" "dbs-sync: unknown option --bogus
-usage: dbs-sync [-c file] [--dry-run] [--log-format text|json] [view ...]
-       dbs-sync [-c file] [--dry-run] --replay file view
-       dbs-sync -h | --help | --version" "unknown option"
-
+expect 2 "" "dbs-sync: unknown option --bogus (see dbs-sync --help)" \
+	"unknown option"
+run dbs-sync -c
+expect 2 "" "dbs-sync: option -c needs an argument (see dbs-sync --help)" \
+	"missing argument"
 run dbs-sync -c missing.conf
-expect 2 "" "dbs-sync: missing.conf: cannot read config file" "missing config"
+expect 2 "" "dbs-sync: missing.conf: No such file or directory" \
+	"missing config"
+run dbs-sync --log-format=xml -c missing.conf
+expect 2 "" 'dbs-sync: --log-format: "xml" is not text or json' \
+	"--log-format=xml"
 
 conf c1.conf '[sync]' 'db = t.db' '[view orders]' 'colour = red'
 run dbs-sync -c c1.conf
 expect 2 "" 'dbs-sync: c1.conf: line 10: unknown key "colour" in [view orders]' \
 	"unknown key"
-
 conf c2.conf '[views]'
 run dbs-sync -c c2.conf
-expect 2 "" "dbs-sync: c2.conf: line 7: unknown section [views]" "unknown section"
-
+expect 2 "" "dbs-sync: c2.conf: line 7: unknown section [views] (expected [source], [sync] or [view NAME])" \
+	"unknown section"
 conf c3.conf '[view a b]'
 run dbs-sync -c c3.conf
-expect 2 "" 'dbs-sync: c3.conf: line 7: bad view name "a b"' "bad view name"
-
+expect 2 "" "dbs-sync: c3.conf: line 7: bad view name \"a b\" (letters, digits, '_', '.' and '-', not starting with '.' or '-')" \
+	"bad view name"
 conf c4.conf '[view orders]' 'db = t.db' '[view orders]'
-run dbs-sync -c c4.conf
-expect 2 "" 'dbs-sync: c4.conf: line 9: view "orders" defined twice' "twice"
-
+run dbs-sync --config=c4.conf
+expect 2 "" 'dbs-sync: c4.conf: line 9: view "orders" defined twice (first on line 7)' \
+	"a view twice (--config=FILE)"
 conf c5.conf '[sync]' 'db = t.db'
 run dbs-sync -c c5.conf
 expect 2 "" "dbs-sync: c5.conf: no [view NAME] sections" "no views"
-
 conf c6.conf '[view orders]' 'db = t.db'
 run dbs-sync -c c6.conf nosuch
 expect 2 "" "dbs-sync: c6.conf: no [view nosuch] section" "unknown view"
-
 printf '[source]\npassword = secret\n[view orders]\ndb = t.db\n' >c7.conf
 chmod 644 c7.conf
 run dbs-sync -c c7.conf
-expect 2 "" "dbs-sync: c7.conf: holds a password but is readable by others (mode 644); chmod 600 it" \
+expect 2 "" "dbs-sync: c7.conf: holds a password, so it must be mode 0600 (or 0400) and owned by you; it is mode 0644" \
 	"password in a public config"
-ok "nothing created by refused configs" test ! -e t.db
-
-conf c8.conf 'junk'
+conf c8.conf '[view orders]' 'db = t.db' 'mode = apend'
 run dbs-sync -c c8.conf
-expect 2 "" "dbs-sync: c8.conf: line 7: expected key = value" "not key = value"
-printf 'db = t.db\n[view orders]\n' >c9.conf
+expect 2 "" "dbs-sync: c8.conf: line 9: mode: expected merge, append or replace" \
+	"a bad value is a usage error"
+conf c9.conf '[view orders]' 'db = t.db  # the main database'
 run dbs-sync -c c9.conf
-expect 2 "" "dbs-sync: c9.conf: line 1: key outside a section" "key outside a section"
+expect 2 "" "dbs-sync: c9.conf: line 8: db: a '#' or ';' after a blank looks like a comment: put comments on lines of their own, or \"quote\" the value" \
+	"an inline comment is refused, not made part of the path"
+conf c10.conf '[view orders]'
+run dbs-sync -c c10.conf
+expect 2 "" "dbs-sync: c10.conf: [view orders]: no db (set it there or in [sync])" \
+	"no db"
+conf c11.conf '[view orders]' 'db = t.db' 'since = id' 'mode = replace'
+run dbs-sync -c c11.conf
+expect 2 "" "dbs-sync: c11.conf: line 9: [view orders]: since with mode = replace would delete every row an incremental extract does not carry" \
+	"since with replace"
+conf c12.conf '[view orders]' 'db = t.db' 'mode = append' 'deletes = soft'
+run dbs-sync -c c12.conf
+expect 2 "" "dbs-sync: c12.conf: [view orders]: deletes applies only to mode = merge" \
+	"deletes with append"
+printf '[view orders]\ndb = t.db\n' >c13.conf
+run dbs-sync -c c13.conf
+expect 2 "" "dbs-sync: c13.conf: [source]: no server" "no server"
+conf c14.conf '[view orders]' 'db = t.db'
+run dbs-sync -c c14.conf --replay nosuch.csv orders
+expect 2 "" "dbs-sync: nosuch.csv: No such file or directory" \
+	"--replay of a missing file"
+run dbs-sync -c c14.conf --replay c14.conf
+expect 2 "" "dbs-sync: --replay loads into exactly one view: name it" \
+	"--replay without a view"
+run dbs-sync -c c14.conf --full --replay c14.conf orders
+expect 2 "" "dbs-sync: --full and --replay are exclusive" "--full --replay"
+ok "nothing created by refused configs" test -z "$(ls t.db* 2>/dev/null)"
+printf '[source]\nserver = %s\n[view x]\ndb = nodir/x.db\n' "$TDS_SERVER" \
+	>c15.conf
+run dbs-sync -c c15.conf
+is_status 1 "a database in a missing directory: status"
+is "$(logs)" "dbs-sync: x: $SCRATCH/nodir/x.db.lock: cannot create the lock file: No such file or directory
+T x failed inserted=0 updated=0 deleted=0 unchanged=0 stream=- error=\"$SCRATCH/nodir/x.db.lock: cannot create the lock file: No such file or directory\"" \
+	"a database in a missing directory: one message, one log line"
 
 # --- a first sync, a no-change sync, snapshots ---
-conf s.conf '[sync]' "db = $SCRATCH/s.db" "snapshots = $SCRATCH/snap" \
-	'keep = 2' '[view orders]' 'view = dbo.orders' 'key = id'
+conf s.conf '[sync]' "db = s.db" "snapshots = snap" 'keep = 2' \
+	'log = sync.log' '[view orders]' 'view = dbo.orders' 'key = id'
 run dbs-sync -c s.conf
-is_status 0 "first sync: status"
-is_file stdout "" "first sync: no stdout"
-is "$(logs)" "T orders ok inserted=20 updated=0 deleted=0 unchanged=0" \
-	"first sync: log line"
+expect 0 "" "" "first sync: quiet on success (cron mails nothing)"
+is "$(logs sync.log)" \
+	"T orders ok inserted=20 updated=0 deleted=0 unchanged=0 stream=full" \
+	"first sync: the log file"
 is "$(sql s.db 'SELECT count(*), sum(quantity) FROM orders')" \
 	"$(sql fx.db 'SELECT count(*), sum(quantity) FROM "dbo.orders"')" \
 	"first sync: rows"
-is "$(find snap -name 'orders.*.csv.snapshot' | wc -l)" 1 "one snapshot"
+is "$(cd snap && find . -type f | sed 's/[0-9]/N/g')" \
+	"./orders/orders.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.snapshot" \
+	"one snapshot, in the view's own directory"
+is "$(stat -c %a snap/orders/*.snapshot)" 600 "snapshots are private"
 
-run dbs-sync -c s.conf
+run dbs-sync -c s.conf -v
 is_status 0 "no-change sync: status"
-is "$(logs)" "T orders ok inserted=0 updated=0 deleted=0 unchanged=20" \
-	"no-change sync: log line"
+is "$(logs)" "T orders ok inserted=0 updated=0 deleted=0 unchanged=20 stream=full" \
+	"-v: the line on stderr too"
 
 sql fx.db 'UPDATE "dbo.orders" SET quantity = quantity + 1 WHERE id <= 3;
 	DELETE FROM "dbo.orders" WHERE id = 20'
-run dbs-sync -c s.conf --log-format json
+run dbs-sync -c s.conf --log-format json -v
 is_status 0 "changed sync: status"
-is "$(logs)" '{"time":"T","view":"orders","status":"ok","inserted":0,"updated":3,"deleted":1,"unchanged":16}' \
+is "$(logs)" '{"time":"T","view":"orders","status":"ok","inserted":0,"updated":3,"deleted":1,"unchanged":16,"stream":"full","error":null}' \
 	"changed sync: json log line"
 is "$(find snap -name '*.snapshot' | wc -l)" 2 "snapshots rotated to keep = 2"
 ok "no .part left" test -z "$(find snap -name '*.part')"
 
-# --- replay the oldest kept snapshot: it is older than the last applied ---
+# --- rotation touches only the view's own snapshots ---
+conf r.conf '[sync]' "db = r.db" "snapshots = rsnap" 'keep = 1' \
+	'[view orders]' 'view = dbo.orders' 'key = id' \
+	'[view orders.eu]' 'view = dbo.orders' 'key = id' 'table = eu'
+mkdir -p rsnap/orders
+: >rsnap/orders/notes.txt
+: >rsnap/orders/orders.20200101T000000.000000000Z.csv.snapshot.bak
+: >rsnap/orders.20200101T000000.000000000Z.csv.snapshot
+run dbs-sync -c r.conf
+run dbs-sync -c r.conf
+is_status 0 "two views with names that share a prefix"
+is "$(find rsnap -name '*.snapshot' | sed 's/[0-9]/N/g' | sort)" \
+	"rsnap/orders.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.snapshot
+rsnap/orders.eu/orders.eu.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.snapshot
+rsnap/orders/orders.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.snapshot" \
+	"each view kept its newest; the file of an older version stays"
+ok "files dbs-sync did not write stay" test -f rsnap/orders/notes.txt -a \
+	-f rsnap/orders/orders.20200101T000000.000000000Z.csv.snapshot.bak
+
+# --- replay: the oldest kept snapshot is older than the last applied ---
 oldest=$(find snap -name '*.snapshot' | sort | head -n 1)
 run dbs-sync -c s.conf --replay "$oldest" orders
 is_status 3 "replaying an older snapshot is refused"
-is "$(logs | tail -n 1)" "T orders refused inserted=0 updated=0 deleted=0 unchanged=0" \
-	"refused replay: log line"
+is "$(logs)" "dbs-load: $oldest: table orders: snapshot extracted at $(sed -n 's/^#meta,extracted-at,//p' "$oldest") is older than the last one applied ($(sed -n 's/^#meta,extracted-at,//p' "$(find snap -name '*.snapshot' | sort | tail -n 1)")); use --allow-older
+T orders refused inserted=0 updated=0 deleted=0 unchanged=0 stream=full error=\"$oldest: table orders: snapshot extracted at $(sed -n 's/^#meta,extracted-at,//p' "$oldest") is older than the last one applied ($(sed -n 's/^#meta,extracted-at,//p' "$(find snap -name '*.snapshot' | sort | tail -n 1)")); use --allow-older\"" \
+	"refused replay: the message and the log line say why"
+run dbs-sync -c s.conf --replay "$oldest" --allow-older orders -v
+is_status 0 "--allow-older reaches dbs-load"
+is "$(logs)" "T orders ok inserted=1 updated=3 deleted=0 unchanged=16 stream=full" \
+	"the older snapshot applied"
 newest=$(find snap -name '*.snapshot' | sort | tail -n 1)
-run dbs-sync -c s.conf --replay "$newest" orders
-is_status 0 "replaying the last snapshot"
-is "$(logs)" "T orders ok inserted=0 updated=0 deleted=0 unchanged=19" \
-	"replay: changes nothing"
+run dbs-sync -c s.conf -v --allow-older --replay "$newest" orders
+is "$(logs)" "T orders ok inserted=0 updated=3 deleted=1 unchanged=16 stream=full" \
+	"the newest snapshot again"
 
-# --- dry run ---
+# --- dry runs change nothing anywhere ---
 sql fx.db 'DELETE FROM "dbo.orders" WHERE id = 19'
-run dbs-sync -c s.conf --dry-run
+run dbs-sync -c s.conf --dry-run -v
 is_status 0 "dry run: status"
-is "$(logs)" "T orders ok inserted=0 updated=0 deleted=1 unchanged=18" \
-	"dry run: counts"
+is "$(logs)" "T orders dry-run inserted=0 updated=0 deleted=1 unchanged=18 stream=full" \
+	"dry run: counts, status dry-run"
 is "$(sql s.db 'SELECT count(*) FROM orders')" 19 "dry run: nothing deleted"
 is "$(find snap -name '*.snapshot' | wc -l)" 2 "dry run: no snapshot"
+is "$(sql s.db "SELECT count(*) FROM _dbs_runs WHERE status = 'dry-run'")" 0 \
+	"dry run: no run row"
+conf d.conf '[sync]' "db = new/d.db" "snapshots = dsnap" \
+	'[view orders]' 'view = dbo.orders' 'key = id'
+mkdir new
+run dbs-sync -c d.conf --dry-run -v
+is "$(logs)" "T orders dry-run inserted=18 updated=0 deleted=0 unchanged=0 stream=full" \
+	"dry run into a new database: the counts"
+is "$(ls -A new)" "d.db.lock" "dry run: no database file, only the lock"
+ok "dry run: no snapshot directory" test ! -e dsnap
 
 # --- the lock ---
 (
@@ -144,53 +231,39 @@ done
 run dbs-sync -c s.conf
 is_status 4 "locked: status 4"
 is "$(logs)" "dbs-sync: orders: $SCRATCH/s.db is locked by another dbs-sync
-T orders busy inserted=0 updated=0 deleted=0 unchanged=0" "locked: message"
+T orders busy inserted=0 updated=0 deleted=0 unchanged=0 stream=- error=\"$SCRATCH/s.db is locked by another dbs-sync\"" \
+	"locked: message and log line"
 kill "$holder"
 wait "$holder" 2>/dev/null
 
-# --- a failing extract: nothing changes, no snapshot ---
-conf bad.conf '[sync]' "db = $SCRATCH/s.db" "snapshots = $SCRATCH/snap" \
+# --- a failing extract: its message only, no snapshot ---
+conf bad.conf '[sync]' "db = s.db" "snapshots = snap" \
 	'[view orders]' 'view = dbo.nosuch' 'key = id'
 run dbs-sync -c bad.conf
 is_status 1 "failed extract: status"
-is "$(logs | tail -n 1)" "T orders failed inserted=0 updated=0 deleted=0 unchanged=0" \
-	"failed extract: log line"
+is "$(logs)" "dbs-extract: $TDS_SERVER: Invalid object name 'dbo.nosuch'. (server message 208)
+T orders failed inserted=0 updated=0 deleted=0 unchanged=0 stream=full error=\"$TDS_SERVER: Invalid object name 'dbo.nosuch'. (server message 208)\"" \
+	"failed extract: the first cause only (no 'incomplete stream')"
 is "$(sql s.db 'SELECT count(*) FROM orders')" 19 "failed extract: unchanged"
 is "$(find snap -type f | wc -l)" 2 "failed extract: no snapshot or part"
 
-# --- a refusal by a safety rule: deleting more than half ---
+# --- a refusal, with and without snapshots: logged refused, exit 3 ---
 sql fx.db 'DELETE FROM "dbo.orders" WHERE id > 5'
-run dbs-sync -c s.conf
-is_status 3 "mass delete: refused"
+conf ns.conf '[sync]' "db = s.db" '[view orders]' 'view = dbo.orders' \
+	'key = id'
+for c in s.conf ns.conf; do
+	run dbs-sync -c "$c"
+	is_status 3 "mass delete ($c): refused"
+	is "$(logs)" "dbs-load: stdin: table orders: would delete 14 of 19 rows (73.7%, more than 50%); use --max-delete or --allow-mass-delete
+T orders refused inserted=0 updated=0 deleted=0 unchanged=0 stream=full error=\"stdin: table orders: would delete 14 of 19 rows (73.7%, more than 50%); use --max-delete or --allow-mass-delete\"" \
+		"mass delete ($c): the refusal, no 'Broken pipe'"
+done
 is "$(sql s.db 'SELECT count(*) FROM orders')" 19 "mass delete: unchanged"
-printf 'max-delete = 100\n' >>s.conf
-run dbs-sync -c s.conf
-is_status 0 "mass delete allowed by max-delete = 100"
-is "$(sql s.db 'SELECT count(*) FROM orders')" 5 "mass delete applied"
-
-# --- the example configuration of dbs-sync(1), incremental view included ---
-sed -n '/^A configuration that keeps/,/^\.Ed/p' "$TOP/man/dbs-sync.1" |
-	sed -e '1,/^\.Bd/d' -e '/^\.Ed/d' \
-	-e "s#^server = .*#server = $TDS_SERVER#" \
-	-e 's#^database = .*#database = demo#' -e 's#^user = .*#user = dbs#' \
-	-e "s#^password-file = .*#password-file = $SCRATCH/pw#" \
-	-e "s#/var/lib/dbs/#$SCRATCH/ex-#" >ex.conf
-is "$(grep -c '^\[' ex.conf)" 4 "man page example extracted"
-run dbs-sync -c ex.conf
-is_status 0 "man page example: status"
-is "$(logs)" "T orders ok inserted=5 updated=0 deleted=0 unchanged=0
-T events ok inserted=10 updated=0 deleted=0 unchanged=0" "man page example: logs"
-is "$(dbs-load --db ex-sales.db --state events | grep -v '^extracted-at')" \
-	"table	events
-key	id
-watermark	updated_at	2024-01-01 00:06:10.201" \
-	"incremental view has a watermark"
-sql fx.db "UPDATE \"dbo.events\" SET quantity = 7, updated_at = '2030-01-01 00:00:00.000' WHERE id = 4"
-run dbs-sync -c ex.conf events
-is_status 0 "incremental: status"
-is "$(logs)" "T events ok inserted=0 updated=1 deleted=0 unchanged=0" \
-	"incremental: only the newer row is extracted"
-is "$(sql ex-sales.db 'SELECT count(*), sum(quantity = 7) FROM events')" "10|1" \
-	"incremental: table"
+is "$(find snap -name '*.snapshot' | wc -l)" 2 \
+	"a complete extract that was refused is kept (and rotated)"
+printf 'allow-mass-delete = yes\n' >>ns.conf
+run dbs-sync -c ns.conf -v
+is "$(logs)" "T orders ok inserted=0 updated=0 deleted=14 unchanged=5 stream=full" \
+	"allow-mass-delete = yes reaches dbs-load"
 
 done_testing

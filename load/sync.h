@@ -1,0 +1,123 @@
+/*
+ * sync.h - the C half of dbs-sync(1), run as "dbs-load --sync STEP ...".
+ * The shell script only wires processes; everything that parses, decides
+ * or formats is here, where unit and CLI tests reach it:
+ *
+ *   views  check dbs-sync's options and the whole config file, and list
+ *          the views to sync
+ *   lock   the lock file of a view's database and how long to wait
+ *   plan   (under the lock) decide full or incremental, build the
+ *          argument vectors of dbs-extract and dbs-load, prepare the
+ *          snapshot file
+ *   done   read what the stages left, decide the view's status, keep or
+ *          drop the snapshot, rotate, write the log line
+ *
+ * Each step gets dbs-sync's own arguments after "--" and answers on file
+ * descriptor 3 with NUL-terminated fields (bash reads them with read -r
+ * -d '', without any interpretation); messages go to stderr; the exit
+ * status is the step's (dbs-sync(1) EXIT STATUS).
+ */
+#ifndef DBS_LOAD_SYNC_H
+#define DBS_LOAD_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* dbs-sync's command line. */
+struct sync_opts {
+	const char *zConfig;    /* -c, else DBS_CONFIG, else the default */
+	int dryRun;             /* --dry-run */
+	int full;               /* --full */
+	int verbose;            /* -v */
+	const char *zReplay;    /* --replay FILE, or NULL */
+	const char *zLogFormat; /* --log-format, or NULL for the config's */
+	int allowOlder;         /* --allow-older */
+	int allowEmpty;         /* --allow-empty */
+	int allowMass;          /* --allow-mass-delete */
+	char **azView;          /* view operands */
+	size_t nView;
+};
+
+/* Everything a step needs: options and the config, checked. */
+struct sync_ctx {
+	struct sync_opts o;
+	struct config cfg;
+};
+
+/* Stream kinds of a run. */
+enum sync_kind {
+	SYNC_FULL,
+	SYNC_INCREMENTAL,
+	SYNC_REPLAY,
+	SYNC_UNKNOWN /* done: the run stopped before its plan */
+};
+
+/* ---- sync.c ---- */
+
+/*
+ * "dbs-load --sync STEP ARGS... -- DBS-SYNC-ARGS...": run one step.
+ * argv[0] is the step name. Returns the exit status.
+ */
+int sync_main(int argc, char **argv);
+
+/*
+ * Parse dbs-sync's arguments into *pCtx and read the config. Prints the
+ * usage (--help) or version and sets *pDone, or prints a message and
+ * returns the exit status (2 for a usage or config error); else 0.
+ */
+int sync_setup(struct sync_ctx *pCtx, int argc, char **argv, int *pDone);
+
+void sync_ctx_clear(struct sync_ctx *pCtx);
+
+/* Key k for view zView (view, [sync], [source] as config_get()). */
+const char *sync_get(
+    const struct sync_ctx *pCtx, const char *zView, enum config_key k);
+
+/* The table of view zView: its table key, else its name. */
+const char *sync_table(const struct sync_ctx *pCtx, const char *zView);
+
+/* Write z and its NUL to fd 3; returns 0 or -1 (errno). */
+int sync_put(const char *z);
+
+/* ---- sync_plan.c ---- */
+
+/* The plan step for view zView; returns the exit status. */
+int sync_plan(const struct sync_ctx *pCtx, const char *zView);
+
+/*
+ * The snapshot directory of view zView (SNAPSHOTS/VIEW) in a new string,
+ * or NULL when the view keeps none.
+ */
+char *sync_snapdir(const struct sync_ctx *pCtx, const char *zView);
+
+/*
+ * Is zFile (a name, no directory) one dbs-sync wrote for view zView: the
+ * view's name, a UTC time, the format, ".snapshot", with bPart also
+ * ".part"? Rotation and clean-up touch no other file.
+ */
+int sync_is_snapshot(const char *zFile, const char *zView, int bPart);
+
+/* ---- sync_done.c ---- */
+
+/* What the stages of one run left. */
+struct sync_outcome {
+	int rcPlan;          /* exit status of the lock and plan steps */
+	int rcExtract;       /* exit status, -1 if it did not run */
+	int rcTee;           /* exit status, -1 if it did not run */
+	int rcLoad;          /* exit status, -1 if it did not run */
+	int signal;          /* the signal that stopped dbs-sync, 0 if none */
+	int busy;            /* the database's lock was held by another run */
+	double seconds;      /* time the view took */
+	const char *zTmp;    /* directory with the stages' files */
+	const char *zPart;   /* snapshot being written, "" if none */
+	const char *zFinal;  /* its name once complete */
+	enum sync_kind kind; /* as planned */
+};
+
+/* The done step for view zView; returns the view's exit status. */
+int sync_done(const struct sync_ctx *pCtx, const char *zView,
+    const struct sync_outcome *pOut);
+
+#endif

@@ -1,0 +1,86 @@
+#!/bin/bash
+# t3030-sync-signals.sh - SIGTERM, SIGINT and SIGHUP stop dbs-sync's
+# whole pipeline: no dbs-extract, tee or dbs-load is left to commit after
+# it, the snapshot's .part is removed, the view is logged "interrupted"
+# and the exit status is 128 + the signal. A stale .part of a crashed run
+# is removed by the next run of its view; other files stay.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/fixtures/extract/tds.sh"
+
+tds_fixture fx.db --generate dbo.orders --rows 20
+tds_start fx.db --user dbs --password secret --database demo
+printf 'secret\n' >pw
+chmod 600 pw
+# stall: the server waits 30 s before it answers the SELECT
+cat >sig.conf <<EOF
+[source]
+server = $TDS_SERVER
+database = demo
+user = dbs
+password-file = pw
+app-name = tdsfault:stall=30
+
+[sync]
+db = s.db
+snapshots = snap
+
+[view orders]
+view = dbo.orders
+key = id
+EOF
+sed '/^app-name/d' sig.conf >ok.conf
+
+run dbs-sync -c ok.conf
+is_status 0 "a first sync"
+before=$(sql s.db 'SELECT count(*) FROM _dbs_runs')
+
+# stages: the pids of the processes of this config's runs
+stages() {
+	pgrep -f -- 'sig\.conf|/s\.db|snapshot\.part' | grep -v "^$$\$" || true
+}
+
+for sig in TERM INT HUP; do
+	n=$(grep -c 'batch: SELECT' "$TDS_LOG" || true)
+	set -m # a job of its own: SIGINT is not ignored in it
+	dbs-sync -c sig.conf >out 2>err &
+	pid=$!
+	set +m
+	for _ in $(seq 100); do
+		[ "$(grep -c 'batch: SELECT' "$TDS_LOG")" -gt "$n" ] && break
+		sleep 0.1
+	done
+	is "$(find snap -name '*.part' | wc -l)" 1 "SIG$sig: the snapshot is being written"
+	is "$(stages | wc -l)" 4 "SIG$sig: dbs-sync, dbs-extract, tee and dbs-load run"
+	kill -s "$sig" "$pid"
+	wait "$pid"
+	status=$?
+	num=$(kill -l "$sig")
+	case $sig in
+	TERM) what=Terminated ;;
+	INT) what=Interrupt ;;
+	HUP) what=Hangup ;;
+	esac
+	is "$status" $((128 + num)) "SIG$sig: exit status 128 + $num"
+	is "$(sed -E 's/^[0-9T:Z-]{20} /T /; s/ seconds=[0-9.]+//' err)" \
+		"dbs-sync: orders: interrupted by signal $num ($what)
+T orders interrupted inserted=0 updated=0 deleted=0 unchanged=0 stream=full error=\"interrupted by signal $num ($what)\"" \
+		"SIG$sig: the message and the log line"
+	is_file out "" "SIG$sig: nothing on stdout"
+	sleep 0.2
+	is "$(stages)" "" "SIG$sig: no stage left running"
+	is "$(find snap -name '*.part' | wc -l)" 0 "SIG$sig: the .part is removed"
+	is "$(sql s.db 'SELECT count(*) FROM _dbs_runs')" "$before" \
+		"SIG$sig: nothing committed"
+done
+
+# a stale .part of a crashed run goes; files dbs-sync did not write stay
+mkdir -p snap/orders
+stale=snap/orders/orders.20200101T000000.000000000Z.csv.snapshot.part
+: >"$stale"
+: >snap/orders/orders.keep.part
+run dbs-sync -c ok.conf
+is_status 0 "the next run"
+ok "the stale .part is removed" test ! -e "$stale"
+ok "another file stays" test -e snap/orders/orders.keep.part
+
+done_testing
