@@ -495,6 +495,12 @@ class Session(tdsase.AseSession):
     def result(self, cols, table, line):
         """The result encoder of this session's protocol."""
         if not self.ase:
+            for _, t, _ in cols:
+                if t.base in tdstypes.ASE_ONLY:
+                    raise tdssql.SqlError(
+                        50000, 1, 16, 'tdsserver: %s is a Sybase ASE type '
+                        '(serve this fixture with --dialect ase)' % t.decl,
+                        line)
             return W.Result(cols, W.Options(self.ver, self.textsize,
                                             self.args.plp_chunk, table))
         opt = T5.Options(self.args.charset, self.textsize, table,

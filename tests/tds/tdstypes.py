@@ -49,6 +49,7 @@ _ASE_SIZED = {'unichar': 'text', 'univarchar': 'text'}
 _MSSQL_ONLY = ('datetime2', 'datetimeoffset', 'uniqueidentifier', 'xml',
                'ntext', 'rowversion')
 DIALECTS = ('mssql', 'ase')
+ASE_ONLY = tuple(_ASE_PLAIN) + tuple(_ASE_SIZED)
 _MONEY_RANGE = {
     'money': (Decimal('-922337203685477.5808'),
               Decimal('922337203685477.5807')),
