@@ -428,43 +428,6 @@ since_literal(
  * default is forever, which a job run from cron cannot afford). */
 #define LOGIN_TIMEOUT_DEFAULT 60
 
-/* The watchdog's message, formatted before it is armed. */
-static char zWatchdog[512];
-
-static void
-on_login_alarm(int sig)
-{
-	(void)sig;
-	if (write(STDERR_FILENO, zWatchdog, strlen(zWatchdog)) < 0)
-		_exit(DBS_EXIT_FAIL);
-	out_signal_cleanup();
-	_exit(DBS_EXIT_FAIL);
-}
-
-/*
- * A last resort against a login that never returns: FreeTDS 1.3 loops
- * forever in its TDS 5.0 logout after a login timed out (also when "auto"
- * falls back to 5.0). Each attempt may take the login timeout, the
- * logout 5 s more; past that the process ends with a message.
- */
-static void
-arm_login_watchdog(const struct conn_settings *pS)
-{
-	int nTry =
-	    pS->zTdsVersion && strcmp(pS->zTdsVersion, "auto") != 0 ? 1 : 2;
-	struct sigaction sa;
-
-	snprintf(zWatchdog, sizeof zWatchdog,
-	    "%s: %s: login timed out after %d s (the server does not "
-	    "answer)\n",
-	    util_progname(), pS->zServer, pS->loginTimeout);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_login_alarm;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	alarm((unsigned)(nTry * pS->loginTimeout + 6));
-}
-
 /* The connection settings from the resolved configuration. */
 static void
 fill_settings(const struct conf_final *pF, struct conn_settings *pS)
@@ -481,6 +444,7 @@ fill_settings(const struct conf_final *pF, struct conn_settings *pS)
 	pS->loginTimeout =
 	    pF->loginTimeout > 0 ? pF->loginTimeout : LOGIN_TIMEOUT_DEFAULT;
 	pS->queryTimeout = pF->queryTimeout;
+	pS->onAbort = out_signal_cleanup;
 }
 
 /* Build the SELECT (unless --query) and stream it. Returns the status. */
@@ -531,11 +495,8 @@ extract(const struct opts *pO, const struct plan *pP,
 	int rc = DBS_EXIT_FAIL;
 
 	fill_settings(pF, &cs);
-	if (conn_init() == 0) {
-		arm_login_watchdog(&cs);
+	if (conn_init() == 0)
 		pDb = conn_open(&cs);
-		alarm(0);
-	}
 	if (pDb == NULL) {
 		util_warn("%s: %s", cs.zServer, conn_error());
 		conn_close(NULL);
