@@ -17,6 +17,7 @@
 #include "conn.h"
 #include "emit.h"
 #include "out.h"
+#include "prompt.h"
 #include "query.h"
 #include "util.h"
 
@@ -528,7 +529,13 @@ main(int argc, char **argv)
 	o.progress = -1;
 	parse_args(argc, argv, &o, &c);
 	make_plan(&o, &p);
-	conf_resolve(&c, &f);
+	/* -P - on a terminal: prompt, and no echo while conf reads it */
+	if (c.passwordStdin && prompt_begin("Password: ")) {
+		conf_resolve(&c, &f);
+		prompt_end();
+	} else {
+		conf_resolve(&c, &f);
+	}
 	if (out_open(&out, o.zOutput) != 0) {
 		rc = DBS_EXIT_FAIL;
 	} else {
