@@ -615,6 +615,12 @@ conn_column(DBPROCESS *pDb, int iCol, const char **pzName, int *pNotNull,
 	return *pzName ? 0 : -1;
 }
 
+int
+conn_tds5(DBPROCESS *pDb)
+{
+	return dbtds(pDb) < DBTDS_7_0;
+}
+
 void
 conn_close(DBPROCESS *pDb)
 {

@@ -85,6 +85,9 @@ const char *conn_error(void);
 /* Forget recorded errors. */
 void conn_clear_errors(void);
 
+/* 1 if the connection speaks TDS 5.0 (Sybase ASE), else 0. */
+int conn_tds5(DBPROCESS *pDb);
+
 /* Close the connection (NULL is fine) and release db-lib. */
 void conn_close(DBPROCESS *pDb);
 

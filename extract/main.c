@@ -485,6 +485,38 @@ stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 	return rc;
 }
 
+/*
+ * On Sybase ASE: may every name the SELECT needs be sent? Returns 0, or
+ * DBS_EXIT_USAGE after a message.
+ */
+static int
+check_ase_names(const struct plan *pP)
+{
+	struct query_list since = {NULL, 0};
+	const struct {
+		const char *zFlag;
+		const struct query_list *pL;
+	} a[] = {{"--view", &pP->view}, {"--columns", &pP->columns},
+	    {"--key", &pP->key}, {"--order-by", &pP->order},
+	    {"--since", &since}};
+	const char *zBad;
+	size_t i;
+
+	if (pP->zSinceCol) {
+		since.az = (char **)&pP->zSinceCol;
+		since.n = 1;
+	}
+	for (i = 0; i < sizeof a / sizeof a[0]; i++) {
+		if (query_ase_quotable(a[i].pL, &zBad) != 0) {
+			util_warn("%s: Sybase ASE cannot quote the name \"%s\" "
+			          "(it holds ']' or '.', or ends in a blank)",
+			    a[i].zFlag, zBad);
+			return DBS_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
 /* Connect, build the SQL and stream. Returns the exit status. */
 static int
 extract(const struct opts *pO, const struct plan *pP,
@@ -503,6 +535,11 @@ extract(const struct opts *pO, const struct plan *pP,
 		conn_close(NULL);
 		return DBS_EXIT_FAIL;
 	}
+	if (conn_tds5(pDb) && (rc = check_ase_names(pP)) != 0) {
+		conn_close(pDb);
+		return rc;
+	}
+	rc = DBS_EXIT_FAIL;
 	if (pP->zSinceCol)
 		zLit = since_literal(pDb, pP, cs.zServer, &rc);
 	if (!pP->zSinceCol || zLit)

@@ -136,6 +136,24 @@ query_parse_since(
 	return 0;
 }
 
+int
+query_ase_quotable(const struct query_list *pL, const char **pzBad)
+{
+	size_t i, n;
+
+	for (i = 0; i < pL->n; i++) {
+		n = strlen(pL->az[i]);
+		if (strpbrk(pL->az[i], "].") != NULL ||
+		    (n > 0 &&
+		        (pL->az[i][n - 1] == ' ' ||
+		            pL->az[i][n - 1] == '\t'))) {
+			*pzBad = pL->az[i];
+			return -1;
+		}
+	}
+	return 0;
+}
+
 char *
 query_quote(const char *zIdent)
 {
@@ -346,8 +364,9 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 
 	switch (pCol->type.kind) {
 	case DTYPE_TEXT:
-		sql_string(
-		    &s, zValue, is_unicode(pCol->zSource) || !is_ascii(zValue));
+		/* ASE has no N'' literals: its server charset does */
+		sql_string(&s, zValue,
+		    !tds5 && (is_unicode(pCol->zSource) || !is_ascii(zValue)));
 		return s.z;
 	case DTYPE_DECIMAL:
 		if (!fits_decimal(zValue, &pCol->type, pzWhy))

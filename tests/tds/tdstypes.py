@@ -429,7 +429,7 @@ def _canon_text(t, value):
 
 def _canon_ase_text(t, value):
     """ASE text: the empty string is stored as one space, char(n) and
-    unichar(n) are padded.  bytes (a {"hex": ...} value) are raw bytes in
+    unichar(n) are padded (n counts UTF-8 bytes for char types).  bytes (a {"hex": ...} value) are raw bytes in
     the server's character set, sent as they are (for conversion errors);
     the server checks at sending time that text fits its character set."""
     if isinstance(value, (bytes, bytearray)):
@@ -440,7 +440,9 @@ def _canon_ase_text(t, value):
     if text == '':
         text = ' '
     wide = t.base in ('unichar', 'univarchar', 'unitext')
-    size = len(text.encode('utf-16-le')) // 2 if wide else len(text)
+    # char types count bytes of the server charset: UTF-8's, the largest
+    size = len(text.encode('utf-16-le')) // 2 if wide else len(
+        text.encode('utf-8'))
     if t.n is not None and t.n > 0:
         if size > t.n:
             raise TypeError_('%s value %r is too long' % (t.decl, text))
