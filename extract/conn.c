@@ -225,6 +225,10 @@ conn_error(void)
 		    rec.osErr ? strerror(rec.osErr) : "");
 	} else if (rec.dbErr != 0) {
 		zPhrase = db_phrase(rec.dbErr);
+		/* without -U the connection was made, the Kerberos login not */
+		if (rec.dbErr == SYBEFCON && rec.osErr == 0 && rec.noUser &&
+		    rec.loggingIn)
+			zPhrase = "login failed";
 		snprintf(rec.zMsg, sizeof rec.zMsg,
 		    "%s%s%s (db-lib error %d)%s",
 		    zPhrase ? zPhrase : rec.zDbErr, rec.osErr ? ": " : "",
