@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tlscheck.h"
 #include "util.h"
 
 /* db-lib message numbers this module treats specially */
@@ -61,6 +62,7 @@ static struct {
 	int noUser;        /* no -U: FreeTDS tries Kerberos */
 	int tds5;          /* the current login attempt is TDS 5.0 */
 	int pinned;        /* "auto" kept to TDS 7.4 for encryption's sake */
+	char zTlsWhy[160]; /* why TLS or the certificate failed, or "" */
 	char zMsg[1024];   /* conn_error() result */
 } rec;
 
@@ -229,6 +231,15 @@ conn_error(void)
 		if (rec.dbErr == SYBEFCON && rec.osErr == 0 && rec.noUser &&
 		    rec.loggingIn)
 			zPhrase = "login failed";
+		if (rec.dbErr == SYBEFCON && rec.zTlsWhy[0] != '\0') {
+			snprintf(rec.zMsg, sizeof rec.zMsg,
+			    "%s%s (db-lib error %d)",
+			    strncmp(rec.zTlsWhy, "it ", 3) == 0
+			        ? "the server's certificate failed to verify: "
+			        : "",
+			    rec.zTlsWhy, rec.dbErr);
+			return rec.zMsg;
+		}
 		snprintf(rec.zMsg, sizeof rec.zMsg,
 		    "%s%s%s (db-lib error %d)%s",
 		    zPhrase ? zPhrase : rec.zDbErr, rec.osErr ? ": " : "",
@@ -299,7 +310,8 @@ own_error(const char *zText, int osErr)
  * by the caller), NULL when no file is needed, or sets *pFail.
  */
 static char *
-write_ifile(const struct conn_settings *pS, int *pFail)
+write_ifile(
+    const struct conn_settings *pS, const struct tlscheck *pTls, int *pFail)
 {
 	const char *zDir = getenv("TMPDIR");
 	char *zPath;
@@ -331,6 +343,7 @@ write_ifile(const struct conn_settings *pS, int *pFail)
 		fprintf(f, "\tencryption = %s\n", pS->zEncrypt);
 	if (pS->zCaFile)
 		fprintf(f, "\tca file = %s\n", pS->zCaFile);
+	tlscheck_conf(pTls, f);
 	rc = fclose(f);
 	if (rc != 0) {
 		own_error("cannot write a temporary freetds.conf", errno);
@@ -468,10 +481,30 @@ now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * With --encrypt require, did the server answer "encryption off"? A
+ * genuine server never answers so to a client that requires encryption;
+ * FreeTDS 1.3 would then encrypt the login alone and send everything
+ * after it in clear. Records the error and returns 1 if so.
+ */
+static int
+downgraded(const struct tlscheck *pTls)
+{
+	if (!rec.tlsRequired || pTls->cryptFlag != TLSCHECK_OFF)
+		return 0;
+	own_error("the server answered \"encryption off\" to a client that "
+	          "requires encryption, which a genuine server never does (a "
+	          "man in the middle?): only the login was encrypted, nothing "
+	          "more is sent",
+	    0);
+	return 1;
+}
+
 /* One login attempt with TDS version v and nTimeout seconds. */
 static DBPROCESS *
 login_once(const struct conn_settings *pS, int v, int nTimeout)
 {
+	struct tlscheck tls;
 	LOGINREC *pLogin;
 	DBPROCESS *pDb = NULL;
 	char *zIfile;
@@ -489,13 +522,23 @@ login_once(const struct conn_settings *pS, int v, int nTimeout)
 		dbloginfree(pLogin);
 		return NULL;
 	}
-	zIfile = write_ifile(pS, &fail);
+	memset(&tls, 0, sizeof tls);
+	tls.cryptFlag = -1;
+	if (encryption_asked(pS) && v != DBVERSION_100)
+		tlscheck_begin(&tls); /* without it, less is known */
+	zIfile = write_ifile(pS, &tls, &fail);
 	if (!fail)
 		pDb = dbopen(pLogin, pS->zServer);
 	dbloginfree(pLogin);
 	if (zIfile) {
 		unlink(zIfile);
 		free(zIfile);
+	}
+	tlscheck_end(&tls);
+	snprintf(rec.zTlsWhy, sizeof rec.zTlsWhy, "%s", tls.zWhy);
+	if (pDb != NULL && downgraded(&tls)) {
+		dbclose(pDb);
+		return NULL;
 	}
 	if (pDb == NULL && !conn_failed())
 		own_error("login failed", 0);

@@ -19,6 +19,7 @@ import os
 import signal
 import socket
 import sqlite3
+import ssl
 import struct
 import sys
 import threading
@@ -31,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tds5wire as T5   # noqa: E402
 import tdsase     # noqa: E402
 import tdssql     # noqa: E402
+import tdstls     # noqa: E402
 import tdstypes   # noqa: E402
 import tdswire as W   # noqa: E402
 
@@ -216,9 +218,24 @@ class Session(tdsase.AseSession):
             return False
         if ptype == T5.PKT_LOGIN:
             return self.ase_login(data)
+        tls = None
         if ptype == W.PKT_PRELOGIN:
-            self.prelogin(data)
+            enc = self.prelogin(data)
+            if enc != tdstls.ENCRYPT_NOT_SUP:
+                try:
+                    tls = tdstls.handshake(self.ch, self.args.tls_cert,
+                                           self.args.tls_key)
+                except ssl.SSLError as e:
+                    self.log('tls: handshake failed: %s' % e.reason)
+                    return False
+                raw, self.ch.sock = self.ch.sock, tls
             ptype, data = self.ch.read_message()
+            if tls is not None:
+                full = enc != tdstls.ENCRYPT_OFF
+                self.log('tls: %s' % ('everything encrypted' if full else
+                                      'the login alone encrypted'))
+                if not full:
+                    self.ch.sock = raw
         if ptype != W.PKT_LOGIN7:
             self.log('expected LOGIN7, got packet type 0x%02x' % ptype)
             return False
@@ -231,9 +248,12 @@ class Session(tdsase.AseSession):
             opts[kind] = data[off:off + ln]
             i += 5
         enc = opts.get(1, b'\x02')[:1]
-        self.log('prelogin: client encryption %d' % (enc[0] if enc else 2))
+        client = enc[0] if enc else tdstls.ENCRYPT_NOT_SUP
+        self.log('prelogin: client encryption %d' % client)
+        ours = tdstls.answer(client, self.args.encryption
+                             if self.args.tls_cert else 'none')
         values = [(0, bytes([16, 0, 0x03, 0xE8, 0, 0])),  # version 16.0.1000
-                  (1, b'\x02'),                            # ENCRYPT_NOT_SUP
+                  (1, bytes([ours])),                      # encryption
                   (2, b'\x00'), (3, b''), (4, b'\x00')]   # inst, thread, MARS
         head, body = bytearray(), bytearray()
         off = 5 * len(values) + 1
@@ -242,6 +262,7 @@ class Session(tdsase.AseSession):
             body += value
         self.ch.write(bytes(head) + b'\xff' + bytes(body))
         self.ch.flush()
+        return ours
 
     def login7(self, data):
         (ver, size) = struct.unpack('<II', data[4:12])
@@ -663,6 +684,12 @@ def parse_args(argv):
     p.add_argument('--fault', action='append', default=[])
     p.add_argument('--log')
     p.add_argument('--default-textsize', type=int, default=4096)
+    p.add_argument('--tls-cert', help='PEM certificate (chain): offer TLS')
+    p.add_argument('--tls-key', help='its PEM private key')
+    p.add_argument('--encryption', default='off', choices=('off', 'req'),
+                   help='with --tls-cert: off (encrypt everything only '
+                   'when the client requires it, else the login alone) or '
+                   'req (always everything)')
     p.add_argument('--dialect', default='mssql', choices=('mssql', 'ase'),
                    help='ase: speak TDS 5.0 as Sybase ASE does')
     p.add_argument('--charset', default='utf8', choices=sorted(T5.CHARSETS),
