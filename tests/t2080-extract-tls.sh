@@ -29,11 +29,11 @@ cert() {
 			-CAcreateserial -out "$1.pem" -days 2 -extfile "$1.ext" \
 			2>/dev/null
 }
-cert ca "DNS:dbs-test-ca" &&
-	cert good "IP:127.0.0.1" ca &&
-	cert otherhost "DNS:other.invalid" ca &&
-	cert rogue "IP:127.0.0.1" ||
-	{ echo "Bail out! openssl could not make the certificates"; exit 1; }
+if ! { cert ca "DNS:dbs-test-ca" && cert good "IP:127.0.0.1" ca &&
+	cert otherhost "DNS:other.invalid" ca && cert rogue "IP:127.0.0.1"; }; then
+	echo "Bail out! openssl could not make the certificates"
+	exit 1
+fi
 
 tds_fixture fx.db "$TOP/tests/fixtures/extract/small.json"
 export DBS_PASSWORD=secret
