@@ -213,10 +213,10 @@ query_display(const struct query_list *pL, char cSep)
 	sql_add(&s, "");
 	for (i = 0; i < pL->n; i++) {
 		const char *z = pL->az[i];
-		int bare = query_parse_list(z, cSep, &one, &zWhy) == 0 &&
-		    one.n == 1 && strcmp(one.az[0], z) == 0;
+		int parsed = query_parse_list(z, cSep, &one, &zWhy) == 0;
+		int bare = parsed && one.n == 1 && strcmp(one.az[0], z) == 0;
 
-		if (bare)
+		if (parsed)
 			query_list_clear(&one);
 		if (i > 0)
 			sql_add(&s, zSep);
