@@ -200,12 +200,60 @@ db_phrase(int dberr)
 	}
 }
 
+/* The text of a db-lib error into rec.zMsg (rec.dbErr > 0). */
+static void
+db_error_text(void)
+{
+	const char *zPhrase = db_phrase(rec.dbErr);
+
+	/* without -U the connection was made, the Kerberos login not */
+	if (rec.dbErr == SYBEFCON && rec.osErr == 0 && rec.noUser &&
+	    rec.loggingIn)
+		zPhrase = "login failed";
+	if (rec.dbErr == SYBEFCON && rec.zTlsWhy[0] != '\0') {
+		snprintf(rec.zMsg, sizeof rec.zMsg, "%s%s (db-lib error %d)",
+		    strncmp(rec.zTlsWhy, "it ", 3) == 0
+		        ? "the server's certificate failed to verify: "
+		        : "",
+		    rec.zTlsWhy, rec.dbErr);
+		return;
+	}
+	snprintf(rec.zMsg, sizeof rec.zMsg, "%s%s%s (db-lib error %d)%s",
+	    zPhrase ? zPhrase : rec.zDbErr, rec.osErr ? ": " : "",
+	    rec.osErr ? strerror(rec.osErr) : "", rec.dbErr,
+	    rec.dbErr == SYBEFCON && rec.osErr == 0 && rec.tlsRequired
+	        ? "; encryption is required: does the server offer "
+	          "TLS, and does --ca-file verify its certificate?"
+	        : "");
+}
+
+/* Append to rec.zMsg what a failed login should also say: that "auto"
+ * did not fall back to TDS 5.0, that no -U meant Kerberos. */
+static void
+login_hints(void)
+{
+	size_t n = strlen(rec.zMsg);
+
+	if (rec.pinned && rec.serverNo == 0 &&
+	    (rec.dbErr == SYBESEOF || rec.dbErr == SYBEREAD)) {
+		snprintf(rec.zMsg + n, sizeof rec.zMsg - n,
+		    "; the server hung up on the TDS 7 login, and with "
+		    "encryption asked for dbs-extract does not fall back to "
+		    "TDS "
+		    "5.0 (for Sybase ASE give --tds-version 5.0)");
+		n = strlen(rec.zMsg);
+	}
+	if (rec.noUser && rec.dbErr != SYBETIME && rec.dbErr != SYBECONN &&
+	    rec.dbErr != SYBEUHST && rec.dbErr != SYBEINTF &&
+	    rec.dbErr != SYBESOCK)
+		snprintf(rec.zMsg + n, sizeof rec.zMsg - n,
+		    "; no -U was given, so FreeTDS tried a Kerberos (GSSAPI) "
+		    "login: give -U for a login with a password");
+}
+
 const char *
 conn_error(void)
 {
-	const char *zPhrase;
-	size_t n;
-
 	if (rec.serverNo == MSG_LOGIN_FAILED ||
 	    rec.serverNo == MSG_ASE_LOGIN_FAILED) {
 		snprintf(rec.zMsg, sizeof rec.zMsg,
@@ -226,50 +274,14 @@ conn_error(void)
 		    rec.osErr ? ": " : "",
 		    rec.osErr ? strerror(rec.osErr) : "");
 	} else if (rec.dbErr != 0) {
-		zPhrase = db_phrase(rec.dbErr);
-		/* without -U the connection was made, the Kerberos login not */
-		if (rec.dbErr == SYBEFCON && rec.osErr == 0 && rec.noUser &&
-		    rec.loggingIn)
-			zPhrase = "login failed";
-		if (rec.dbErr == SYBEFCON && rec.zTlsWhy[0] != '\0') {
-			snprintf(rec.zMsg, sizeof rec.zMsg,
-			    "%s%s (db-lib error %d)",
-			    strncmp(rec.zTlsWhy, "it ", 3) == 0
-			        ? "the server's certificate failed to verify: "
-			        : "",
-			    rec.zTlsWhy, rec.dbErr);
-			return rec.zMsg;
-		}
-		snprintf(rec.zMsg, sizeof rec.zMsg,
-		    "%s%s%s (db-lib error %d)%s",
-		    zPhrase ? zPhrase : rec.zDbErr, rec.osErr ? ": " : "",
-		    rec.osErr ? strerror(rec.osErr) : "", rec.dbErr,
-		    rec.dbErr == SYBEFCON && rec.osErr == 0 && rec.tlsRequired
-		        ? "; encryption is required: does the server offer "
-		          "TLS, and does --ca-file verify its certificate?"
-		        : "");
+		db_error_text();
 	} else {
 		snprintf(rec.zMsg, sizeof rec.zMsg, "%s",
 		    rec.loggingIn ? "login failed (no reason given)"
 		                  : "the server reported a failure");
 	}
-	if (rec.loggingIn && rec.pinned && rec.serverNo == 0 &&
-	    (rec.dbErr == SYBESEOF || rec.dbErr == SYBEREAD)) {
-		n = strlen(rec.zMsg);
-		snprintf(rec.zMsg + n, sizeof rec.zMsg - n,
-		    "; the server hung up on the TDS 7 login, and with "
-		    "encryption asked for dbs-extract does not fall back to "
-		    "TDS "
-		    "5.0 (for Sybase ASE give --tds-version 5.0)");
-	}
-	if (rec.loggingIn && rec.noUser && rec.dbErr != SYBETIME &&
-	    rec.dbErr != SYBECONN && rec.dbErr != SYBEUHST &&
-	    rec.dbErr != SYBEINTF && rec.dbErr != SYBESOCK) {
-		n = strlen(rec.zMsg);
-		snprintf(rec.zMsg + n, sizeof rec.zMsg - n,
-		    "; no -U was given, so FreeTDS tried a Kerberos (GSSAPI) "
-		    "login: give -U for a login with a password");
-	}
+	if (rec.loggingIn)
+		login_hints();
 	return rec.zMsg;
 }
 
