@@ -6,6 +6,9 @@
 #   make lint       clang-format, cppcheck, shellcheck, mandoc -Tlint
 #   make demo       sync the bundled demo source into demo.db, twice
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make FREETDS_PREFIX=/opt/freetds O=build-ftds
+#                   build against a FreeTDS installed there (1.4 or later
+#                   for --encrypt strict) instead of the system's
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
@@ -22,12 +25,21 @@ OPT ?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 SANOPT = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 DBS_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-DDBS_VERSION='"$(VERSION)"' -Icommon
+	-DDBS_VERSION='"$(VERSION)"' -Icommon $(FREETDS_CPPFLAGS)
 DBS_CFLAGS = $(WARN) $(OPT) $(CFLAGS) -MMD -MP
 
 COMMON_LIBS = -lcsv -lyajl -lxxhash -linih
 LOAD_LIBS = -lsqlite3 $(COMMON_LIBS)
-EXTRACT_LIBS = -lsybdb $(COMMON_LIBS)
+# FREETDS_PREFIX: the headers in $(FREETDS_PREFIX)/include, the library in
+# $(FREETDS_PREFIX)/lib, found at run time through the RUNPATH. Use a
+# build directory of its own (O=...): objects are not rebuilt when only
+# the prefix changes.
+FREETDS_PREFIX ?=
+FREETDS_CPPFLAGS = $(if $(FREETDS_PREFIX),-I$(FREETDS_PREFIX)/include)
+comma := ,
+FREETDS_LIBS = $(if $(FREETDS_PREFIX),-L$(FREETDS_PREFIX)/lib \
+	-Wl$(comma)-rpath$(comma)$(FREETDS_PREFIX)/lib) -lsybdb
+EXTRACT_LIBS = $(FREETDS_LIBS) $(COMMON_LIBS) -lm
 
 COMMON_SRC = $(sort $(wildcard common/*.c))
 LOAD_SRC = $(sort $(wildcard load/*.c))

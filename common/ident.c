@@ -169,10 +169,10 @@ ident_display(const struct ident_list *pL, char cSep)
 	add_str(&s, "");
 	for (i = 0; i < pL->n; i++) {
 		const char *z = pL->az[i];
-		int bare = ident_parse_list(z, cSep, &one, &zWhy) == 0 &&
-		    one.n == 1 && strcmp(one.az[0], z) == 0;
+		int parsed = ident_parse_list(z, cSep, &one, &zWhy) == 0;
+		int bare = parsed && one.n == 1 && strcmp(one.az[0], z) == 0;
 
-		if (bare)
+		if (parsed)
 			ident_list_clear(&one);
 		if (i > 0)
 			add_str(&s, zSep);

@@ -10,16 +10,28 @@
  * file: DBSETLENCRYPT is unimplemented) is passed the documented way, as a
  * freetds.conf [global] section in a private temporary file that db-lib is
  * pointed at with dbsetifile() and that is removed right after the login.
+ *
+ * The TDS version is always set on the login record. "auto" is ours, not
+ * FreeTDS's: 7.4 first, and 5.0 only when the server hung up on the TDS 7
+ * PRELOGIN (Sybase ASE does) and no encryption was asked for, so that
+ * neither a timeout is waited for twice nor a man in the middle can make
+ * the client fall back to TDS 5.0, where FreeTDS sends the user name in
+ * clear and encrypts the password with whatever key the server offers.
+ * A watchdog (SIGALRM) ends a login that FreeTDS 1.3 never returns from:
+ * after a TDS 5.0 login timed out, its logout loops forever.
  */
 #include "conn.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "tlscheck.h"
 #include "util.h"
 
 /* db-lib message numbers this module treats specially */
@@ -28,6 +40,7 @@ enum {
 	MSG_LANGCHANGE = 5703, /* "Changed language setting to ..." */
 	MSG_CHARSET = 5704,    /* "Changed client character set ..." */
 	MSG_LOGIN_FAILED = 18456,
+	MSG_ASE_LOGIN_FAILED = 4002,
 	ERR_ICONV_OUT = 2402, /* SYBEICONVO */
 	ERR_ICONV_IN = 2403,  /* SYBEICONVI: '?' substituted */
 	ERR_ICONV_BIG = 2404  /* SYBEICONV2BIG */
@@ -46,8 +59,19 @@ static struct {
 	int queryTimeout;  /* seconds, for the timeout message */
 	int loginTimeout;  /* seconds, for the timeout message */
 	int tlsRequired;   /* --encrypt require: hint at TLS failures */
+	int noUser;        /* no -U: FreeTDS tries Kerberos */
+	int tds5;          /* the current login attempt is TDS 5.0 */
+	int pinned;        /* "auto" kept to TDS 7.4 for encryption's sake */
+	char zTlsWhy[160]; /* why TLS or the certificate failed, or "" */
 	char zMsg[1024];   /* conn_error() result */
 } rec;
+
+/* The login watchdog: its messages (formatted before it is armed), the
+ * cleanup to run before the process ends, and whether FreeTDS reported
+ * the timeout itself. */
+static char zWatchTimeout[600], zWatchSilent[600];
+static void (*watchCleanup)(void);
+static volatile sig_atomic_t watchTimedOut;
 
 static void
 copy_text(char *zDst, size_t n, const char *zSrc)
@@ -80,6 +104,13 @@ err_handler(DBPROCESS *pDb, int severity, int dberr, int oserr, char *zDbErr,
 		rec.dbErr = dberr;
 		copy_text(rec.zDbErr, sizeof rec.zDbErr, zDbErr);
 		rec.osErr = (oserr != DBNOERR && oserr > 0) ? oserr : 0;
+	}
+	if (dberr == SYBETIME && rec.loggingIn) {
+		/* FreeTDS 1.3 never returns from a timed-out TDS 5.0 login:
+		 * let the watchdog end the run right away */
+		watchTimedOut = 1;
+		if (rec.tds5)
+			alarm(1);
 	}
 	return INT_CANCEL;
 }
@@ -169,12 +200,62 @@ db_phrase(int dberr)
 	}
 }
 
+/* The text of a db-lib error into rec.zMsg (rec.dbErr > 0). */
+static void
+db_error_text(void)
+{
+	const char *zPhrase = db_phrase(rec.dbErr);
+
+	/* without -U the connection was made, the Kerberos login not */
+	if (rec.dbErr == SYBEFCON && rec.osErr == 0 && rec.noUser &&
+	    rec.loggingIn)
+		zPhrase = "login failed";
+	if (rec.dbErr == SYBEFCON && rec.zTlsWhy[0] != '\0') {
+		snprintf(rec.zMsg, sizeof rec.zMsg, "%s%s (db-lib error %d)",
+		    strncmp(rec.zTlsWhy, "it ", 3) == 0
+		        ? "the server's certificate failed to verify: "
+		        : "",
+		    rec.zTlsWhy, rec.dbErr);
+		return;
+	}
+	snprintf(rec.zMsg, sizeof rec.zMsg, "%s%s%s (db-lib error %d)%s",
+	    zPhrase ? zPhrase : rec.zDbErr, rec.osErr ? ": " : "",
+	    rec.osErr ? strerror(rec.osErr) : "", rec.dbErr,
+	    rec.dbErr == SYBEFCON && rec.osErr == 0 && rec.tlsRequired
+	        ? "; encryption is required: does the server offer "
+	          "TLS, and does --ca-file verify its certificate?"
+	        : "");
+}
+
+/* Append to rec.zMsg what a failed login should also say: that "auto"
+ * did not fall back to TDS 5.0, that no -U meant Kerberos. */
+static void
+login_hints(void)
+{
+	size_t n = strlen(rec.zMsg);
+
+	if (rec.pinned && rec.serverNo == 0 &&
+	    (rec.dbErr == SYBESEOF || rec.dbErr == SYBEREAD)) {
+		snprintf(rec.zMsg + n, sizeof rec.zMsg - n,
+		    "; the server hung up on the TDS 7 login, and with "
+		    "encryption asked for dbs-extract does not fall back to "
+		    "TDS "
+		    "5.0 (for Sybase ASE give --tds-version 5.0)");
+		n = strlen(rec.zMsg);
+	}
+	if (rec.noUser && rec.dbErr != SYBETIME && rec.dbErr != SYBECONN &&
+	    rec.dbErr != SYBEUHST && rec.dbErr != SYBEINTF &&
+	    rec.dbErr != SYBESOCK)
+		snprintf(rec.zMsg + n, sizeof rec.zMsg - n,
+		    "; no -U was given, so FreeTDS tried a Kerberos (GSSAPI) "
+		    "login: give -U for a login with a password");
+}
+
 const char *
 conn_error(void)
 {
-	const char *zPhrase;
-
-	if (rec.serverNo == MSG_LOGIN_FAILED) {
+	if (rec.serverNo == MSG_LOGIN_FAILED ||
+	    rec.serverNo == MSG_ASE_LOGIN_FAILED) {
 		snprintf(rec.zMsg, sizeof rec.zMsg,
 		    "login failed: %s (server message %d)", rec.zServer,
 		    rec.serverNo);
@@ -193,26 +274,20 @@ conn_error(void)
 		    rec.osErr ? ": " : "",
 		    rec.osErr ? strerror(rec.osErr) : "");
 	} else if (rec.dbErr != 0) {
-		zPhrase = db_phrase(rec.dbErr);
-		snprintf(rec.zMsg, sizeof rec.zMsg,
-		    "%s%s%s (db-lib error %d)%s",
-		    zPhrase ? zPhrase : rec.zDbErr, rec.osErr ? ": " : "",
-		    rec.osErr ? strerror(rec.osErr) : "", rec.dbErr,
-		    rec.dbErr == SYBEFCON && rec.osErr == 0 && rec.tlsRequired
-		        ? "; encryption is required: does the server offer "
-		          "TLS, and does --ca-file verify its certificate?"
-		        : "");
+		db_error_text();
 	} else {
 		snprintf(rec.zMsg, sizeof rec.zMsg, "%s",
 		    rec.loggingIn ? "login failed (no reason given)"
 		                  : "the server reported a failure");
 	}
+	if (rec.loggingIn)
+		login_hints();
 	return rec.zMsg;
 }
 
 /* Map a --tds-version value to a DBVERSION_ code; -1 for "auto". */
 static int
-tds_version(const char *z)
+ver_code(const char *z)
 {
 	static const struct {
 		const char *zName;
@@ -247,7 +322,8 @@ own_error(const char *zText, int osErr)
  * by the caller), NULL when no file is needed, or sets *pFail.
  */
 static char *
-write_ifile(const struct conn_settings *pS, int *pFail)
+write_ifile(
+    const struct conn_settings *pS, const struct tlscheck *pTls, int *pFail)
 {
 	const char *zDir = getenv("TMPDIR");
 	char *zPath;
@@ -279,6 +355,7 @@ write_ifile(const struct conn_settings *pS, int *pFail)
 		fprintf(f, "\tencryption = %s\n", pS->zEncrypt);
 	if (pS->zCaFile)
 		fprintf(f, "\tca file = %s\n", pS->zCaFile);
+	tlscheck_conf(pTls, f);
 	rc = fclose(f);
 	if (rc != 0) {
 		own_error("cannot write a temporary freetds.conf", errno);
@@ -291,11 +368,11 @@ write_ifile(const struct conn_settings *pS, int *pFail)
 	return zPath;
 }
 
-/* Fill a LOGINREC from the settings. Returns 0 or -1. */
+/* Fill a LOGINREC from the settings for TDS version v (a DBVERSION_
+ * code). Returns 0 or -1. */
 static int
-fill_login(LOGINREC *pLogin, const struct conn_settings *pS)
+fill_login(LOGINREC *pLogin, const struct conn_settings *pS, int v)
 {
-	int v = tds_version(pS->zTdsVersion);
 	RETCODE rc = SUCCEED;
 
 	if (pS->zUser)
@@ -307,11 +384,7 @@ fill_login(LOGINREC *pLogin, const struct conn_settings *pS)
 	rc |= DBSETLCHARSET(pLogin, "UTF-8") == FAIL;
 	if (pS->zDatabase)
 		rc |= DBSETLDBNAME(pLogin, pS->zDatabase) == FAIL;
-	if (v >= 0) {
-		rc |= DBSETLVERSION(pLogin, (BYTE)v) == FAIL;
-		/* TDSVER would override our choice after the config files */
-		unsetenv("TDSVER");
-	}
+	rc |= DBSETLVERSION(pLogin, (BYTE)v) == FAIL;
 	return rc == SUCCEED ? 0 : -1;
 }
 
@@ -326,13 +399,174 @@ freetds_has_strict(void)
 	return major > 1 || (major == 1 && minor >= 4);
 }
 
-DBPROCESS *
-conn_open(const struct conn_settings *pS)
+/* Was encryption asked for (a mode other than off, or a CA file)? */
+static int
+encryption_asked(const struct conn_settings *pS)
 {
+	return pS->zCaFile != NULL ||
+	    (pS->zEncrypt != NULL && strcmp(pS->zEncrypt, "off") != 0);
+}
+
+/*
+ * The TDS versions to try, in order, into aV (DBVERSION_ codes). Returns
+ * how many: one for a version that was named (--tds-version, else
+ * TDSVER), 7.4 then 5.0 for "auto", 7.4 alone for "auto" when encryption
+ * was asked for.
+ */
+static int
+versions_to_try(const struct conn_settings *pS, int aV[2])
+{
+	const char *z = pS->zTdsVersion;
+	int v;
+
+	if (z == NULL)
+		z = getenv("TDSVER");
+	v = ver_code(z);
+	/* the login record's version wins anyway; keep FreeTDS from
+	 * reading another one */
+	unsetenv("TDSVER");
+	if (v >= 0) {
+		aV[0] = v;
+		return 1;
+	}
+	aV[0] = DBVERSION_74;
+	aV[1] = DBVERSION_100;
+	return encryption_asked(pS) ? 1 : 2;
+}
+
+/* Did the last attempt meet a server that is not a TDS 7 server: the
+ * connection was made, then closed at the PRELOGIN without a word? */
+static int
+not_tds7_server(void)
+{
+	return rec.serverNo == 0 &&
+	    (rec.dbErr == SYBESEOF || rec.dbErr == SYBEREAD);
+}
+
+static void
+on_login_alarm(int sig)
+{
+	const char *z = watchTimedOut ? zWatchTimeout : zWatchSilent;
+
+	(void)sig;
+	if (write(STDERR_FILENO, z, strlen(z)) < 0)
+		z = NULL; /* nothing more to do: we exit anyway */
+	if (watchCleanup)
+		watchCleanup();
+	_exit(DBS_EXIT_FAIL);
+}
+
+/*
+ * Arm the login watchdog: the whole login (every attempt) may take the
+ * login timeout; FreeTDS's own timeout fires first and ends a TDS 7
+ * attempt; 2 s later the watchdog ends the process. A timed-out TDS 5.0
+ * attempt ends 1 s after FreeTDS reported it (see err_handler).
+ */
+static void
+arm_watchdog(const struct conn_settings *pS)
+{
+	struct sigaction sa;
+
+	snprintf(zWatchTimeout, sizeof zWatchTimeout,
+	    "%s: %s: login timed out after %d s (db-lib error %d)\n",
+	    util_progname(), pS->zServer, pS->loginTimeout, SYBETIME);
+	snprintf(zWatchSilent, sizeof zWatchSilent,
+	    "%s: %s: login timed out after %d s (the server does not "
+	    "answer)\n",
+	    util_progname(), pS->zServer, pS->loginTimeout);
+	watchCleanup = pS->onAbort;
+	watchTimedOut = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_login_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm((unsigned)pS->loginTimeout + 2);
+}
+
+/* Seconds since an arbitrary point, for the login deadline. */
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * With --encrypt require, did the server answer "encryption off"? A
+ * genuine server never answers so to a client that requires encryption;
+ * FreeTDS 1.3 would then encrypt the login alone and send everything
+ * after it in clear. Records the error and returns 1 if so.
+ */
+static int
+downgraded(const struct tlscheck *pTls)
+{
+	if (!rec.tlsRequired || pTls->cryptFlag != TLSCHECK_OFF)
+		return 0;
+	own_error("the server answered \"encryption off\" to a client that "
+	          "requires encryption, which a genuine server never does (a "
+	          "man in the middle?): only the login was encrypted, nothing "
+	          "more is sent",
+	    0);
+	return 1;
+}
+
+/* One login attempt with TDS version v and nTimeout seconds. */
+static DBPROCESS *
+login_once(const struct conn_settings *pS, int v, int nTimeout)
+{
+	struct tlscheck tls;
 	LOGINREC *pLogin;
 	DBPROCESS *pDb = NULL;
 	char *zIfile;
 	int fail;
+
+	rec.tds5 = v == DBVERSION_100;
+	dbsetlogintime(nTimeout);
+	pLogin = dblogin();
+	if (pLogin == NULL) {
+		own_error("cannot allocate a login record", 0);
+		return NULL;
+	}
+	if (fill_login(pLogin, pS, v) != 0) {
+		own_error("cannot set up the login record", 0);
+		dbloginfree(pLogin);
+		return NULL;
+	}
+	memset(&tls, 0, sizeof tls);
+	tls.cryptFlag = -1;
+	if (encryption_asked(pS) && v != DBVERSION_100)
+		tlscheck_begin(&tls); /* without it, less is known */
+	zIfile = write_ifile(pS, &tls, &fail);
+	if (!fail)
+		pDb = dbopen(pLogin, pS->zServer);
+	dbloginfree(pLogin);
+	if (zIfile) {
+		unlink(zIfile);
+		free(zIfile);
+	}
+	tlscheck_end(&tls);
+	snprintf(rec.zTlsWhy, sizeof rec.zTlsWhy, "%s", tls.zWhy);
+	if (pDb != NULL && downgraded(&tls)) {
+		dbclose(pDb);
+		return NULL;
+	}
+	if (pDb == NULL && !conn_failed())
+		own_error("login failed", 0);
+	if (pDb != NULL && conn_failed()) {
+		dbclose(pDb);
+		pDb = NULL;
+	}
+	return pDb;
+}
+
+DBPROCESS *
+conn_open(const struct conn_settings *pS)
+{
+	DBPROCESS *pDb = NULL;
+	double start = now();
+	int aV[2], nV, i, nLeft;
 
 	if (pS->zEncrypt && strcmp(pS->zEncrypt, "strict") == 0 &&
 	    !freetds_has_strict()) {
@@ -346,36 +580,29 @@ conn_open(const struct conn_settings *pS)
 	}
 	rec.loggingIn = 1;
 	rec.tlsRequired = pS->zEncrypt && strcmp(pS->zEncrypt, "require") == 0;
+	rec.noUser = pS->zUser == NULL;
 	rec.loginTimeout = pS->loginTimeout;
 	rec.queryTimeout = pS->queryTimeout;
-	if (pS->loginTimeout > 0)
-		dbsetlogintime(pS->loginTimeout);
 	if (pS->queryTimeout > 0)
 		dbsettime(pS->queryTimeout);
-	pLogin = dblogin();
-	if (pLogin == NULL) {
-		own_error("cannot allocate a login record", 0);
-		return NULL;
+	nV = versions_to_try(pS, aV);
+	rec.pinned = nV == 1 && aV[0] == DBVERSION_74 &&
+	    ver_code(pS->zTdsVersion) < 0 && encryption_asked(pS);
+	if (pS->loginTimeout > 0) /* 0: wait forever */
+		arm_watchdog(pS);
+	for (i = 0; i < nV; i++) {
+		/* the attempts share the login timeout */
+		nLeft = pS->loginTimeout - (int)(now() - start);
+		pDb = login_once(pS, aV[i],
+		    pS->loginTimeout == 0 ? 0
+		        : nLeft > 0       ? nLeft
+		                          : 1);
+		if (pDb != NULL || i + 1 == nV || !not_tds7_server())
+			break;
+		conn_clear_errors(); /* the next attempt tells */
 	}
-	if (fill_login(pLogin, pS) != 0) {
-		own_error("cannot set up the login record", 0);
-		dbloginfree(pLogin);
-		return NULL;
-	}
-	zIfile = write_ifile(pS, &fail);
-	if (!fail)
-		pDb = dbopen(pLogin, pS->zServer);
-	dbloginfree(pLogin);
-	if (zIfile) {
-		unlink(zIfile);
-		free(zIfile);
-	}
-	if (pDb == NULL && !conn_failed())
-		own_error("login failed", 0);
-	if (pDb != NULL && conn_failed()) {
-		dbclose(pDb);
-		pDb = NULL;
-	}
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
 	if (pDb != NULL)
 		rec.loggingIn = 0; /* else conn_error() speaks of the login */
 	return pDb;
@@ -449,6 +676,12 @@ conn_column(DBPROCESS *pDb, int iCol, const char **pzName, int *pNotNull,
 	pInfo->scale = col.Scale;
 	pInfo->tds5 = dbtds(pDb) < DBTDS_7_0;
 	return *pzName ? 0 : -1;
+}
+
+int
+conn_tds5(DBPROCESS *pDb)
+{
+	return dbtds(pDb) < DBTDS_7_0;
 }
 
 void

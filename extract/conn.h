@@ -21,11 +21,14 @@ struct conn_settings {
 	                        * Kerberos */
 	const char *zPassword;   /* secret */
 	const char *zAppName;    /* application name shown by the server */
-	const char *zTdsVersion; /* "7.0".."7.4", "5.0", "auto" */
+	const char *zTdsVersion; /* "7.0".."7.4", "5.0", "auto"; NULL: TDSVER,
+	                          * else "auto" */
 	const char *zEncrypt;    /* "off", "request", "require", "strict" */
 	const char *zCaFile;     /* CA certificates for TLS */
-	int loginTimeout;        /* seconds; 0 = wait forever; -1 = default */
+	int loginTimeout;        /* seconds for the whole login, > 0 */
 	int queryTimeout;        /* seconds; 0 = wait forever; -1 = default */
+	void (*onAbort)(void);   /* run (in a signal handler) before the login
+	                          * watchdog ends the process, or NULL */
 };
 
 /*
@@ -35,8 +38,11 @@ struct conn_settings {
 int conn_init(void);
 
 /*
- * Log in. Returns the connection, or NULL (conn_error() says why). The
- * password is not kept by this module.
+ * Log in, within pS->loginTimeout seconds for all attempts (see conn.c
+ * for "auto"); past that a watchdog prints the timeout, runs
+ * pS->onAbort and ends the process with status 1. Returns the
+ * connection, or NULL (conn_error() says why). The password is not kept
+ * by this module.
  */
 DBPROCESS *conn_open(const struct conn_settings *pS);
 
@@ -78,6 +84,9 @@ const char *conn_error(void);
 
 /* Forget recorded errors. */
 void conn_clear_errors(void);
+
+/* 1 if the connection speaks TDS 5.0 (Sybase ASE), else 0. */
+int conn_tds5(DBPROCESS *pDb);
 
 /* Close the connection (NULL is fine) and release db-lib. */
 void conn_close(DBPROCESS *pDb);

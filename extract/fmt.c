@@ -88,6 +88,55 @@ fmt_utf8_valid(const char *z, size_t n)
 	return n;
 }
 
+/*
+ * Append UTF-16LE text as UTF-8. Returns 0, or -1 for an odd number of
+ * bytes or a surrogate without its pair (*pBuf then holds a partial
+ * text: the caller truncates it).
+ */
+static int
+fmt_utf16(
+    const unsigned char *p, size_t n, struct fmt_buf *pBuf, const char **pzWhy)
+{
+	unsigned char z[4];
+	size_t i, k;
+	unsigned cp, lo;
+
+	*pzWhy = "invalid UTF-16";
+	if (n % 2 != 0)
+		return -1;
+	for (i = 0; i < n; i += 2) {
+		cp = (unsigned)p[i] | (unsigned)p[i + 1] << 8;
+		if (cp >= 0xdc00 && cp <= 0xdfff)
+			return -1;
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			if (i + 3 >= n)
+				return -1;
+			lo = (unsigned)p[i + 2] | (unsigned)p[i + 3] << 8;
+			if (lo < 0xdc00 || lo > 0xdfff)
+				return -1;
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			i += 2;
+		}
+		if (cp < 0x80) {
+			z[0] = (unsigned char)cp, k = 1;
+		} else if (cp < 0x800) {
+			z[0] = (unsigned char)(0xc0 | cp >> 6), k = 2;
+		} else if (cp < 0x10000) {
+			z[0] = (unsigned char)(0xe0 | cp >> 12), k = 3;
+		} else {
+			z[0] = (unsigned char)(0xf0 | cp >> 18), k = 4;
+		}
+		if (k > 3)
+			z[k - 3] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+		if (k > 2)
+			z[k - 2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		if (k > 1)
+			z[k - 1] = (unsigned char)(0x80 | (cp & 0x3f));
+		fmt_buf_append(pBuf, z, k);
+	}
+	return 0;
+}
+
 /* Append the shortest %g text of d that reads back as the same double. */
 static int
 fmt_double(double d, struct fmt_buf *pBuf, const char **pzWhy)
@@ -577,6 +626,9 @@ fmt_value(const struct fmt_col *pCol, const void *pData, size_t n,
 	case FMT_BINARY:
 		fmt_hex(p, n, pBuf);
 		return 0;
+	case FMT_UTF16:
+		rc = fmt_utf16(p, n, pBuf, pzWhy);
+		break;
 	case FMT_REAL4:
 		if (n != sizeof f)
 			return -1;

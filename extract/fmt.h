@@ -30,6 +30,7 @@ enum fmt_kind {
 	FMT_MONEY4,      /* DBMONEY4: 32-bit count of 1/10000 */
 	FMT_NUMERIC,     /* DBNUMERIC: precision, scale, sign, magnitude */
 	FMT_TEXT,        /* bytes in the client charset, UTF-8 */
+	FMT_UTF16,       /* UTF-16LE bytes (ASE unitext sent as image) */
 	FMT_BINARY,      /* bytes */
 	FMT_UUID,        /* 16 bytes: host-order u32, u16, u16, then 8 bytes */
 	FMT_DATETIME,    /* DBDATETIME: days since 1900, 1/300 s ticks */

@@ -69,10 +69,11 @@ enum {
 };
 
 enum {
-	UT_TIMESTAMP = 80, /* user type of timestamp/rowversion columns */
-	UT_SYSNAME = 256,  /* user type of sysname columns */
-	UT_UNICHAR = 34,   /* Sybase unichar on LONGBINARY */
-	UT_UNIVARCHAR = 35 /* Sybase univarchar on LONGBINARY */
+	UT_TIMESTAMP = 80,  /* user type of timestamp/rowversion columns */
+	UT_SYSNAME = 256,   /* user type of sysname columns */
+	UT_UNICHAR = 34,    /* Sybase unichar on LONGBINARY */
+	UT_UNIVARCHAR = 35, /* Sybase univarchar on LONGBINARY */
+	UT_UNITEXT = 36     /* Sybase unitext on IMAGE or LONGBINARY */
 };
 
 /* Bytes of a (max) column as FreeTDS reports them: 0x3fffffff or more. */
@@ -172,7 +173,11 @@ describe_binary(const struct fmt_colinfo *pI, struct fmt_col *pCol)
 		source_plain(pCol, "image");
 		break;
 	default:
-		source_sized(pCol, "varbinary", n, n >= SIZE_MAX_TYPE);
+		/* ASE's timestamp is a varbinary(8) with the user type */
+		if (pI->userType == UT_TIMESTAMP && n == 8)
+			source_plain(pCol, "timestamp");
+		else
+			source_sized(pCol, "varbinary", n, n >= SIZE_MAX_TYPE);
 		break;
 	}
 }
@@ -317,7 +322,13 @@ describe_other(const struct fmt_colinfo *pI, struct fmt_col *pCol)
 		    (pI->userType == UT_UNICHAR ||
 		        pI->userType == UT_UNIVARCHAR))
 			describe_text(pI, pCol);
-		else
+		else if (pI->tds5 && pI->userType == UT_UNITEXT &&
+		    (pI->type == T_IMAGE || pI->type == T_LONGBINARY)) {
+			/* ASE sends unitext as image to a client that does not
+			 * announce unitext (FreeTDS 1.3 does not): UTF-16LE */
+			set_type(pCol, FMT_UTF16, DTYPE_TEXT, 0, 0);
+			source_plain(pCol, "unitext");
+		} else
 			describe_binary(pI, pCol);
 		return 0;
 	case T_UNIQUE:

@@ -17,6 +17,7 @@
 #include "conn.h"
 #include "emit.h"
 #include "out.h"
+#include "prompt.h"
 #include "query.h"
 #include "util.h"
 
@@ -440,43 +441,6 @@ since_literal(DBPROCESS *pDb, struct plan *pP, const char *zServer, int *pRc)
  * default is forever, which a job run from cron cannot afford). */
 #define LOGIN_TIMEOUT_DEFAULT 60
 
-/* The watchdog's message, formatted before it is armed. */
-static char zWatchdog[512];
-
-static void
-on_login_alarm(int sig)
-{
-	(void)sig;
-	if (write(STDERR_FILENO, zWatchdog, strlen(zWatchdog)) < 0)
-		_exit(DBS_EXIT_FAIL);
-	out_signal_cleanup();
-	_exit(DBS_EXIT_FAIL);
-}
-
-/*
- * A last resort against a login that never returns: FreeTDS 1.3 loops
- * forever in its TDS 5.0 logout after a login timed out (also when "auto"
- * falls back to 5.0). Each attempt may take the login timeout, the
- * logout 5 s more; past that the process ends with a message.
- */
-static void
-arm_login_watchdog(const struct conn_settings *pS)
-{
-	int nTry =
-	    pS->zTdsVersion && strcmp(pS->zTdsVersion, "auto") != 0 ? 1 : 2;
-	struct sigaction sa;
-
-	snprintf(zWatchdog, sizeof zWatchdog,
-	    "%s: %s: login timed out after %d s (the server does not "
-	    "answer)\n",
-	    util_progname(), pS->zServer, pS->loginTimeout);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_login_alarm;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	alarm((unsigned)(nTry * pS->loginTimeout + 6));
-}
-
 /* The connection settings from the resolved configuration. */
 static void
 fill_settings(const struct conf_final *pF, struct conn_settings *pS)
@@ -493,6 +457,7 @@ fill_settings(const struct conf_final *pF, struct conn_settings *pS)
 	pS->loginTimeout =
 	    pF->loginTimeout >= 0 ? pF->loginTimeout : LOGIN_TIMEOUT_DEFAULT;
 	pS->queryTimeout = pF->queryTimeout;
+	pS->onAbort = out_signal_cleanup;
 }
 
 /* Build the SELECT (unless --query) and stream it. Returns the status. */
@@ -532,6 +497,38 @@ stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 	return rc;
 }
 
+/*
+ * On Sybase ASE: may every name the SELECT needs be sent? Returns 0, or
+ * DBS_EXIT_USAGE after a message.
+ */
+static int
+check_ase_names(const struct plan *pP)
+{
+	struct ident_list since = {NULL, 0};
+	const struct {
+		const char *zFlag;
+		const struct ident_list *pL;
+	} a[] = {{"--view", &pP->view}, {"--columns", &pP->columns},
+	    {"--key", &pP->key}, {"--order-by", &pP->order},
+	    {"--since", &since}};
+	const char *zBad;
+	size_t i;
+
+	if (pP->zSinceCol) {
+		since.az = (char **)&pP->zSinceCol;
+		since.n = 1;
+	}
+	for (i = 0; i < sizeof a / sizeof a[0]; i++) {
+		if (query_ase_quotable(a[i].pL, &zBad) != 0) {
+			util_warn("%s: Sybase ASE cannot quote the name \"%s\" "
+			          "(it holds ']' or '.', or ends in a blank)",
+			    a[i].zFlag, zBad);
+			return DBS_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
 /* Connect, build the SQL and stream. Returns the exit status. */
 static int
 extract(const struct opts *pO, struct plan *pP, const struct conf_final *pF,
@@ -543,17 +540,18 @@ extract(const struct opts *pO, struct plan *pP, const struct conf_final *pF,
 	int rc = DBS_EXIT_FAIL;
 
 	fill_settings(pF, &cs);
-	if (conn_init() == 0) {
-		if (cs.loginTimeout > 0)
-			arm_login_watchdog(&cs);
+	if (conn_init() == 0)
 		pDb = conn_open(&cs);
-		alarm(0);
-	}
 	if (pDb == NULL) {
 		util_warn("%s: %s", cs.zServer, conn_error());
 		conn_close(NULL);
 		return DBS_EXIT_FAIL;
 	}
+	if (conn_tds5(pDb) && (rc = check_ase_names(pP)) != 0) {
+		conn_close(pDb);
+		return rc;
+	}
+	rc = DBS_EXIT_FAIL;
 	if (pP->zSinceCol)
 		zLit = since_literal(pDb, pP, cs.zServer, &rc);
 	if (!pP->zSinceCol || zLit)
@@ -580,7 +578,13 @@ main(int argc, char **argv)
 	o.progress = -1;
 	parse_args(argc, argv, &o, &c);
 	make_plan(&o, &p);
-	conf_resolve(&c, &f);
+	/* -P - on a terminal: prompt, and no echo while conf reads it */
+	if (c.passwordStdin && prompt_begin("Password: ")) {
+		conf_resolve(&c, &f);
+		prompt_end();
+	} else {
+		conf_resolve(&c, &f);
+	}
 	if (out_open(&out, o.zOutput) != 0) {
 		rc = DBS_EXIT_FAIL;
 	} else {

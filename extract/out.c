@@ -65,6 +65,18 @@ dir_of(const char *zFile)
 	return util_strndup(zFile, (size_t)(zSlash - zFile));
 }
 
+/* Is zFile a special file, or in a directory of them (/dev, /proc), where
+ * no temporary file belongs? */
+static int
+is_special(const char *zFile)
+{
+	struct stat st;
+
+	if (strncmp(zFile, "/dev/", 5) == 0 || strncmp(zFile, "/proc/", 6) == 0)
+		return 1;
+	return stat(zFile, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 int
 out_open(struct out *pO, const char *zFile)
 {
@@ -78,6 +90,15 @@ out_open(struct out *pO, const char *zFile)
 	if (zFile == NULL || strcmp(zFile, "-") == 0)
 		return 0;
 	pO->zFile = zFile;
+	if (is_special(zFile)) {
+		pO->fd = open(zFile, O_WRONLY | O_CLOEXEC);
+		if (pO->fd < 0) {
+			util_warn("%s: %s", zFile, strerror(errno));
+			return -1;
+		}
+		pO->direct = 1;
+		return 0;
+	}
 	zDir = dir_of(zFile);
 	zBase = strrchr(zFile, '/') ? strrchr(zFile, '/') + 1 : zFile;
 	n = strlen(zDir) + strlen(zBase) + 16;
@@ -115,6 +136,14 @@ out_commit(struct out *pO)
 	char *zDir;
 	int fdDir;
 
+	if (pO->direct) {
+		pO->direct = 0;
+		if (close(pO->fd) != 0) {
+			util_warn("%s: %s", pO->zFile, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
 	if (pO->zTemp == NULL)
 		return 0;
 	if (fsync(pO->fd) != 0 || close(pO->fd) != 0) {
@@ -146,6 +175,11 @@ out_commit(struct out *pO)
 void
 out_abort(struct out *pO)
 {
+	if (pO->direct) {
+		pO->direct = 0;
+		close(pO->fd);
+		return;
+	}
 	if (pO->zTemp == NULL)
 		return;
 	sigArmed = 0;

@@ -2,7 +2,9 @@
  * out.h - where dbs-extract writes: stdout, or (-o FILE) a temporary file
  * in FILE's directory that is flushed, fsynced and renamed to FILE only
  * when the stream is complete, and removed on failure or on SIGINT,
- * SIGTERM and SIGHUP.
+ * SIGTERM and SIGHUP. A FILE that is a special file (a device, a FIFO,
+ * /dev/stdout) is written directly: a temporary file cannot be renamed
+ * onto it.
  */
 #ifndef DBS_EXTRACT_OUT_H
 #define DBS_EXTRACT_OUT_H
@@ -11,10 +13,12 @@ struct out {
 	const char *zFile; /* final name, or NULL for stdout */
 	char *zTemp;       /* temporary name while writing, owned */
 	int fd;            /* where to write */
+	int direct;        /* fd is zFile itself, a special file */
 };
 
 /*
- * Open the destination: stdout when zFile is NULL or "-", else a new
+ * Open the destination: stdout when zFile is NULL or "-", zFile itself
+ * when it is a special file (or under /dev or /proc), else a new
  * temporary file beside zFile. Returns 0, or -1 after printing a message.
  */
 int out_open(struct out *pO, const char *zFile);

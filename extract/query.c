@@ -14,6 +14,24 @@
 #include "buf.h"
 #include "util.h"
 
+int
+query_ase_quotable(const struct ident_list *pL, const char **pzBad)
+{
+	size_t i, n;
+
+	for (i = 0; i < pL->n; i++) {
+		n = strlen(pL->az[i]);
+		if (strpbrk(pL->az[i], "].") != NULL ||
+		    (n > 0 &&
+		        (pL->az[i][n - 1] == ' ' ||
+		            pL->az[i][n - 1] == '\t'))) {
+			*pzBad = pL->az[i];
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Append z to the SQL being built in *p, keeping it NUL-terminated. */
 static void
 sql_add(struct buf *p, const char *z)
@@ -183,8 +201,9 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 		if (dtype_check(&pCol->type, zValue, strlen(zValue), pzWhy) !=
 		    0)
 			return NULL;
-		sql_string(
-		    &s, zValue, is_unicode(pCol->zSource) || !is_ascii(zValue));
+		/* ASE has no N'' literals: its server charset does */
+		sql_string(&s, zValue,
+		    !tds5 && (is_unicode(pCol->zSource) || !is_ascii(zValue)));
 		return s.z;
 	case DTYPE_DECIMAL:
 		if (!fits_decimal(zValue, &pCol->type, pzWhy))

@@ -12,6 +12,14 @@
 #include "fmt.h"
 #include "ident.h"
 
+/*
+ * Can Sybase ASE address every identifier of pL? Its [brackets] (ASE
+ * 12.5.1 and later) have no escape for ']', a dot is never part of a
+ * name, and trailing blanks are dropped. Returns 0, or -1 with *pzBad
+ * the first identifier that cannot be sent.
+ */
+int query_ase_quotable(const struct ident_list *pL, const char **pzBad);
+
 /* What to select. */
 struct query_spec {
 	const struct ident_list *pView;    /* [schema.]name */
@@ -35,7 +43,7 @@ char *query_probe(const struct ident_list *pView, const char *zCol);
  * The T-SQL literal for comparing a column of type *pCol with zValue at
  * the column's own precision, e.g. CONVERT(datetime2(7),
  * '2024-01-02 03:04:05.1234567', 121). tds5 leaves out the style
- * (Sybase). Returns an owned string, or NULL and sets *pzWhy when zValue
+ * and the N of Unicode string literals (Sybase ASE knows neither). Returns an owned string, or NULL and sets *pzWhy when zValue
  * is not a value of that type.
  */
 char *query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,

@@ -1,7 +1,8 @@
 #!/bin/bash
-# t2010-extract-types.sh - every SQL Server type through the TDS test
-# server, FreeTDS db-lib and dbs-extract, in CSV and NDJSON: the exact
-# text of every edge value (dbs-stream(5)), written by hand.
+# t2010-extract-types.sh - every SQL Server type (with
+# DBS_TEST_TDSVER=5.0: every Sybase ASE type) through the TDS test server,
+# FreeTDS db-lib and dbs-extract, in CSV and NDJSON: the exact text of
+# every edge value (dbs-stream(5)), written by hand.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/fixtures/extract/tds.sh"
 
@@ -22,6 +23,39 @@ check() {
 		"$1 $2: stream"
 	is_file stderr "" "$1 $2: no message"
 }
+
+# The checksum is the one dbs-stream(5) defines (XXH3 of the canonical
+# row encoding), computed here independently of the writer.
+if tds_ase; then
+	printf '1:11:01:06:-3276811:-214748364820:-92233720368547758081:01:01:0\n1:21:13:2555:3276710:214748364719:92233720368547758075:6553510:429496729520:18446744073709551615\n1:3--------\n1:41:11:71:01:01:01:11:119:9223372036854775808\n' >enc
+	sum=1e52bea329eb3b12
+else
+	printf '1:11:01:06:-3276811:-214748364820:-9223372036854775808\n1:21:13:2555:3276710:214748364719:9223372036854775807\n1:3-----\n1:41:11:71:01:01:0\n' >enc
+	sum=53b20af6a2694482
+fi
+run dbs-extract -S "$TDS_SERVER" -U dbs -D demo --view dbo.ints
+is "$(tail -1 stdout)" "#end,4,$sum" "ints: the trailer's checksum"
+is "$(xxhsum -H3 <enc | sed 's/.* = //')" "$sum" \
+	"ints: trailer checksum matches an independent XXH3"
+
+# extracted-at: UTC with microseconds, taken at the start of the run.
+run dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.ints
+got=$(sed -n 's/^#meta,extracted-at,//p' stdout)
+case $got in
+[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z) r=0 ;;
+*) r=1 ;;
+esac
+is "$r" 0 "extracted-at is YYYY-MM-DDTHH:MM:SS.ffffffZ ($got)"
+now=$(date -u +%s)
+then=$(date -u -d "$(echo "$got" | sed 's/T/ /; s/Z//')" +%s)
+is "$(( now - then < 60 && then <= now ))" 1 "extracted-at is now, in UTC"
+
+
+if tds_ase; then
+	# the same checks in Sybase ASE's types (types.ase.json)
+	. "$TOP/tests/fixtures/extract/types-ase.sh"
+	done_testing
+fi
 
 check ints csv <<'EOF'
 #dbs-stream,1
@@ -267,23 +301,5 @@ check guids ndjson <<'EOF'
 {"id":5,"g":null}
 {"#dbs-end":{"rows":5,"checksum":"51e1a4f2275c341d"}}
 EOF
-
-# The checksum is the one dbs-stream(5) defines (XXH3 of the canonical
-# row encoding), computed here independently of the writer.
-printf '1:11:01:06:-3276811:-214748364820:-9223372036854775808\n1:21:13:2555:3276710:214748364719:9223372036854775807\n1:3-----\n1:41:11:71:01:01:0\n' >enc
-is "$(xxhsum -H3 <enc | sed 's/.* = //')" 53b20af6a2694482 \
-	"ints: trailer checksum matches an independent XXH3"
-
-# extracted-at: UTC with microseconds, taken at the start of the run.
-run dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.guids
-got=$(sed -n 's/^#meta,extracted-at,//p' stdout)
-case $got in
-[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z) r=0 ;;
-*) r=1 ;;
-esac
-is "$r" 0 "extracted-at is YYYY-MM-DDTHH:MM:SS.ffffffZ ($got)"
-now=$(date -u +%s)
-then=$(date -u -d "$(echo "$got" | sed 's/T/ /; s/Z//')" +%s)
-is "$(( now - then < 60 && then <= now ))" 1 "extracted-at is now, in UTC"
 
 done_testing

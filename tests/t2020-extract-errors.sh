@@ -1,7 +1,9 @@
 #!/bin/bash
 # t2020-extract-errors.sh - every way an extraction fails gives one clear
 # line on stderr, exit status 1, and no trailer (so dbs-load commits
-# nothing); -o never leaves a file behind.
+# nothing); -o never leaves a file behind, and writes special files
+# directly. The server's words are SQL Server's, or Sybase ASE's with
+# DBS_TEST_TDSVER=5.0.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/fixtures/extract/tds.sh"
 
@@ -20,16 +22,20 @@ fails() {
 }
 
 DBS_PASSWORD=wrong run dbs-extract -S "$good" -U dbs --view dbo.orders
-fails 1 "dbs-extract: $good: login failed: Login failed for user 'dbs'. (server message 18456)" \
-	"wrong password"
+fails 1 "dbs-extract: $good: login failed: $(by_proto \
+	"Login failed for user 'dbs'. (server message 18456)" \
+	"Login failed. (server message 4002)")" "wrong password"
 is "$(grep -c wrong stderr)" 0 "wrong password: the password is not shown"
 
 run dbs-extract -S "$good" -U nobody --view dbo.orders
-fails 1 "dbs-extract: $good: login failed: Login failed for user 'nobody'. (server message 18456)" \
-	"unknown user"
+fails 1 "dbs-extract: $good: login failed: $(by_proto \
+	"Login failed for user 'nobody'. (server message 18456)" \
+	"Login failed. (server message 4002)")" "unknown user"
 
 run dbs-extract -S "$good" -U dbs -D nodb --view dbo.orders
-fails 1 "dbs-extract: $good: Cannot open database \"nodb\" requested by the login. The login failed. (server message 4060)" \
+fails 1 "dbs-extract: $good: $(by_proto \
+	"Cannot open database \"nodb\" requested by the login. The login failed. (server message 4060)" \
+	"Attempt to locate entry in sysdatabases for database 'nodb' by name failed - no entry found under that name. Make sure that name is entered properly. (server message 911)")" \
 	"unknown database"
 
 port=$(closed_port)
@@ -42,12 +48,16 @@ fails 1 "dbs-extract: no-such-host.invalid: unknown server (not a host, host:por
 	"unknown host"
 
 run dbs-extract -S "$good" -U dbs --view dbo.nosuch
-fails 1 "dbs-extract: $good: Invalid object name 'dbo.nosuch'. (server message 208)" \
+fails 1 "dbs-extract: $good: $(by_proto \
+	"Invalid object name 'dbo.nosuch'." \
+	"dbo.nosuch not found. Specify owner.objectname or use sp_help to check whether the object exists (sp_help may produce lots of output).") (server message 208)" \
 	"unknown view"
 is_file stdout "" "unknown view: nothing on stdout"
 
 run dbs-extract -S "$good" -U dbs --view dbo.secret
-fails 1 "dbs-extract: $good: The SELECT permission was denied on the object 'secret', database 'demo', schema 'dbo'. (server message 229)" \
+fails 1 "dbs-extract: $good: $(by_proto \
+	"The SELECT permission was denied on the object 'secret', database 'demo', schema 'dbo'." \
+	"SELECT permission denied on object secret, database demo, owner dbo") (server message 229)" \
 	"no permission"
 
 run dbs-extract -S "$good" -U dbs --query 'SELECT id FROM dbo.orders' \
@@ -58,6 +68,12 @@ fails 1 "dbs-extract: $good: key column \"nosuch\" is not in the result" \
 run dbs-extract -S "$good" -U dbs --query 'SELECT id, id FROM dbo.orders'
 fails 1 "dbs-extract: $good: column name \"id\" appears twice" \
 	"duplicate column names"
+
+# no -U: FreeTDS tries Kerberos, which this machine has no ticket for
+run dbs-extract -S "$good" --view dbo.orders
+kerberos="no -U was given, so FreeTDS tried a Kerberos (GSSAPI) login: give -U for a login with a password"
+fails 1 "dbs-extract: $good: login failed$(by_proto \
+	" (db-lib error 20002)" ""); $kerberos" "no -U: the message says Kerberos"
 
 # a server that accepts the connection and never answers: the login
 # times out (db-lib's own default would be to wait forever)
@@ -70,10 +86,18 @@ fails 1 "dbs-extract: $MUTE_SERVER: login timed out after 1 s (db-lib error 2000
 # watchdog ends the run, and -o leaves nothing
 run dbs-extract -S "$MUTE_SERVER" -U dbs --view dbo.orders \
 	--tds-version 5.0 --login-timeout 1 -o mute.csv
-fails 1 "dbs-extract: $MUTE_SERVER: login timed out after 1 s (the server does not answer)" \
+fails 1 "dbs-extract: $MUTE_SERVER: login timed out after 1 s (db-lib error 20003)" \
 	"login timeout, TDS 5.0: the watchdog"
 is "$(find . -maxdepth 1 -name '*mute.csv*')" "" \
 	"login timeout, TDS 5.0: no file left"
+# with "auto" a timeout is not waited for again with TDS 5.0: one
+# connection, and the message tells the time the login took
+run dbs-extract -S "$MUTE_SERVER" -U dbs --view dbo.orders \
+	--login-timeout 1
+fails 1 "dbs-extract: $MUTE_SERVER: login timed out after 1 s (db-lib error 20003)" \
+	"login timeout, auto"
+is "$(find "$MUTE_RECORD" -name 'conn-*.bin' | wc -l)" 3 \
+	"login timeout, auto: one connection (three runs so far)"
 
 # query timeout: the server waits 3 s before answering
 tds_start fx.db --fault stall=3
@@ -98,7 +122,9 @@ is "$(sqlite3 drop.db "SELECT count(*) FROM sqlite_master WHERE name = 'orders'"
 # the server sends an error token in the middle of the rows
 tds_start fx.db --fault error-after=2
 run dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.orders
-fails 1 "dbs-extract: $TDS_SERVER: after 2 rows: Transaction (Process ID 51) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction. (server message 1205)" \
+fails 1 "dbs-extract: $TDS_SERVER: after 2 rows: $(by_proto \
+	"Transaction (Process ID 51) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction." \
+	"Your server command (family id #0, process id #52) encountered a deadlock situation. Please re-run your command.") (server message 1205)" \
 	"deadlock error after 2 rows"
 tds_start fx.db --fault error-after=3 --fault error=50000
 run dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.orders --format ndjson
@@ -108,7 +134,9 @@ fails 1 "dbs-extract: $TDS_SERVER: after 3 rows: tdsserver: injected error after
 # login refused by the server for every user
 tds_start fx.db --fault refuse-login
 run dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.orders
-fails 1 "dbs-extract: $TDS_SERVER: login failed: Login failed for user 'dbs'. (server message 18456)" \
+fails 1 "dbs-extract: $TDS_SERVER: login failed: $(by_proto \
+	"Login failed for user 'dbs'. (server message 18456)" \
+	"Login failed. (server message 4002)")" \
 	"login refused"
 
 # write errors on stdout: a full disk, a reader that went away
@@ -156,6 +184,27 @@ is "$(cmp out/o.csv keep.csv && echo same)" same \
 run dbs-extract -S "$good" -U dbs --view dbo.orders -o nodir/x.csv
 fails 1 "dbs-extract: nodir/x.csv: No such file or directory" \
 	"-o in a missing directory"
+
+# -o onto a special file writes it directly (no temporary file can be
+# renamed onto it): a FIFO stays a FIFO and its reader gets the stream;
+# /dev/fd/1 is standard output (the temporary file would be in /proc)
+mkdir special
+mkfifo special/fifo
+timeout 60 cat special/fifo >fifo.got &
+reader=$!
+run dbs-extract -S "$good" -U dbs --view dbo.orders --key id -o special/fifo
+wait "$reader"
+is_status 0 "-o FIFO: exit status"
+is_file stderr "" "-o FIFO: no message"
+is "$(strip_volatile fifo.got)" "$(strip_volatile direct.csv)" \
+	"-o FIFO: its reader got the stream"
+is "$(stat -c %F special/fifo) $(ls -A special)" "fifo fifo" \
+	"-o FIFO: still a FIFO, no temporary file"
+run dbs-extract -S "$good" -U dbs --view dbo.orders --key id -o /dev/fd/1
+is_status 0 "-o /dev/fd/1: exit status"
+is_file stderr "" "-o /dev/fd/1: no message"
+is "$(strip_volatile stdout)" "$(strip_volatile direct.csv)" \
+	"-o /dev/fd/1: the stream on standard output"
 
 # while the query runs, only the temporary file exists; SIGTERM removes it
 tds_start fx.db --fault stall=5

@@ -13,7 +13,9 @@ dead="127.0.0.1:$(closed_port)"
 printf 'secret\n' >pw.good
 printf 'wrong\r\nsecret\n' >pw.wrong
 chmod 600 pw.good pw.wrong
-login_failed="login failed: Login failed for user 'dbs'. (server message 18456)"
+login_failed="login failed: $(by_proto \
+	"Login failed for user 'dbs'. (server message 18456)" \
+	"Login failed. (server message 4002)")"
 
 # works NAME: the last run extracted dbo.orders (5 rows).
 works() {
@@ -73,6 +75,15 @@ expect 1 "" "dbs-extract: $good: $login_failed" \
 DBS_PASSWORD=wrong run dbs-extract -S "$good" -U dbs --view dbo.orders \
 	-P - <pw.good
 works "-P - over DBS_PASSWORD"
+# -P - at a terminal: a prompt on the terminal, and what is typed there
+# is not echoed (the terminal shows the prompt and a line end only)
+python3 "$TOP/tests/fixtures/extract/ptyrun.py" "Password: " secret tty.out \
+	tty.err dbs-extract -S "$good" -U dbs --view dbo.orders -P - >tty.shown
+is "$?" 0 "-P - at a terminal: exit status"
+is_file tty.shown "Password: " "-P - at a terminal: a prompt, no echo"
+is "$(tail -1 tty.out | cut -d, -f1,2)" "#end,5" \
+	"-P - at a terminal: the password was read"
+is_file tty.err "" "-P - at a terminal: no message"
 conf c4.ini 600 "[source]" "password = secret"
 DBS_PASSWORD=wrong run dbs-extract -c c4.ini -S "$good" -U dbs \
 	--view dbo.orders
@@ -93,23 +104,49 @@ run dbs-extract -S "$good" -U dbs --view dbo.orders -P - </dev/null
 expect 1 "" "dbs-extract: $good: $login_failed" "-P - with nothing on stdin"
 
 # the settings reach the server: user, database, application name, TDS
-# version and encryption as the login packets show them
+# version and encryption as the login packets show them (TDS 5.0: "auto"
+# finds it after the server hung up on the TDS 7 login; its login record
+# has no database and no encryption byte)
 : >"$TDS_LOG.mark"
-DBS_APP_NAME=fromenv DBS_PASSWORD=secret run dbs-extract -c c3.ini \
-	-S "$good" -U dbs -D demo --view dbo.orders
-works "app-name from the environment"
-DBS_APP_NAME=fromenv DBS_PASSWORD=secret run dbs-extract -c c3.ini \
-	-S "$good" -U dbs -D demo --app-name fromflag --tds-version 7.2 \
-	--encrypt off --view dbo.orders
-works "app-name, TDS 7.2, no encryption from flags"
-conf c6.ini 600 "[source]" "server = $good" "user = dbs" \
-	"password = secret" "tds-version = 7.3" "encrypt = request" \
-	"login-timeout = 5" "query-timeout = 30" "app-name = fromfile"
-run dbs-extract -c c6.ini --view dbo.orders
-works "every key of the file"
-run dbs-extract -c c6.ini --view dbo.orders --tds-version 7.1
-works "TDS 7.1 from a flag"
-is "$(grep -E 'login7|prelogin' "$TDS_LOG" | tail -8 | sed 's/^.*\] //')" \
+if tds_ase; then
+	DBS_APP_NAME=fromenv DBS_PASSWORD=secret run dbs-extract -c c3.ini \
+		-S "$good" -U dbs -D demo --view dbo.orders
+	works "app-name from the environment"
+	DBS_APP_NAME=fromenv DBS_PASSWORD=secret run dbs-extract -c c3.ini \
+		-S "$good" -U dbs -D demo --app-name fromflag --tds-version 5.0 \
+		--encrypt off --view dbo.orders
+	works "app-name, TDS 5.0, no encryption from flags"
+	conf c6.ini 600 "[source]" "server = $good" "user = dbs" \
+		"password = secret" "tds-version = 5.0" "encrypt = off" \
+		"login-timeout = 5" "query-timeout = 30" "app-name = fromfile"
+	run dbs-extract -c c6.ini --view dbo.orders
+	works "every key of the file"
+	run dbs-extract -c c6.ini --view dbo.orders --tds-version auto
+	works "TDS auto from a flag"
+	is "$(grep -E 'login5|hang up' "$TDS_LOG" | tail -6 | sed 's/^.*\] //')" \
+"hang up: packet type 0x12 is not a TDS 5.0 login
+login5: tds 5.0 user='dbs' app='fromenv' charset='' size='512' seclogin=0x00
+login5: tds 5.0 user='dbs' app='fromflag' charset='' size='512' seclogin=0x00
+login5: tds 5.0 user='dbs' app='fromfile' charset='' size='512' seclogin=0x00
+hang up: packet type 0x12 is not a TDS 5.0 login
+login5: tds 5.0 user='dbs' app='fromfile' charset='' size='512' seclogin=0x00" \
+		"the server saw each login as configured"
+else
+	DBS_APP_NAME=fromenv DBS_PASSWORD=secret run dbs-extract -c c3.ini \
+		-S "$good" -U dbs -D demo --view dbo.orders
+	works "app-name from the environment"
+	DBS_APP_NAME=fromenv DBS_PASSWORD=secret run dbs-extract -c c3.ini \
+		-S "$good" -U dbs -D demo --app-name fromflag --tds-version 7.2 \
+		--encrypt off --view dbo.orders
+	works "app-name, TDS 7.2, no encryption from flags"
+	conf c6.ini 600 "[source]" "server = $good" "user = dbs" \
+		"password = secret" "tds-version = 7.3" "encrypt = request" \
+		"login-timeout = 5" "query-timeout = 30" "app-name = fromfile"
+	run dbs-extract -c c6.ini --view dbo.orders
+	works "every key of the file"
+	run dbs-extract -c c6.ini --view dbo.orders --tds-version 7.1
+	works "TDS 7.1 from a flag"
+	is "$(grep -E 'login7|prelogin' "$TDS_LOG" | tail -8 | sed 's/^.*\] //')" \
 "prelogin: client encryption 0
 login7: tds 0x74000004 user='dbs' app='fromenv' database='demo' size=4096
 prelogin: client encryption 2
@@ -118,7 +155,8 @@ prelogin: client encryption 0
 login7: tds 0x730b0003 user='dbs' app='fromfile' database='' size=4096
 prelogin: client encryption 0
 login7: tds 0x71000001 user='dbs' app='fromfile' database='' size=4096" \
-	"the server saw each login as configured"
+		"the server saw each login as configured"
+fi
 
 # encryption and CA file reach FreeTDS through a private freetds.conf
 # [global] section (db-lib cannot set them), removed after the login;
@@ -136,13 +174,24 @@ for enc in off:1 request:2 require:3; do
 		"--encrypt ${enc%:*}: FreeTDS's CA file"
 	is "$(ls -A tmp)" "" "--encrypt ${enc%:*}: temporary freetds.conf removed"
 done
-# the test server offers no TLS: "require" cannot log in
-is "$(cat stderr)" "dbs-extract: $good: cannot connect to the server (db-lib error 20002); encryption is required: does the server offer TLS, and does --ca-file verify its certificate?" \
-	"--encrypt require without TLS on the server: message"
-is "$(grep prelogin "$TDS_LOG" | tail -3 | sed 's/^.*\] //')" \
+# the test server offers no TLS: "require" cannot log in; over TDS 5.0
+# (ASE) with a CA file no mode falls back from 7.4 to 5.0
+if tds_ase; then
+	is "$(cat stderr)" "dbs-extract: $good: connection lost (reading from the server failed) (db-lib error 20017); the server hung up on the TDS 7 login, and with encryption asked for dbs-extract does not fall back to TDS 5.0 (for Sybase ASE give --tds-version 5.0)" \
+		"--encrypt require, ASE: message"
+	is "$(grep -E 'login5|hang up' "$TDS_LOG" | tail -3 | sed 's/^.*\] //')" \
+"hang up: packet type 0x12 is not a TDS 5.0 login
+hang up: packet type 0x12 is not a TDS 5.0 login
+hang up: packet type 0x12 is not a TDS 5.0 login" \
+		"off, request, require with a CA file: no TDS 5.0 login"
+else
+	is "$(cat stderr)" "dbs-extract: $good: cannot connect to the server (db-lib error 20002); encryption is required: does the server offer TLS, and does --ca-file verify its certificate?" \
+		"--encrypt require without TLS on the server: message"
+	is "$(grep prelogin "$TDS_LOG" | tail -3 | sed 's/^.*\] //')" \
 "prelogin: client encryption 2
 prelogin: client encryption 0
 prelogin: client encryption 1" "off, request, require as the server saw them"
+fi
 # documented limitation: freetds.conf's own setting wins over the flag
 printf '[global]\n\tencryption = off\n' >"$FREETDSCONF"
 rm -f dump
@@ -151,6 +200,34 @@ TDSDUMPCONFIG=$PWD/dump DBS_PASSWORD=secret run dbs-extract -S "$good" \
 is "$(sed -n 's/^.*encrypt level = //p' dump)" 1 \
 	"an encryption setting in freetds.conf takes precedence (documented)"
 : >"$FREETDSCONF"
+
+# A man in the middle hangs up on the TDS 7 login to make FreeTDS's
+# "auto" fall back to TDS 5.0, whose login record carries the user name
+# in clear and whose encrypted password goes to the attacker's key. With
+# encryption asked for (a mode, or a CA file) dbs-extract never falls
+# back: one connection per run, and neither the user name nor the
+# password leaves the client.
+fake_start hangup mitm
+hungup="connection lost (reading from the server failed) (db-lib error 20017); the server hung up on the TDS 7 login, and with encryption asked for dbs-extract does not fall back to TDS 5.0 (for Sybase ASE give --tds-version 5.0)"
+for enc in "--encrypt request" "--encrypt require" "--ca-file $PWD/ca.pem"; do
+	# shellcheck disable=SC2086 # the option and its value
+	DBS_PASSWORD=hunter2secret run dbs-extract -S "$FAKE_SERVER" \
+		-U victimuser --view dbo.orders $enc
+	expect 1 "" "dbs-extract: $FAKE_SERVER: $hungup" \
+		"man in the middle, ${enc%% /*}: no fallback"
+done
+is "$(find "$FAKE_RECORD" -name 'conn-*.bin' | wc -l)" 3 \
+	"man in the middle: one connection per run"
+is "$(cat "$FAKE_RECORD"/conn-*.bin | grep -a -c -e victimuser \
+	-e hunter2secret)" 0 "man in the middle: no user name, no password"
+# the control: without encryption "auto" does fall back, and the TDS 5.0
+# login record holds the user name (and, unencrypted, the password)
+DBS_PASSWORD=hunter2secret run dbs-extract -S "$FAKE_SERVER" -U victimuser \
+	--view dbo.orders --encrypt off
+is "$(find "$FAKE_RECORD" -name 'conn-*.bin' | wc -l)" 5 \
+	"no encryption: 7.4, then 5.0"
+is "$(grep -a -c victimuser "$FAKE_RECORD/conn-5.bin")" 1 \
+	"no encryption: the TDS 5.0 login record holds the user name"
 
 # config file syntax
 conf bad.ini 600 "server = x"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # t2060-extract-unknown-column.sh - a column the view does not have, in
-# --columns, --key or --order-by, is SQL Server's error 207, reported in
-# one line; no stream is written.
+# --columns, --key or --order-by, is error 207 (SQL Server's and ASE's),
+# reported in one line; no stream is written.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/fixtures/extract/tds.sh"
 

@@ -79,24 +79,28 @@ print_date(DBPROCESS *pDb, int nType, int nScale, const BYTE *pData)
 {
 	DBDATEREC2 d;
 	char zFrac[16];
+	int bTimeOnly =
+	    nType == SYBMSTIME || nType == SYBTIME || nType == SYBBIGTIME;
 
 	if (dbanydatecrack(pDb, &d, nType, pData) != SUCCEED) {
 		fputs("?date", stdout);
 		return;
 	}
-	if (nType != SYBMSTIME)
+	if (!bTimeOnly)
 		printf("%04d-%02d-%02d", (int)d.dateyear, (int)d.datemonth + 1,
 		    (int)d.datedmonth);
-	if (nType == SYBMSDATE)
+	if (nType == SYBMSDATE || nType == SYBDATE)
 		return;
-	if (nType != SYBMSTIME)
+	if (!bTimeOnly)
 		putchar(' ');
 	printf("%02d:%02d:%02d", (int)d.datehour, (int)d.dateminute,
 	    (int)d.datesecond);
-	if (nType == SYBDATETIME)
+	if (nType == SYBDATETIME || nType == SYBTIME)
 		nScale = 3;
 	else if (nType == SYBDATETIME4)
 		nScale = 0;
+	else if (nType == SYBBIGDATETIME || nType == SYBBIGTIME)
+		nScale = 6;
 	if (nScale > 0) {
 		snprintf(zFrac, sizeof(zFrac), "%09d", (int)d.datensecond);
 		printf(".%.*s", nScale, zFrac);
@@ -150,6 +154,10 @@ print_value(DBPROCESS *pDb, int iCol)
 	case SYBMSDATETIMEOFFSET:
 	case SYBDATETIME:
 	case SYBDATETIME4:
+	case SYBDATE:
+	case SYBTIME:
+	case SYBBIGDATETIME:
+	case SYBBIGTIME:
 		print_date(pDb, nType, dbcoltypeinfo(pDb, iCol)->scale, p);
 		break;
 	case SYBBINARY:

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS tds_columns(object TEXT, ordinal INTEGER,
     name TEXT, sqltype TEXT, nullable INTEGER,
     PRIMARY KEY(object, ordinal));
 CREATE TABLE IF NOT EXISTS tds_denied(object TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS tds_meta(key TEXT PRIMARY KEY, value TEXT);
 '''
 
 
@@ -38,6 +39,8 @@ def _affinity(t):
     """Declared type of a data-table column: INTEGER/REAL/TEXT/BLOB where
     SQLite affinity is harmless, none + COLLATE tds for decimal and
     temporal text (no NUMERIC affinity: '1.10' must stay '1.10')."""
+    if t.base == 'unsigned bigint':
+        return 'COLLATE tds'
     return {'bool': 'INTEGER', 'int': 'INTEGER', 'real': 'REAL',
             'text': 'TEXT', 'uuid': 'TEXT', 'blob': 'BLOB'}.get(
                 t.kind, 'COLLATE tds')
@@ -47,7 +50,7 @@ def _qid(name):
     return '"' + name.replace('"', '""') + '"'
 
 
-def _columns(obj_name, spec):
+def _columns(obj_name, spec, dialect='mssql'):
     cols = []
     for c in spec.get('columns') or []:
         if isinstance(c, dict):
@@ -56,7 +59,8 @@ def _columns(obj_name, spec):
         else:
             name, decl, nullable = c[0], c[1], c[2] if len(c) > 2 else True
         try:
-            cols.append((name, tdstypes.parse_type(decl), decl.strip(),
+            cols.append((name, tdstypes.parse_type(decl, dialect),
+                         decl.strip(),
                          bool(nullable)))
         except tdstypes.TypeError_ as e:
             raise SpecError('%s.%s: %s' % (obj_name, name, e)) from None
@@ -65,7 +69,11 @@ def _columns(obj_name, spec):
     return cols
 
 
-def open_db(path, append):
+def open_db(path, append, dialect='mssql'):
+    """Open (create, unless append) a fixture of the given type dialect
+    ("mssql" or "ase"); appending in another dialect is a SpecError."""
+    if dialect not in tdstypes.DIALECTS:
+        raise SpecError('unknown dialect %r (mssql or ase)' % dialect)
     if not append and os.path.exists(path):
         os.unlink(path)
     db = sqlite3.connect(path)
@@ -73,6 +81,13 @@ def open_db(path, append):
     db.execute('PRAGMA journal_mode=DELETE')
     db.execute('PRAGMA synchronous=OFF')
     db.executescript(SCHEMA)
+    db.execute("INSERT OR IGNORE INTO tds_meta VALUES ('dialect', ?)",
+               (dialect,))
+    have = db.execute("SELECT value FROM tds_meta WHERE key = 'dialect'"
+                      ).fetchone()[0]
+    if have != dialect:
+        db.close()
+        raise SpecError('%s holds %s types, not %s' % (path, have, dialect))
     return db
 
 
@@ -159,10 +174,11 @@ def _expand(v):
 def build(path, spec, append=False):
     """Create fixture `path` from a spec dict (see README); with append,
     add to an existing fixture.  Raises SpecError."""
-    db = open_db(path, append)
+    dialect = spec.get('dialect', 'mssql')
+    db = open_db(path, append, dialect)
     try:
         for name, ospec in (spec.get('objects') or {}).items():
-            cols = _columns(name, ospec)
+            cols = _columns(name, ospec, dialect)
             name = create_object(db, name, cols, ospec.get('key'),
                                  ospec.get('denied', False))
             insert_rows(db, name, cols, ospec.get('rows') or [])
@@ -225,13 +241,34 @@ def _civil(days):
     return '%04d-%02d-%02d' % (yoe + era * 400 + (m <= 2), m, d)
 
 
-def generate(path, name='dbo.big', rows=1000, append=True):
-    """Add the generated view `name` with `rows` rows to fixture `path`."""
-    db = open_db(path, append)
+# The same view in Sybase ASE's types: microseconds for the time stamp,
+# Unicode text as univarchar, the GUID as text; ASE stores '' as ' '.
+GEN_COLUMNS_ASE = [
+    (c[0], {'name': 'univarchar(100)', 'note': 'univarchar(200)',
+            'updated_at': 'bigdatetime', 'guid': 'char(36)'}.get(c[0], c[1]),
+     c[2]) for c in GEN_COLUMNS]
+
+
+def gen_row_ase(i):
+    """Row i of the generated view in its ASE form."""
+    r = list(gen_row(i))
+    r[7] += '000'
+    if r[8] == '':
+        r[8] = ' '
+    return r
+
+
+def generate(path, name='dbo.big', rows=1000, append=True, dialect='mssql'):
+    """Add the generated view `name` with `rows` rows to fixture `path`,
+    in the types of dialect ("mssql" or "ase")."""
+    db = open_db(path, append, dialect)
+    ase = dialect == 'ase'
     try:
-        cols = _columns(name, {'columns': GEN_COLUMNS})
+        cols = _columns(name, {'columns': GEN_COLUMNS_ASE if ase
+                               else GEN_COLUMNS}, dialect)
         name = create_object(db, name, cols, ['id'])
-        insert_rows(db, name, cols, (gen_row(i) for i in range(1, rows + 1)),
+        row = gen_row_ase if ase else gen_row
+        insert_rows(db, name, cols, (row(i) for i in range(1, rows + 1)),
                     check=False)
         db.commit()
     finally:
@@ -260,6 +297,8 @@ def main(argv=None):
     p.add_argument('--generate', metavar='NAME',
                    help='add the generated view NAME (e.g. dbo.big)')
     p.add_argument('--rows', type=int, default=1000)
+    p.add_argument('--dialect', default='mssql', choices=tdstypes.DIALECTS,
+                   help='types of the generated view')
     p.add_argument('--append', action='store_true',
                    help='add to an existing fixture')
     args = p.parse_args(argv)
@@ -270,10 +309,11 @@ def main(argv=None):
             build(args.out, spec, append)
             append = True
         if args.generate:
-            generate(args.out, args.generate, args.rows, append)
+            generate(args.out, args.generate, args.rows, append,
+                     args.dialect)
             append = True
         if not append:
-            open_db(args.out, False).close()
+            open_db(args.out, False, args.dialect).close()
     except (OSError, ValueError) as e:
         print('mkfixture.py: %s' % e, file=sys.stderr)
         return 1

@@ -2,7 +2,8 @@
 # selfcheck.sh - check the test TDS server (tdsserver.py) against FreeTDS's
 # own decoders: tsql (libtds), freebcp and dbcheck.c (db-lib) must show
 # exactly the values SQL Server would send for every supported type, and
-# the error and fault paths must surface as FreeTDS reports them.
+# the error and fault paths must surface as FreeTDS reports them; the
+# same over TDS 5.0 for the Sybase ASE dialect (alltypes.ase.json).
 #
 # usage: bash tests/tds/selfcheck.sh     (prints TAP; exit 1 on failure)
 #
@@ -77,6 +78,7 @@ start() {
 }
 
 python3 "$here/mkfixture.py" "$tmp/all.db" "$here/alltypes.json"
+python3 "$here/mkfixture.py" "$tmp/all5.db" "$here/alltypes.ase.json"
 start main
 main=$port
 start drop --fault drop-after=1
@@ -85,6 +87,10 @@ start deadlock --fault error-after=2
 deadlock=$port
 start stall --fault stall=3
 stall=$port
+start ase --fixture "$tmp/all5.db" --dialect ase
+ase=$port
+start ase_deadlock --fixture "$tmp/all5.db" --dialect ase --fault error-after=1
+ase_deadlock=$port
 
 cat >"$FREETDSCONF" <<EOF
 [global]
@@ -668,6 +674,237 @@ for v in 7.1 7.2; do
 		-t '|' >"$tmp/out" 2>"$tmp/err" || true
 	same "TDS $v: datetimeoffset as nvarchar" "$tmp/expected" "$tmp/out"
 done
+
+# ---------------------------------------------------------------------------
+# TDS 5.0: the Sybase ASE dialect through the same decoders (TDSVER=5.0).
+
+# tsq5 SQL...: batches through tsql over TDS 5.0 to the ASE server
+tsq5() {
+	local q
+	for q in "$@"; do
+		printf '%s\ngo\n' "$q"
+	done | TDSVER=5.0 tsql -H 127.0.0.1 -p "$ase" -U dbs -P secret -D demo \
+		-o q -t '|'
+}
+tsql5_view() {
+	tsq5 "SELECT * FROM [dbo].[$1] ORDER BY [id]" >"$tmp/out" 2>"$tmp/err"
+	same "TDS 5.0: tsql $1" "$tmp/expected" "$tmp/out"
+}
+
+expect <<'EOF'
+id|v|nn
+1|0|1
+2|1|0
+3|NULL|1
+EOF
+tsql5_view t_bit
+expect <<'EOF'
+id|ti|si|i|bi
+1|0|-32768|-2147483648|-9223372036854775808
+2|255|32767|2147483647|9223372036854775807
+3|NULL|NULL|NULL|NULL
+EOF
+tsql5_view t_int
+expect <<'EOF'
+id|us|ui|ub
+1|0|0|0
+2|65535|4294967295|18446744073709551615
+3|NULL|NULL|NULL
+4|1|2147483648|9223372036854775808
+EOF
+tsql5_view t_uint
+expect <<'EOF'
+id|r|f
+1|0.100000001|0.10000000000000001
+2|-3.40282347e+38|1e+308
+3|NULL|NULL
+EOF
+tsql5_view t_real
+expect <<'EOF'
+id|d38_0|d18_4|n9_2|m|sm
+1|99999999999999999999999999999999999999|-0.0100|9999999.99|-922337203685477.5808|-214748.3648
+2|-99999999999999999999999999999999999999|0.0000|-0.01|922337203685477.5807|214748.3647
+3|NULL|NULL|NULL|NULL|NULL
+EOF
+tsql5_view t_dec
+# ASE stores '' as one space; unichar pads like char
+expect <<'EOF'
+id|c|vc|uc|uv
+1|abc  |Zoë é|é  |Zoë 🚀 北京
+2|     | |   | 
+3|NULL|NULL|NULL|NULL
+EOF
+tsql5_view t_char
+# unitext reaches FreeTDS 1.3 as an image of UTF-16LE ("uni ✓"); varchar
+# and varbinary beyond 255 bytes travel as LONGCHAR and LONGBINARY
+{
+	printf 'id|t|ut|im|lv|lb\n1|text é|75006e00690020001327|00ff10|'
+	printf 'x%.0s' $(seq 299)
+	printf '!|'
+	printf 'ab%.0s' $(seq 300)
+	printf '\n2|NULL|NULL|NULL|NULL|NULL\n'
+} >"$tmp/expected"
+tsql5_view t_lob
+expect <<'EOF'
+id|b|vb|ts
+1|01000000|deadbeef|00000000000007d1
+2|NULL|NULL|ffffffffffffffff
+EOF
+tsql5_view t_bin
+
+# freebcp over TDS 5.0: ASE's time in 1/300 s, bigtime and bigdatetime (to
+# freebcp's 3 digits), unsigned bigint beyond the signed range
+bcp5() {
+	TDSVER=5.0 FREEBCP_DATEFMT='%Y-%m-%d %H:%M:%S.%z' freebcp "$1" queryout \
+		"$tmp/bcp.out" -c -t '|' -S "127.0.0.1:$ase" -U dbs -P secret \
+		-D demo >"$tmp/bcp.log" 2>&1
+	tr '\000' '~' <"$tmp/bcp.out"
+}
+expect <<'EOF'
+1|1-01-01 00:00:00.000|1900-01-01 00:00:00.000|1900-01-01 00:00:00.000
+2|9999-12-31 00:00:00.000|1900-01-01 23:59:59.997|1900-01-01 23:59:59.999
+3|2024-02-29 00:00:00.000|1900-01-01 12:34:56.790|1900-01-01 12:34:56.123
+4|||
+1|1753-01-01 00:00:00.000|1900-01-01 00:00:00.000|1-01-01 00:00:00.000
+2|9999-12-31 23:59:59.997|2079-06-06 23:59:00.000|9999-12-31 23:59:59.999
+3|2024-01-01 00:00:00.003|2024-01-01 12:34:00.000|2024-01-02 03:04:05.123
+4|||
+1|0|0|0
+2|65535|4294967295|18446744073709551615
+3|||
+4|1|2147483648|9223372036854775808
+1|abc  |Zoë é|é  |Zoë 🚀 北京
+2|     | |   | 
+3||||
+EOF
+for v in t_date t_dt t_uint t_char; do
+	bcp5 "SELECT * FROM dbo.$v ORDER BY id"
+done >"$tmp/out"
+same "TDS 5.0: freebcp date/time, unsigned and text types" "$tmp/expected" \
+	"$tmp/out"
+
+if [ "$have_dbcheck" = 1 ]; then
+	expect <<'EOF'
+id|d|t|bt
+1|0001-01-01|00:00:00.000|00:00:00.000000
+2|9999-12-31|23:59:59.997|23:59:59.999999
+3|2024-02-29|12:34:56.790|12:34:56.123456
+4|NULL|NULL|NULL
+(4 rows)
+id|dt|sdt|bdt
+1|1753-01-01 00:00:00.000|1900-01-01 00:00:00|0001-01-01 00:00:00.000000
+2|9999-12-31 23:59:59.997|2079-06-06 23:59:00|9999-12-31 23:59:59.999999
+3|2024-01-01 00:00:00.003|2024-01-01 12:34:00|2024-01-02 03:04:05.123456
+4|NULL|NULL|NULL
+(4 rows)
+id|r|f
+1|0.1|0.1
+2|-3.4028235e+38|1e+308
+3|NULL|NULL
+(3 rows)
+id|ti|bi|ub|r|m|dt|d|t
+1|255|-9223372036854775808|18446744073709551615|0.1|-0.0001|2024-01-01 00:00:00.003|2024-02-29|23:59:59.997
+(1 rows)
+EOF
+	DBCHECK_PASSWORD=secret TDSVER=5.0 "$tmp/dbcheck" "127.0.0.1:$ase" demo \
+		dbs "SELECT * FROM dbo.t_date ORDER BY id" \
+		"SELECT * FROM dbo.t_dt ORDER BY id" \
+		"SELECT * FROM dbo.t_real ORDER BY id" \
+		"SELECT * FROM dbo.t_notnull" 2>"$tmp/err" | tr '\t' '|' \
+		>"$tmp/out"
+	same "TDS 5.0: db-lib dates and times to the microsecond, NOT NULL types" \
+		"$tmp/expected" "$tmp/out"
+	# db-lib 1.3 names ASE's Unicode types as it can
+	expect <<'EOF'
+# id: INT NOT NULL
+# us: UNSIGNED SMALLINT NULL
+# ui: UNSIGNED INT NULL
+# ub: UNSIGNED BIGINT NULL
+# c: CHAR(5) NULL
+# vc: VARCHAR(20) NULL
+# uc: IMAGE NULL
+# uv: IMAGE NULL
+# d: DATE NULL
+# t: TIME NULL
+# bt: BIGTIME NULL
+# ts: VARBINARY(8) NOT NULL
+EOF
+	DBCHECK_PASSWORD=secret TDSVER=5.0 "$tmp/dbcheck" -m "127.0.0.1:$ase" \
+		demo dbs "SELECT * FROM dbo.t_uint WHERE 1 = 0" \
+		"SELECT c, vc, uc, uv FROM dbo.t_char WHERE 1 = 0" \
+		"SELECT d, t, bt FROM dbo.t_date WHERE 1 = 0" \
+		"SELECT ts FROM dbo.t_bin WHERE 1 = 0" 2>"$tmp/err" |
+		grep '^#' >"$tmp/out"
+	same "TDS 5.0: db-lib column declarations" "$tmp/expected" "$tmp/out"
+else
+	for what in dates metadata; do
+		ok "TDS 5.0: db-lib $what # SKIP cannot build dbcheck.c"
+	done
+fi
+
+# ASE's errors as tsql shows them; a TDS 7 login is hung up on
+expect <<EOF
+Msg 4002 (severity 14, state 1) from TDSSERVER Line 1:
+$tab"Login failed."
+There was a problem connecting to the server
+EOF
+echo "SELECT 1" | TDSVER=5.0 tsql -H 127.0.0.1 -p "$ase" -U dbs -P wrong \
+	-D demo -o q >"$tmp/out" 2>"$tmp/err" || true
+same "TDS 5.0: wrong password: 4002" "$tmp/expected" "$tmp/err"
+expect <<EOF
+Msg 911 (severity 11, state 2) from TDSSERVER Line 1:
+$tab"Attempt to locate entry in sysdatabases for database 'nosuch' by name failed - no entry found under that name. Make sure that name is entered properly."
+There was a problem connecting to the server
+EOF
+echo "SELECT 1" | TDSVER=5.0 tsql -H 127.0.0.1 -p "$ase" -U dbs -P secret \
+	-D nosuch -o q >"$tmp/out" 2>"$tmp/err" || true
+same "TDS 5.0: unknown database: 911" "$tmp/expected" "$tmp/err"
+expect <<EOF
+Msg 208 (severity 16, state 1) from TDSSERVER Line 1:
+$tab"dbo.nosuch not found. Specify owner.objectname or use sp_help to check whether the object exists (sp_help may produce lots of output)."
+Msg 229 (severity 14, state 1) from TDSSERVER Line 1:
+$tab"SELECT permission denied on object secret, database demo, owner dbo"
+Msg 207 (severity 16, state 1) from TDSSERVER Line 2:
+$tab"Invalid column name 'nocol'."
+EOF
+tsq5 "SELECT * FROM [dbo].[nosuch]" "SELECT [id] FROM [dbo].[secret]" \
+	"SELECT 1
+	SELECT nocol FROM dbo.t_int" >"$tmp/out" 2>"$tmp/err" || true
+same "TDS 5.0: unknown object 208, denied 229, unknown column 207" \
+	"$tmp/expected" "$tmp/err"
+expect <<EOF
+id|ti|si|i|bi
+1|0|-32768|-2147483648|-9223372036854775808
+Msg 1205 (severity 13, state 2) from TDSSERVER Line 1:
+$tab"Your server command (family id #0, process id #51) encountered a deadlock situation. Please re-run your command."
+EOF
+printf 'SELECT * FROM dbo.t_int ORDER BY id\ngo\n' | TDSVER=5.0 tsql \
+	-H 127.0.0.1 -p "$ase_deadlock" -U dbs -P secret -D demo -o q -t '|' \
+	>"$tmp/out" 2>"$tmp/err" || true
+cat "$tmp/err" >>"$tmp/out"
+same "TDS 5.0: error-after=1: a row, then ASE's 1205" "$tmp/expected" \
+	"$tmp/out"
+expect <<EOF
+Error 20017 (severity 9):
+${tab}Unexpected EOF from the server
+Error 20002 (severity 9):
+${tab}Adaptive Server connection failed
+There was a problem connecting to the server
+EOF
+echo "SELECT 1" | TDSVER=7.4 tsql -H 127.0.0.1 -p "$ase" -U dbs -P secret \
+	-D demo -o q >"$tmp/out" 2>"$tmp/err" || true
+same "TDS 5.0 server: a TDS 7.4 login is hung up on" "$tmp/expected" \
+	"$tmp/err"
+expect <<'EOF'
+id
+1
+2
+3
+EOF
+printf 'SELECT id FROM dbo.t_int ORDER BY id\ngo\n' | TDSVER=auto tsql \
+	-H 127.0.0.1 -p "$ase" -U dbs -P secret -D demo -o q >"$tmp/out" \
+	2>"$tmp/err" || true
+same "TDS 5.0 server: FreeTDS's auto finds 5.0" "$tmp/expected" "$tmp/out"
 
 echo "1..$ntest"
 exit "$failed"

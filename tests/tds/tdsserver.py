@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-# tdsserver.py - a small TDS 7.1-7.4 server for the dbs tests.
+# tdsserver.py - a small TDS 7.1-7.4 (and 5.0) server for the dbs tests.
 #
 # Speaks enough of Microsoft SQL Server's wire protocol for FreeTDS (tsql,
 # freebcp, bsqldb, db-lib programs such as dbs-extract) to log in and read
 # result sets of the views declared in a SQLite fixture (see README and
-# mkfixture.py).  SELECTs are translated to SQLite by tdssql.py and their
+# mkfixture.py); with --dialect ase it speaks TDS 5.0 as Sybase ASE does
+# instead (tdsase.py, tds5wire.py).  SELECTs are translated to SQLite by tdssql.py and their
 # rows are streamed with the real TDS encodings (tdswire.py).  Faults can be
 # injected for the error-path tests.  Python 3 standard library only.
 #
@@ -18,6 +19,7 @@ import os
 import signal
 import socket
 import sqlite3
+import ssl
 import struct
 import sys
 import threading
@@ -27,7 +29,10 @@ import zlib
 from decimal import Decimal, InvalidOperation
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tds5wire as T5   # noqa: E402
+import tdsase     # noqa: E402
 import tdssql     # noqa: E402
+import tdstls     # noqa: E402
 import tdstypes   # noqa: E402
 import tdswire as W   # noqa: E402
 
@@ -148,7 +153,7 @@ class Abort(Exception):
     or must be disconnected)."""
 
 
-class Session:
+class Session(tdsase.AseSession):
     """One client connection: login, then batches until the client goes."""
 
     def __init__(self, server, sock):
@@ -157,7 +162,10 @@ class Session:
         self.spid = server.spid()
         self.ch = W.Channel(sock, self.spid)
         self.ver = W.TDS74
+        self.ase = False          # a TDS 5.0 (Sybase ASE) session
+        self.login5 = None        # its login record
         self.db = None
+        self.dialect = 'mssql'    # of the fixture's type names
         self.fault = server.fault.copy()
         self.textsize = self.args.default_textsize
         self.fmtonly = False
@@ -173,7 +181,10 @@ class Session:
             if self.login():
                 while True:
                     ptype, data = self.ch.read_message()
-                    if ptype == W.PKT_BATCH:
+                    if ptype == T5.PKT_NORMAL and self.ase:
+                        if not self.ase_normal(data):
+                            break
+                    elif ptype == W.PKT_BATCH and not self.ase:
                         self.batch(data)
                     elif ptype == W.PKT_ATTN:
                         self.ch.attention = False
@@ -197,11 +208,34 @@ class Session:
     # -- login --------------------------------------------------------------
 
     def login(self):
-        """PRELOGIN + LOGIN7.  Returns True when logged in."""
+        """PRELOGIN + LOGIN7, or a TDS 5.0 login record with --dialect ase.
+        A server of one dialect hangs up on the other's first packet, as
+        SQL Server and ASE do.  Returns True when logged in."""
         ptype, data = self.ch.read_message()
+        if (ptype == T5.PKT_LOGIN) != (self.args.dialect == 'ase'):
+            self.log('hang up: packet type 0x%02x is not a %s login' % (
+                ptype, 'TDS 5.0' if self.args.dialect == 'ase' else 'TDS 7'))
+            return False
+        if ptype == T5.PKT_LOGIN:
+            return self.ase_login(data)
+        tls = None
         if ptype == W.PKT_PRELOGIN:
-            self.prelogin(data)
+            enc = self.prelogin(data)
+            if enc != tdstls.ENCRYPT_NOT_SUP:
+                try:
+                    tls = tdstls.handshake(self.ch, self.args.tls_cert,
+                                           self.args.tls_key)
+                except ssl.SSLError as e:
+                    self.log('tls: handshake failed: %s' % e.reason)
+                    return False
+                raw, self.ch.sock = self.ch.sock, tls
             ptype, data = self.ch.read_message()
+            if tls is not None:
+                full = enc != tdstls.ENCRYPT_OFF
+                self.log('tls: %s' % ('everything encrypted' if full else
+                                      'the login alone encrypted'))
+                if not full:
+                    self.ch.sock = raw
         if ptype != W.PKT_LOGIN7:
             self.log('expected LOGIN7, got packet type 0x%02x' % ptype)
             return False
@@ -214,9 +248,12 @@ class Session:
             opts[kind] = data[off:off + ln]
             i += 5
         enc = opts.get(1, b'\x02')[:1]
-        self.log('prelogin: client encryption %d' % (enc[0] if enc else 2))
+        client = enc[0] if enc else tdstls.ENCRYPT_NOT_SUP
+        self.log('prelogin: client encryption %d' % client)
+        ours = tdstls.answer(client, self.args.encryption
+                             if self.args.tls_cert else 'none')
         values = [(0, bytes([16, 0, 0x03, 0xE8, 0, 0])),  # version 16.0.1000
-                  (1, b'\x02'),                            # ENCRYPT_NOT_SUP
+                  (1, bytes([ours])),                      # encryption
                   (2, b'\x00'), (3, b''), (4, b'\x00')]   # inst, thread, MARS
         head, body = bytearray(), bytearray()
         off = 5 * len(values) + 1
@@ -225,6 +262,7 @@ class Session:
             body += value
         self.ch.write(bytes(head) + b'\xff' + bytes(body))
         self.ch.flush()
+        return ours
 
     def login7(self, data):
         (ver, size) = struct.unpack('<II', data[4:12])
@@ -246,12 +284,7 @@ class Session:
         self.log('login7: tds 0x%08x user=%r app=%r database=%r size=%d' % (
             ver, user, app, database, size))
         if app.startswith('tdsfault:'):
-            try:
-                for spec in app[len('tdsfault:'):].split(','):
-                    if spec:
-                        self.fault.add(spec)
-            except ValueError as e:
-                self.log('bad fault in application name: %s' % e)
+            self.apply_app_faults(app)
         if (self.fault.refuse_login or user != self.args.user or
                 pw != self.args.password):
             self.send_error(18456, 1, 14,
@@ -268,7 +301,7 @@ class Session:
             self.ch.write(W.done(W.DONE_ERROR, ver=self.ver))
             self.ch.flush()
             return False
-        self.db = open_fixture(self.args.fixture)
+        self.db = self.open_db()
         size = max(512, min(size or 4096, 32767))
         out = [W.envchange(1, self.database, 'master'),
                W.message(5701, 2, 0, "Changed database context to '%s'." %
@@ -287,27 +320,67 @@ class Session:
         self.ch.size = size
         return True
 
+    def apply_app_faults(self, app):
+        """Faults named in the application name "tdsfault:SPEC,..."."""
+        try:
+            for spec in app[len('tdsfault:'):].split(','):
+                if spec:
+                    self.fault.add(spec)
+        except ValueError as e:
+            self.log('bad fault in application name: %s' % e)
+
+    def open_db(self):
+        """Open the fixture; learn the dialect of its type names."""
+        db = open_fixture(self.args.fixture)
+        try:
+            row = db.execute("SELECT value FROM tds_meta WHERE key = "
+                             "'dialect'").fetchone()
+        except sqlite3.Error:
+            row = None
+        self.dialect = row[0] if row else 'mssql'
+        return db
+
     # -- batches ------------------------------------------------------------
 
     def send_error(self, number, state, cls, text, line=1):
+        if self.ase:
+            self.ch.write(self.ase_message(number, state, cls, text, line))
+            return
         self.log('error %d: %s' % (number, text))
         self.ch.write(W.message(number, state, cls, text,
                                 self.args.server_name, '', line, self.ver))
+
+    def send_sql_error(self, e):
+        if self.ase:
+            self.ch.write(self.ase_eed(e))
+        else:
+            self.send_error(e.number, e.state, e.cls, e.text, e.line)
+
+    def info(self, number, text):
+        """An informational message (class 0 or 10)."""
+        if self.ase:
+            self.ch.write(T5.eed(number, 1, 10, text, self.args.server_name,
+                                 enc=T5.CHARSETS[self.args.charset]))
+        else:
+            self.ch.write(W.message(number, 1, 0, text, self.args.server_name,
+                                    ver=self.ver, info=True))
 
     def batch(self, data):
         if self.ver >= W.TDS72 and len(data) >= 4:
             skip = struct.unpack('<I', data[:4])[0]
             data = data[skip:] if 4 <= skip <= len(data) else data
-        sql = data.decode('utf-16-le', 'replace')
+        self.run_batch(data.decode('utf-16-le', 'replace'))
+
+    def run_batch(self, sql):
         self.log('batch: %s' % sql.strip().replace('\n', ' ')[:500])
         try:
-            stmts = tdssql.split_statements(tdssql.tokenize(sql))
+            stmts = tdssql.split_statements(tdssql.tokenize(sql, self.ase))
             if not stmts:
                 self.ch.write(W.done(0, ver=self.ver))
             for k, stmt in enumerate(stmts):
                 self.statement(stmt, k == len(stmts) - 1)
         except tdssql.SqlError as e:
-            self.send_error(e.number, e.state, e.cls, e.text, e.line)
+            self.send_sql_error(e)
             self.ch.write(W.done(W.DONE_ERROR, ver=self.ver))
         except Abort:
             pass
@@ -337,12 +410,13 @@ class Session:
             if name.lower() != self.args.database.lower():
                 raise tdssql.SqlError(911, 1, 16, "Database '%s' does not "
                                       "exist. Make sure that the name is "
-                                      "entered correctly." % name, head.line)
-            self.ch.write(W.envchange(1, self.database, self.database))
-            self.ch.write(W.message(5701, 1, 0, "Changed database context "
-                                    "to '%s'." % self.database,
-                                    self.args.server_name, ver=self.ver,
-                                    info=True))
+                                      "entered correctly." % name, head.line,
+                                      name)
+            self.ch.write(T5.envchange(1, self.database, self.database)
+                          if self.ase else
+                          W.envchange(1, self.database, self.database))
+            self.info(5701, "Changed database context to '%s'." %
+                      self.database)
             self.ch.write(W.done(more, ver=self.ver))
         elif head.is_word('SELECT'):
             self.select(toks, more)
@@ -387,7 +461,8 @@ class Session:
         if not rows:
             return None
         try:
-            cols = [(r[1], tdstypes.parse_type(r[2]), bool(r[3]))
+            cols = [(r[1], tdstypes.parse_type(r[2], self.dialect),
+                     bool(r[3]))
                     for r in rows]
         except tdstypes.TypeError_ as e:
             raise tdssql.SqlError(50000, 1, 16, 'tdsserver: bad fixture: %s'
@@ -395,7 +470,8 @@ class Session:
         return CatalogObject(rows[0][0], cols, denied)
 
     def env(self):
-        return {'SPID': self.spid, 'VERSION': VERSION_TEXT,
+        return {'SPID': self.spid, 'DIALECT': self.dialect,
+                'VERSION': tdsase.VERSION_TEXT if self.ase else VERSION_TEXT,
                 'SERVERNAME': self.args.server_name, 'TEXTSIZE': self.textsize,
                 'LANGUAGE': 'us_english', 'TRANCOUNT': 0,
                 'DB_NAME': self.database}
@@ -407,7 +483,8 @@ class Session:
                 raise tdssql.SqlError(
                     229, 5, 14, "The SELECT permission was denied on the "
                     "object '%s', database '%s', schema '%s'." % (
-                        obj.short, self.database, obj.schema), sel.line)
+                        obj.short, self.database, obj.schema), sel.line,
+                    (obj.schema, obj.short))
         self.log('sqlite: %s' % sel.sql)
         try:
             cur = self.db.execute(sel.sql)
@@ -424,10 +501,9 @@ class Session:
                 cols[k] = infer_column(d[0], first, k)
             elif cols[k][1] is None:
                 cols[k] = infer_column(cols[k][0], first, k)
-        opt = W.Options(self.ver, self.textsize, self.args.plp_chunk,
-                        (sel.objects[0].schema, sel.objects[0].short)
-                        if sel.objects else ('dbo', 'expr'))
-        result = W.Result(cols, opt)
+        result = self.result(cols, (sel.objects[0].schema,
+                                    sel.objects[0].short)
+                             if sel.objects else ('dbo', 'expr'), sel.line)
         self.ch.write(result.metadata())
         if self.fmtonly:
             self.ch.write(W.done(more, W.CMD_SELECT, 0, self.ver))
@@ -436,6 +512,27 @@ class Session:
         if fault.stall and self.ch.poll_attention(fault.stall):
             raise Abort()
         self.stream(cur, first, result, fault, more)
+
+    def result(self, cols, table, line):
+        """The result encoder of this session's protocol."""
+        if not self.ase:
+            for _, t, _ in cols:
+                if t.base in tdstypes.ASE_ONLY:
+                    raise tdssql.SqlError(
+                        50000, 1, 16, 'tdsserver: %s is a Sybase ASE type '
+                        '(serve this fixture with --dialect ase)' % t.decl,
+                        line)
+            return W.Result(cols, W.Options(self.ver, self.textsize,
+                                            self.args.plp_chunk, table))
+        opt = T5.Options(self.args.charset, self.textsize, table,
+                         self.login5.requests(T5.REQ_DATA_BITN),
+                         self.login5.requests(T5.REQ_DATA_UNITEXT))
+        try:
+            return T5.Result(cols, opt,
+                             self.login5.requests(T5.REQ_WIDETABLE))
+        except T5.NoWireForm as e:
+            raise tdssql.SqlError(50000, 1, 16, 'tdsserver: %s' % e,
+                                  line) from None
 
     def stream(self, cur, first, result, fault, more):
         n, limit = 0, self.rowcount or -1
@@ -495,7 +592,7 @@ def sqlite_error(e, line):
     if text.startswith('no such column: '):
         name = text[len('no such column: '):].split('.')[-1]
         return tdssql.SqlError(207, 1, 16, "Invalid column name '%s'." % name,
-                               line)
+                               line, name)
     if 'syntax error' in text:
         near = text.split('"')[1] if '"' in text else ''
         return tdssql.SqlError(102, 1, 15, "Incorrect syntax near '%s'." %
@@ -587,6 +684,16 @@ def parse_args(argv):
     p.add_argument('--fault', action='append', default=[])
     p.add_argument('--log')
     p.add_argument('--default-textsize', type=int, default=4096)
+    p.add_argument('--tls-cert', help='PEM certificate (chain): offer TLS')
+    p.add_argument('--tls-key', help='its PEM private key')
+    p.add_argument('--encryption', default='off', choices=('off', 'req'),
+                   help='with --tls-cert: off (encrypt everything only '
+                   'when the client requires it, else the login alone) or '
+                   'req (always everything)')
+    p.add_argument('--dialect', default='mssql', choices=('mssql', 'ase'),
+                   help='ase: speak TDS 5.0 as Sybase ASE does')
+    p.add_argument('--charset', default='utf8', choices=sorted(T5.CHARSETS),
+                   help='server character set of the ase dialect')
     p.add_argument('--plp-chunk', type=int, default=4000)
     args = p.parse_args(argv)
     if args.host not in ('127.0.0.1', 'localhost', '::1'):

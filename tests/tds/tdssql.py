@@ -10,12 +10,14 @@ import tdstypes
 
 
 class SqlError(Exception):
-    """An error SQL Server would report: number, state, class, text."""
+    """An error SQL Server would report: number, state, class, text; name
+    is the object, column or database it is about (ASE words its messages
+    differently, see tdsase.py)."""
 
-    def __init__(self, number, state, cls, text, line=1):
+    def __init__(self, number, state, cls, text, line=1, name=None):
         super().__init__(text)
         self.number, self.state, self.cls = number, state, cls
-        self.text, self.line = text, line
+        self.text, self.line, self.name = text, line, name
 
 
 def unsupported(what, line=1):
@@ -41,9 +43,9 @@ class Tok:
 _OPS2 = ('<=', '>=', '<>', '!=', '!<', '!>', '||')
 
 
-def _quoted(sql, i, close, line):
+def _quoted(sql, i, close, line, escape=True):
     """Read a quoted run starting after sql[i]; a doubled close character
-    is an escaped one.  Returns (value, end index)."""
+    is an escaped one (unless not escape).  Returns (value, end index)."""
     out = []
     j = i + 1
     while True:
@@ -52,15 +54,17 @@ def _quoted(sql, i, close, line):
             raise SqlError(105, 1, 15, "Unclosed quotation mark after the "
                            "character string '%s'." % sql[i + 1:], line)
         out.append(sql[j:k])
-        if sql.startswith(close * 2, k):
+        if escape and sql.startswith(close * 2, k):
             out.append(close)
             j = k + 2
             continue
         return ''.join(out), k + 1
 
 
-def tokenize(sql):
-    """Split a batch into Tok objects (comments become whitespace)."""
+def tokenize(sql, ase=False):
+    """Split a batch into Tok objects (comments become whitespace).  With
+    ase, as Sybase ASE reads it (quoted_identifier off): "..." is a string
+    and [...] has no ]] escape."""
     toks, i, line, n = [], 0, 1, len(sql)
     while i < n:
         c = sql[i]
@@ -90,11 +94,11 @@ def tokenize(sql):
             value, i = _quoted(sql, i, "'", line)
             kind = 'str'
         elif c == '[':
-            value, i = _quoted(sql, i, ']', line)
+            value, i = _quoted(sql, i, ']', line, not ase)
             kind = 'qid'
         elif c == '"':
             value, i = _quoted(sql, i, '"', line)
-            kind = 'qid'
+            kind = 'str' if ase else 'qid'
         elif c == '0' and sql[i + 1:i + 2] in ('x', 'X'):
             i += 2
             while i < n and sql[i] in '0123456789abcdefABCDEF':
@@ -383,12 +387,12 @@ class Translator:
         if len(parts) > 3 or (len(parts) == 3 and parts[0] and
                               parts[0].lower() != self.env['DB_NAME'].lower()):
             raise SqlError(208, 1, 16, "Invalid object name '%s'." % written,
-                           first.line)
+                           first.line, written)
         schema = parts[-2] if len(parts) >= 2 and parts[-2] else 'dbo'
         obj = self.catalog(schema, parts[-1])
         if obj is None:
             raise SqlError(208, 1, 16, "Invalid object name '%s'." % written,
-                           first.line)
+                           first.line, written)
         self.sel.objects.append(obj)
         self.out.append(qident(obj.name))
         alias = parts[-1]
@@ -473,6 +477,8 @@ class Translator:
     def _type(self):
         t = self.next()
         text = t.text if t.kind == 'word' else t.value
+        if t.is_word('UNSIGNED') and self.peek() is not None:
+            text += ' ' + self.next().text
         if self.peek() is not None and self.peek().text == '(':
             while True:
                 t = self.next()
@@ -480,7 +486,7 @@ class Translator:
                 if t.text == ')':
                     break
         try:
-            return tdstypes.parse_type(text)
+            return tdstypes.parse_type(text, self.env.get('DIALECT', 'mssql'))
         except tdstypes.TypeError_:
             raise SqlError(243, 2, 16, "Type %s is not a defined system "
                            "type." % text, t.line) from None

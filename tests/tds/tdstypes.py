@@ -1,9 +1,10 @@
 # tdstypes.py - SQL Server column types for the test TDS server.
 #
 # Parses type declarations as written in T-SQL ("decimal(18,4)",
-# "nvarchar(max)", "datetime2(7)") and turns values into the canonical text
-# form that SQL Server displays (SPEC section 1), which is also how the
-# fixture stores them.  Used by mkfixture.py (to store values), by tdssql.py
+# "nvarchar(max)", "datetime2(7)"), in SQL Server's or Sybase ASE's dialect
+# ("unsigned bigint", "univarchar(20)", "bigdatetime"), and turns values
+# into the canonical text form that the server displays (SPEC section 1),
+# which is also how the fixture stores them.  Used by mkfixture.py (to store values), by tdssql.py
 # (CONVERT/CAST of literals) and by tdswire.py (to encode values on the wire).
 # Python 3 standard library only.
 
@@ -33,7 +34,22 @@ _SCALED = {'time': 'time', 'datetime2': 'datetime',
            'datetimeoffset': 'datetimeoffset'}
 _INT_RANGE = {'tinyint': (0, 255), 'smallint': (-2**15, 2**15 - 1),
               'int': (-2**31, 2**31 - 1), 'bigint': (-2**63, 2**63 - 1),
-              'bit': (0, 1)}
+              'bit': (0, 1), 'unsigned smallint': (0, 2**16 - 1),
+              'unsigned int': (0, 2**32 - 1),
+              'unsigned bigint': (0, 2**64 - 1)}
+# Sybase ASE: types of its own (with the logical kind), and SQL Server's
+# that it lacks.  In the ASE dialect "time" is ASE's time (1/300 s ticks,
+# shown to the millisecond), held as base "ase time".
+_ASE_PLAIN = {
+    'unsigned smallint': 'int', 'unsigned int': 'int',
+    'unsigned bigint': 'int', 'unitext': 'text', 'bigdatetime': 'datetime',
+    'bigtime': 'time', 'ase time': 'time',
+}
+_ASE_SIZED = {'unichar': 'text', 'univarchar': 'text'}
+_MSSQL_ONLY = ('datetime2', 'datetimeoffset', 'uniqueidentifier', 'xml',
+               'ntext', 'rowversion')
+DIALECTS = ('mssql', 'ase')
+ASE_ONLY = tuple(_ASE_PLAIN) + tuple(_ASE_SIZED)
 _MONEY_RANGE = {
     'money': (Decimal('-922337203685477.5808'),
               Decimal('922337203685477.5807')),
@@ -56,20 +72,28 @@ class SqlType:
     time types; kind is the SPEC logical type; decl the canonical text.
     """
 
-    def __init__(self, base, n=None, p=None, s=None, decl=None):
-        self.base = base          # lower-case SQL Server type name
+    def __init__(self, base, n=None, p=None, s=None, decl=None, ase=False):
+        self.base = base          # lower-case type name
         self.n = n                # length, -1 = max, None = not sized
         self.p = p                # decimal precision
         self.s = s                # decimal scale / fraction digits
         self.kind = (_PLAIN.get(base) or _SIZED.get(base)
-                     or _SCALED.get(base) or
+                     or _SCALED.get(base) or _ASE_PLAIN.get(base) or
+                     _ASE_SIZED.get(base) or
                      ('decimal' if base in ('decimal', 'numeric') else None))
+        if base in ('bigdatetime', 'bigtime'):
+            self.s = 6
+        elif base == 'ase time':
+            self.s = 3
+        self.ase = ase            # declared in the Sybase ASE dialect
         self.decl = decl or self._render()
 
     def _render(self):
         if self.base in ('decimal', 'numeric'):
             return '%s(%d,%d)' % (self.base, self.p, self.s)
-        if self.base in _SIZED:
+        if self.base == 'ase time':
+            return 'time'
+        if self.base in _SIZED or self.base in _ASE_SIZED:
             return '%s(%s)' % (self.base, 'max' if self.n < 0 else self.n)
         if self.base in _SCALED:
             return '%s(%d)' % (self.base, self.s)
@@ -83,9 +107,61 @@ class SqlType:
         return 'SqlType(%s)' % self.decl
 
 
-def parse_type(text):
-    """Parse a T-SQL type declaration; returns a SqlType or raises
-    TypeError_ for anything this server does not implement."""
+def parse_type(text, dialect='mssql'):
+    """Parse a type declaration in SQL Server's (dialect "mssql") or Sybase
+    ASE's ("ase") spelling; returns a SqlType or raises TypeError_ for
+    anything this server does not implement or the dialect lacks."""
+    words = (text or '').split()
+    if dialect == 'ase':
+        return _parse_ase(text, words)
+    if words and words[0].lower() == 'unsigned':
+        raise TypeError_('%r is a Sybase ASE type' % text)
+    return _parse(text)
+
+
+def _parse_ase(text, words):
+    """parse_type() for the ASE dialect."""
+    t = _parse_ase_type(text, words)
+    t.ase = True
+    return t
+
+
+def _parse_ase_type(text, words):
+    if len(words) == 2 and words[0].lower() == 'unsigned':
+        base = 'unsigned ' + words[1].lower()
+        if base not in _ASE_PLAIN:
+            raise TypeError_('unsupported type %r' % text)
+        return SqlType(base)
+    m = _DECL.match(text or '')
+    if not m:
+        raise TypeError_('bad type declaration %r' % (text,))
+    base, a1, a2 = m.group(1).lower(), m.group(2), m.group(3)
+    if base in _MSSQL_ONLY or (a1 or '').lower() == 'max':
+        raise TypeError_('%r does not exist in Sybase ASE' % text)
+    if base == 'time':
+        if a1 is not None:
+            raise TypeError_('%r does not exist in Sybase ASE' % text)
+        return SqlType('ase time')
+    if base in ('unitext', 'bigdatetime', 'bigtime'):
+        if a1 is not None:
+            raise TypeError_('%s takes no length in %r' % (base, text))
+        return SqlType(base)
+    if base in _ASE_SIZED:
+        n = int(a1) if a1 else 1
+        if a2 is not None or not 1 <= n <= 8192:
+            raise TypeError_('length out of range in %r' % text)
+        return SqlType(base, n=n)
+    if base in ('char', 'varchar', 'binary', 'varbinary', 'nchar',
+                'nvarchar'):
+        n = int(a1) if a1 else 1
+        if a2 is not None or not 1 <= n <= 16384:
+            raise TypeError_('length out of range in %r' % text)
+        return SqlType(base, n=n)
+    return _parse(text)
+
+
+def _parse(text):
+    """parse_type() for the names both dialects share and SQL Server's."""
     m = _DECL.match(text or '')
     if not m:
         raise TypeError_('bad type declaration %r' % (text,))
@@ -193,14 +269,24 @@ def _days(day):
     return day.toordinal() - 1
 
 
+def _round_300(ticks):
+    """Round ticks to 1/300 s (datetime, ASE time), rendered back as
+    milliseconds .000/.003/.007."""
+    t300 = int((ticks * 300 / 10**7).quantize(Decimal(1), ROUND_HALF_UP))
+    return t300 // 300 * 10**7 + (t300 % 300 * 20 + 3) // 6 * 10**4
+
+
 def temporal_parts(t, text):
     """Parse canonical or loose temporal text of type t into (days, ticks,
     offset) after SQL Server's rounding for t; raises TypeError_."""
     day, ticks, off = _parse_temporal(text, t.decl)
-    if t.base == 'time':
+    if t.base in ('time', 'bigtime', 'ase time'):
         if day is not None or off is not None:
             raise TypeError_('bad time value %r' % text)
-        ticks = _round_ticks(ticks, t.s)
+        if t.base == 'ase time':
+            ticks = _round_300(ticks)
+        else:
+            ticks = _round_ticks(ticks, t.s)
         if ticks >= _TICKS_DAY:
             raise TypeError_('time value %r out of range' % text)
         return 0, ticks, None
@@ -214,9 +300,7 @@ def temporal_parts(t, text):
     if off is not None and t.base != 'datetimeoffset':
         raise TypeError_('%s value %r has an offset' % (t.decl, text))
     if t.base == 'datetime':
-        # 1/300 s ticks; rendered back as milliseconds .000/.003/.007
-        t300 = int((ticks * 300 / 10**7).quantize(Decimal(1), ROUND_HALF_UP))
-        ticks = t300 // 300 * 10**7 + (t300 % 300 * 20 + 3) // 6 * 10**4
+        ticks = _round_300(ticks)
         lo, hi = _days(datetime.date(1753, 1, 1)), None
     elif t.base == 'smalldatetime':
         sec = ticks / 10**7
@@ -246,7 +330,7 @@ def temporal_text(t, days, ticks, off):
     if t.base == 'date':
         return _fmt_date(days)
     digits = {'datetime': 3, 'smalldatetime': 0}.get(t.base, t.s)
-    if t.base == 'time':
+    if t.base in ('time', 'bigtime', 'ase time'):
         return _fmt_time(ticks, digits)
     text = _fmt_date(days) + ' ' + _fmt_time(ticks, digits)
     if t.base == 'datetimeoffset':
@@ -289,7 +373,8 @@ def canonical(t, value):
             return 1 if v else 0
         if not lo <= v <= hi or v != _to_decimal(value, t):
             raise TypeError_('%s value %r out of range' % (t.decl, value))
-        return v
+        # beyond SQLite's INTEGER: kept as text, compared by value
+        return str(v) if b == 'unsigned bigint' else v
     if k == 'real':
         try:
             return float(value)
@@ -323,6 +408,8 @@ def canonical(t, value):
 
 
 def _canon_text(t, value):
+    if t.ase:
+        return _canon_ase_text(t, value)
     text = value if isinstance(value, str) else str(value)
     if t.base in ('char', 'varchar', 'text'):
         try:
@@ -336,6 +423,30 @@ def _canon_text(t, value):
         if size > t.n:
             raise TypeError_('%s value %r is too long' % (t.decl, text))
         if t.base in ('char', 'nchar'):
+            text += ' ' * (t.n - size)
+    return text
+
+
+def _canon_ase_text(t, value):
+    """ASE text: the empty string is stored as one space, char(n) and
+    unichar(n) are padded (n counts UTF-8 bytes for char types).  bytes (a {"hex": ...} value) are raw bytes in
+    the server's character set, sent as they are (for conversion errors);
+    the server checks at sending time that text fits its character set."""
+    if isinstance(value, (bytes, bytearray)):
+        if t.base not in ('char', 'varchar', 'text'):
+            raise TypeError_('raw bytes only for char, varchar and text')
+        return bytes(value)
+    text = value if isinstance(value, str) else str(value)
+    if text == '':
+        text = ' '
+    wide = t.base in ('unichar', 'univarchar', 'unitext')
+    # char types count bytes of the server charset: UTF-8's, the largest
+    size = len(text.encode('utf-16-le')) // 2 if wide else len(
+        text.encode('utf-8'))
+    if t.n is not None and t.n > 0:
+        if size > t.n:
+            raise TypeError_('%s value %r is too long' % (t.decl, text))
+        if t.base in ('char', 'nchar', 'unichar'):
             text += ' ' * (t.n - size)
     return text
 
@@ -354,6 +465,8 @@ def _canon_blob(t, value):
     else:
         raise TypeError_('bad %s value %r' % (t.decl, value))
     n = 8 if t.base in ('rowversion', 'timestamp') else t.n
+    if t.ase and not data:
+        raise TypeError_('ASE stores no empty %s value' % t.decl)
     if n is not None and n > 0:
         if len(data) > n:
             raise TypeError_('%s value is too long' % t.decl)

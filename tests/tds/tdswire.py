@@ -84,8 +84,8 @@ class Channel:
         head = self._recv(8)
         ptype, status, length = head[0], head[1], struct.unpack('>H',
                                                                head[2:4])[0]
-        if length < 8 or ptype not in (0x01, 0x03, 0x06, 0x07, 0x0E, 0x10,
-                                       0x11, 0x12):
+        if length < 8 or ptype not in (0x01, 0x02, 0x03, 0x06, 0x07, 0x0E,
+                                       0x0F, 0x10, 0x11, 0x12):
             raise Closed('not a TDS packet (type 0x%02x)' % ptype)
         return ptype, status, self._recv(length - 8)
 
