@@ -85,6 +85,12 @@ check: deps
 	$(MAKE) fuzz-smoke
 	$(MAKE) bench-smoke
 
+# dbsql: a db-lib client that runs T-SQL scripts, for check-server.
+$(O)/tests/dbsql: tests/server/dbsql.c
+	@mkdir -p $(@D)
+	$(CC) $(DBS_CPPFLAGS) $(CPPFLAGS) $(DBS_CFLAGS) $(LDFLAGS) -o $@ \
+		tests/server/dbsql.c -lsybdb
+
 # ---- benchmarks and torture (long runs; their smokes are in check) ----
 
 # bench: the issue-4 scenarios side by side with their anchors; writes
@@ -131,7 +137,7 @@ fuzz-smoke: $(O)/fuzz_reader
 
 C_FILES = $(wildcard common/*.[ch] load/*.[ch] extract/*.[ch] tests/unit/*.[ch] \
 	tests/fuzz/*.c tests/bench/*.c tests/torture/*.[ch] tests/tds/*.c \
-	tests/fixtures/extract/*.c)
+	tests/fixtures/extract/*.c tests/server/*.c)
 SH_FILES = $(wildcard scripts/*.sh tests/*.sh tests/*/*.sh tests/run .ci/run) \
 	$(SCRIPTS)
 
