@@ -18,6 +18,15 @@ both "brackets: a dot in a name, ] doubled" --view "$(view odd.name)" \
 both "schema and name as given" --view "$S.orders" --key id
 both "plain" --view "$orders" --plain --columns id,note --key id
 
+# Text and GUID keys: SPEC section 2 wants them "ordered the way SQLite
+# orders them, where the server can, so the loader's merge-join stays on
+# its fast path"; the test server sorts as SQLite does.
+keys=$(view keys)
+both "key order: nvarchar key in SQLite's order" --view "$keys" --key k
+both "key order: varchar key in SQLite's order" --view "$keys" --key vk
+both "key order: uniqueidentifier key in SQLite's order" --view "$keys" \
+	--key g
+
 # --since: a literal of the column's own type, compared by the server
 for s in 'orders modified=2024-01-02 12:00:00.5000000' \
 	'orders modified=2024-01-03 08:30:00.0000000' \
