@@ -11,7 +11,8 @@
 # DBS_CHECK_KIND (sqlserver, babelfish, ...: see differences.json),
 # DBS_CHECK_FIXTURE, DBS_CHECK_VIEWS (tsqlgen.py views), DBS_CHECK_KNOWN
 # (tsqlgen.py known) and DBS_CHECK_RESULTS (a file the checks append
-# "check pass|fail", "view NAME pass|fail", "load NAME pass|fail" to).
+# "check OUTCOME NAME", "view NAME OUTCOME", "load NAME OUTCOME" to, where
+# OUTCOME is pass, known or fail).
 #
 # shellcheck shell=bash
 
@@ -127,7 +128,7 @@ report() {
 		[ -z "${3-}" ] || printf '%s\n' "$3" | sed "s/^/# $2: /" >&2
 		outcome=fail
 	fi
-	echo "check $outcome" >>"$DBS_CHECK_RESULTS"
+	echo "check $outcome $2" >>"$DBS_CHECK_RESULTS"
 }
 
 # worse A B: the worse of two outcomes (pass < known < fail).

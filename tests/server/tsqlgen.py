@@ -377,8 +377,8 @@ def cmd_known(args):
 def cmd_summary(args):
     """Read the scenario results ("view NAME OUTCOME" for the streams of
     a view, "load NAME OUTCOME" for its round trip into SQLite, "check
-    OUTCOME" for every check; OUTCOME is pass, known or fail) and say what
-    they prove, in a few lines."""
+    OUTCOME NAME" for every check; OUTCOME is pass, known or fail) and say
+    what they prove, in a few lines."""
     views = load_views(args.spec)
     diffs = load_differences(args.server)
     touched = {}                  # declaration -> ids of differences
@@ -392,12 +392,16 @@ def cmd_summary(args):
                 if _retype(decl, d.get('retype', [])) != decl:
                     touched.setdefault(decl, set()).add(d['id'])
     res = {'view': {}, 'load': {}, 'check': {}}
+    failed = []
     rank = {'pass': 0, 'known': 1, 'fail': 2}
     with open(args.results, encoding='utf-8') as f:
         for line in f:
             what, _, rest = line.rstrip('\n').partition(' ')
             if what == 'check':
-                res['check'][rest] = res['check'].get(rest, 0) + 1
+                outcome, _, name = rest.partition(' ')
+                res['check'][outcome] = res['check'].get(outcome, 0) + 1
+                if outcome == 'fail':
+                    failed.append(name)
             elif what in ('view', 'load'):
                 name, _, outcome = rest.rpartition(' ')
                 prev = res[what].get(name, 'pass')
@@ -436,8 +440,9 @@ def cmd_summary(args):
              ' (known differences: %s)' % ', '.join(known_loads)
              if known_loads else ''))
     c = res['check']
-    print('%d checks passed, %d failed as known, %d failed'
-          % (c.get('pass', 0), c.get('known', 0), c.get('fail', 0)))
+    print('%d checks passed, %d failed as known, %d failed%s'
+          % (c.get('pass', 0), c.get('known', 0), c.get('fail', 0),
+             ': ' + '; '.join(failed) if failed else ''))
 
 
 def main(argv=None):
