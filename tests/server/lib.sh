@@ -62,6 +62,7 @@ ref_extract() {
 		-D "$DBS_TEST_DATABASE" -U dbs "$@"
 }
 
+# shellcheck disable=SC2120 # -k is optional
 # srv_sql [-k]: run the T-SQL script on stdin on the real server
 # (tests/server/dbsql.c: batches separated by "go" lines, rows printed
 # tab-separated).
