@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 printf 'not the password\n' >wrong.pw
+chmod 600 wrong.pw
 
 # login NAME ARGS...: dbs-extract ARGS against both servers, with the
 # right user and the password given by the caller (DBS_PASSWORD for the
