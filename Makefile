@@ -4,6 +4,9 @@
 #   make check      install missing Debian packages, build, run all tests,
 #                   then run them again under ASan+UBSan
 #   make lint       clang-format, cppcheck, shellcheck, mandoc -Tlint
+#   make check-server  the end-to-end tests against a real server named by
+#                   DBS_TEST_SERVER & co. (tests/server/README); skipped
+#                   when none is named
 #   make demo       sync the bundled demo source into demo.db, twice
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make FREETDS_PREFIX=/opt/freetds O=build-ftds
@@ -104,6 +107,20 @@ check: deps
 	$(MAKE) fuzz-smoke
 	$(MAKE) bench-smoke
 
+# check-server: the end-to-end tests against the real server named by
+# DBS_TEST_SERVER, DBS_TEST_DATABASE, DBS_TEST_USER, DBS_TEST_PASSWORD_FILE
+# (tests/server/README); one line and success when none is named. Never
+# part of check.
+check-server:
+	@if [ -n "$${DBS_TEST_SERVER-}" ]; then \
+		$(MAKE) --no-print-directory all $(O)/tests/dbsql; fi
+	@DBS_BUILD=$(CURDIR)/$(O) bash tests/server/run
+
+$(O)/tests/dbsql: tests/server/dbsql.c
+	@mkdir -p $(@D)
+	$(CC) $(DBS_CPPFLAGS) $(CPPFLAGS) $(DBS_CFLAGS) $(LDFLAGS) -o $@ \
+		tests/server/dbsql.c -lsybdb
+
 # ---- benchmarks and torture (long runs; their smokes are in check) ----
 
 # bench: the issue-4 scenarios side by side with their anchors; writes
@@ -150,9 +167,9 @@ fuzz-smoke: $(O)/fuzz_reader
 
 C_FILES = $(wildcard common/*.[ch] load/*.[ch] extract/*.[ch] tests/unit/*.[ch] \
 	tests/fuzz/*.c tests/bench/*.c tests/torture/*.[ch] tests/tds/*.c \
-	tests/fixtures/extract/*.c)
-SH_FILES = $(wildcard scripts/*.sh tests/*.sh tests/*/*.sh tests/run .ci/run) \
-	$(SCRIPTS)
+	tests/fixtures/extract/*.c tests/server/*.c)
+SH_FILES = $(wildcard scripts/*.sh tests/*.sh tests/*/*.sh tests/run .ci/run \
+	tests/server/run) $(SCRIPTS)
 
 lint: deps
 	clang-format --dry-run --Werror $(C_FILES)
@@ -178,5 +195,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all deps demo test check fuzz fuzz-smoke bench bench-smoke torture lint install uninstall clean
+.PHONY: all deps demo test check check-server fuzz fuzz-smoke bench bench-smoke torture lint install uninstall clean
 .SECONDARY:
