@@ -45,11 +45,13 @@ cc_dbs() {
 build_gen() {
 	local gen=$WORK/bin/dbs-bench-gen
 	if [ -x "$gen" ] && [ "$gen" -nt "$BENCH/gen.c" ] &&
-		[ "$gen" -nt "$TOP/common/util.c" ]; then
+		[ "$gen" -nt "$TOP/common/util.c" ] &&
+		[ "$gen" -nt "$TOP/common/dtype.c" ]; then
 		return 0
 	fi
 	say "building the workload generator"
-	cc_dbs -o "$gen" "$BENCH/gen.c" "$TOP/common/util.c" -lxxhash
+	cc_dbs -o "$gen" "$BENCH/gen.c" "$TOP/common/util.c" \
+		"$TOP/common/dtype.c" -lxxhash -lm
 	# Data made by an older generator may differ: make it again.
 	rm -f "$DATA"/*.csv "$DATA"/*.plain
 }
@@ -58,10 +60,12 @@ build_gen() {
 build_rusage() {
 	local bin=$WORK/bin/dbs-bench-rusage
 	if [ -x "$bin" ] && [ "$bin" -nt "$BENCH/rusage.c" ] &&
-		[ "$bin" -nt "$TOP/common/util.c" ]; then
+		[ "$bin" -nt "$TOP/common/util.c" ] &&
+		[ "$bin" -nt "$TOP/common/dtype.c" ]; then
 		return 0
 	fi
-	cc_dbs -o "$bin" "$BENCH/rusage.c" "$TOP/common/util.c"
+	cc_dbs -o "$bin" "$BENCH/rusage.c" "$TOP/common/util.c" \
+		"$TOP/common/dtype.c" -lm
 }
 
 # build_reader: link read.c with $DBS_BUILD/libdbs.a into
