@@ -12,7 +12,10 @@
 
 #include "dtype.h"
 
-#define STREAM_VERSION 1 /* the format version this code reads/writes */
+/* The newest format version this code reads. Writers write version 1,
+ * or version 2 when the header names "ranges" (a partial stream that a
+ * version 1 reader would take for a full one). */
+#define STREAM_VERSION 2
 
 enum stream_format {
 	STREAM_CSV,    /* dbs CSV with #-records */
@@ -41,7 +44,7 @@ struct stream_col {
 };
 
 struct stream_header {
-	int version;               /* STREAM_VERSION */
+	int version;               /* 1 or 2, as read; ignored by the writer */
 	enum stream_format format; /* what was read, or what to write */
 	struct stream_meta *aMeta; /* name/value pairs in stream order */
 	size_t nMeta;

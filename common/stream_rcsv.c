@@ -254,17 +254,18 @@ control_version(struct stream_reader *pR)
 
 	if (!field_is(pR, 0, "#dbs-stream"))
 		return rd_error(pR, -1,
-		    "not a dbs stream: the first record must be #dbs-stream,%d",
-		    STREAM_VERSION);
+		    "not a dbs stream: the first record must be #dbs-stream,1 "
+		    "or #dbs-stream,2");
 	z = pR->nField >= 2 ? rd_field(pR, 1, &n) : NULL;
-	if (z != NULL && !field_is(pR, 1, "1"))
+	if (z != NULL && !field_is(pR, 1, "1") && !field_is(pR, 1, "2"))
 		return rd_error(pR, -1,
 		    "unsupported stream version \"%s\" (this reader knows "
-		    "version %d)",
-		    rd_show(pR, z, n), STREAM_VERSION);
+		    "versions 1 and 2)",
+		    rd_show(pR, z, n));
 	if (pR->nField != 2)
 		return rd_error(pR, -1,
-		    "the first record must be #dbs-stream,%d", STREAM_VERSION);
+		    "the first record must be #dbs-stream,1 or #dbs-stream,2");
+	pR->hdr.version = field_is(pR, 1, "2") ? 2 : 1;
 	pR->phase = PH_META;
 	return STREAM_OK;
 }

@@ -9,8 +9,10 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "keyrange.h"
 #include "util.h"
 
 struct stream_reader *
@@ -358,6 +360,39 @@ build_name_hash(struct stream_reader *pR)
 	return -1;
 }
 
+/*
+ * The metas of version 2 and of fingerprinted streams: "ranges" only in
+ * version 2 (a version 1 reader would take the stream for a full one),
+ * well formed for the key; "fingerprint" names the last column, an int.
+ */
+static int
+check_partial(struct stream_reader *pR)
+{
+	struct stream_header *pH = &pR->hdr;
+	struct keyrange_list l;
+	const char *zFp = stream_header_meta(pH, "fingerprint");
+	char *zErr = NULL;
+	int rc;
+
+	if (stream_header_meta(pH, "ranges") != NULL && pH->version < 2)
+		return rd_error(pR, -1,
+		    "meta \"ranges\" needs version 2 (#dbs-stream,2)");
+	if (keyrange_parse_list(pH, &l, &zErr) != 0) {
+		rc = rd_error(pR, -1, "%s", zErr);
+		free(zErr);
+		return rc;
+	}
+	keyrange_list_clear(&l);
+	if (zFp != NULL &&
+	    (strcmp(zFp, pH->aCol[pH->nCol - 1].zName) != 0 ||
+	        pH->aCol[pH->nCol - 1].type.kind != DTYPE_INT ||
+	        pH->nCol < 2))
+		return rd_error(pR, -1,
+		    "meta \"fingerprint\" must name the last column, of type "
+		    "int, after at least one other");
+	return STREAM_OK;
+}
+
 int
 rd_header_done(struct stream_reader *pR)
 {
@@ -382,9 +417,10 @@ rd_header_done(struct stream_reader *pR)
 				    pH->azKey[i]);
 		}
 	}
+	if (check_partial(pR) != STREAM_OK)
+		return STREAM_ERR;
 	rd_fields_grow(pR, pH->nCol);
 	pR->aField = util_calloc(pH->nCol, sizeof(pR->aField[0]));
-	pH->version = STREAM_VERSION;
 	pR->bHeader = 1;
 	pR->phase = PH_ROWS;
 	if (pR->h.xHeader && pR->h.xHeader(pR->h.pCtx, pH) != 0)
@@ -412,7 +448,7 @@ rd_meta(struct stream_reader *pR, const char *zName, const char *const *azVal,
     size_t nVal)
 {
 	static const char *const azOne[] = {"server", "database", "object",
-	    "query", "extracted-at", "tool", "order"};
+	    "query", "extracted-at", "tool", "order", "fingerprint"};
 	size_t i, nWant = 0;
 
 	if (zName[0] == 0)

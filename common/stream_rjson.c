@@ -243,11 +243,12 @@ value_header(struct stream_reader *pR, int kind, const char *z, size_t n)
 		if (kind != JV_NUM)
 			return rd_error(
 			    pR, -1, "\"#dbs-stream\" must be a number");
-		if (n != 1 || z[0] != '1')
+		if (n != 1 || (z[0] != '1' && z[0] != '2'))
 			return rd_error(pR, -1,
 			    "unsupported stream version \"%.*s\" (this reader "
-			    "knows version %d)",
-			    (int)(n > 20 ? 20 : n), z, STREAM_VERSION);
+			    "knows versions 1 and 2)",
+			    (int)(n > 20 ? 20 : n), z);
+		pR->hdr.version = z[0] - '0';
 		return STREAM_OK;
 	}
 	if (pJ->ctx == JX_META || pJ->ctx == JX_METALIST) {

@@ -246,7 +246,10 @@ csv_header(struct buf *pB, const struct stream_header *pH)
 		nMax = pH->aMeta[i].nValue + 2 > nMax ? pH->aMeta[i].nValue + 2
 		                                      : nMax;
 	azRec = util_calloc(nMax, sizeof(char *));
-	buf_append(pB, "#dbs-stream,1\n", 14);
+	buf_append(pB,
+	    stream_header_meta(pH, "ranges") ? "#dbs-stream,2\n"
+	                                     : "#dbs-stream,1\n",
+	    14);
 	azRec[0] = "#meta";
 	for (i = 0; i < pH->nMeta; i++) {
 		if (strcmp(pH->aMeta[i].zName, "key") == 0)
@@ -321,7 +324,10 @@ json_header(struct buf *pB, const struct stream_header *pH)
 	char zType[DTYPE_NAME_MAX];
 	size_t i, j, n = 0;
 
-	buf_append(pB, "{\"#dbs-stream\":1,\"meta\":{", 25);
+	buf_append(pB,
+	    stream_header_meta(pH, "ranges") ? "{\"#dbs-stream\":2,\"meta\":{"
+	                                     : "{\"#dbs-stream\":1,\"meta\":{",
+	    25);
 	for (i = 0; i < pH->nMeta; i++) {
 		if (strcmp(pH->aMeta[i].zName, "key") == 0)
 			continue;

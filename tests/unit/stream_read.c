@@ -261,14 +261,14 @@ test_stop_and_sticky(void)
 	free(zTx);
 	pR = stream_reader_new(&h, "x");
 	tap_ok(stream_reader_header(pR) == NULL, "no header before it is read");
-	tap_is_int(stream_reader_feed(pR, "#dbs-stream,2\n", 14), STREAM_ERR,
+	tap_is_int(stream_reader_feed(pR, "#dbs-stream,3\n", 14), STREAM_ERR,
 	    "bad version: error");
 	tap_is_int(stream_reader_feed(pR, zIn, 5), STREAM_ERR,
 	    "  feed after an error: the same error");
 	tap_is_int(stream_reader_finish(pR), STREAM_ERR, "  and finish");
 	tap_is_str(stream_reader_errmsg(pR),
-	    "x: line 1: unsupported stream version \"2\" (this reader knows "
-	    "version 1)",
+	    "x: line 1: unsupported stream version \"3\" (this reader knows "
+	    "versions 1 and 2)",
 	    "  message kept");
 	stream_reader_free(pR);
 	pR = stream_reader_new(&h, "x");
