@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "buf.h"
+#include "keyrange.h"
 #include "stream.h"
 
 enum load_mode { LOAD_MERGE, LOAD_APPEND, LOAD_REPLACE };
@@ -43,6 +44,7 @@ struct load_opts {
 	int quiet;                     /* --quiet */
 	int busyTimeout;               /* --busy-timeout, milliseconds */
 	const char *zState;            /* --state TABLE, or NULL */
+	const char *zServe;            /* --serve TABLE, or NULL */
 	char **azFile;                 /* operands ("-" is stdin) */
 	size_t nFile;
 };
@@ -73,7 +75,9 @@ struct load_result {
 	char *zWmCol; /* watermark after this input, NULL if none */
 	char *zWmVal;
 	struct load_counts c;
-	int partial; /* the stream names "since": incremental, never deletes */
+	int partial; /* the stream names "since" or "ranges": it deletes
+	              * nothing outside its ranges */
+	int ranges;  /* the stream names "ranges" (version 2) */
 	int done;    /* applied completely (trailer verified) */
 };
 
@@ -108,6 +112,8 @@ struct load_table {
 	size_t *aiKey;    /* key columns, indexes into aCol */
 	size_t nKey;      /* 0: no key (replace only) */
 	int hasDeletedAt; /* the table has _dbs_deleted_at */
+	int hasFp;        /* the table has _dbs_fp (row fingerprints) */
+	int streamFp;     /* the stream's field nCol is the fingerprint */
 };
 
 /* What _dbs_tables and _dbs_columns say about a table. */
@@ -152,8 +158,10 @@ struct load_stream {
 	struct buf wmMax;          /* largest watermark value seen, text */
 	int hasWm;                 /* wmMax holds a value */
 	int sawTrailer;
-	struct load_val *aVal; /* decoded row, nCol entries */
-	struct buf *aBuf;      /* blob bytes of aVal */
+	struct load_val *aVal;       /* decoded row, nCol entries */
+	struct buf *aBuf;            /* blob bytes of aVal */
+	struct keyrange_list ranges; /* the stream's "ranges" (ranges.c) */
+	int rebuilt;                 /* schema.c rebuilt the table */
 };
 
 /* ---- run.c ---- */
@@ -164,7 +172,6 @@ int run_load(struct load_run *pRun);
 
 /* ---- db.c ---- */
 int db_open(struct load_run *pRun, int readOnly);
-void db_wal(struct load_run *pRun);
 void db_wal(struct load_run *pRun);
 int db_exec(struct load_run *pRun, const char *zSql);
 int db_prepare(struct load_run *pRun, const char *zSql, sqlite3_stmt **ppStmt);
@@ -216,6 +223,11 @@ int merge_row(struct load_stream *pS, const struct stream_field *aF,
 int merge_end(struct load_stream *pS);
 void merge_free(struct load_apply *pA);
 
+/* ---- ranges.c ---- */
+int ranges_setup(struct load_stream *pS, const struct stream_header *pH);
+int ranges_gone(struct load_stream *pS);
+const char *ranges_kind(const struct load_result *pR);
+
 /* ---- wm.c ---- */
 int wm_setup(struct load_stream *pS, const struct stream_header *pH);
 void wm_row(struct load_stream *pS, const struct stream_field *aF);
@@ -238,5 +250,8 @@ int summary_json(const struct load_run *pRun, const char *zStatus);
 
 /* ---- state.c ---- */
 int state_print(struct load_run *pRun);
+
+/* ---- serve.c ---- */
+int serve_run(struct load_run *pRun);
 
 #endif

@@ -26,6 +26,7 @@ static const char zUsage[] =
     "\t\t[--watermark column] [--summary text | json] [--dry-run]\n"
     "\t\t[--quiet] [--busy-timeout ms] [file ...]\n"
     "       dbs-load --db file [--busy-timeout ms] --state table\n"
+    "       dbs-load --db file [--busy-timeout ms] --serve table\n"
     "       dbs-load -h | --help | --version\n";
 
 enum {
@@ -45,6 +46,7 @@ enum {
 	OPT_QUIET,
 	OPT_BUSY,
 	OPT_STATE,
+	OPT_SERVE,
 	OPT_VERSION
 };
 
@@ -65,6 +67,7 @@ static const struct option aLongOpt[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"busy-timeout", required_argument, NULL, OPT_BUSY},
     {"state", required_argument, NULL, OPT_STATE},
+    {"serve", required_argument, NULL, OPT_SERVE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 
@@ -100,6 +103,7 @@ static const char zHelp[] =
     "  --quiet               no summary line\n"
     "  --busy-timeout ms     wait this long for another writer (default 5000)\n"
     "  --state table         print what the next incremental extract needs\n"
+    "  --serve table         answer dbs-extract --strategy on stdin/stdout\n"
     "\n"
     "Exit status: 0 ok, 1 failed, 2 usage, 3 refused by a safety rule,\n"
     "4 busy. Nothing is committed unless every stream is complete. See\n"
@@ -212,6 +216,9 @@ set_option(struct load_opts *pO, int c, const char *zArg)
 	case OPT_STATE:
 		pO->zState = zArg;
 		return 0;
+	case OPT_SERVE:
+		pO->zServe = zArg;
+		return 0;
 	case OPT_BUSY:
 		set_simple(pO, c, zArg);
 		return 0;
@@ -279,9 +286,13 @@ parse_args(struct load_opts *pO, int argc, char **argv)
 		util_die(DBS_EXIT_USAGE,
 		    "--db file is required (see dbs-load "
 		    "--help)");
-	if (pO->zState != NULL && (bLoad || pO->nFile > 0))
+	if (pO->zState != NULL && pO->zServe != NULL)
+		util_die(DBS_EXIT_USAGE, "--state and --serve are exclusive");
+	if ((pO->zState != NULL || pO->zServe != NULL) &&
+	    (bLoad || pO->nFile > 0))
 		util_die(DBS_EXIT_USAGE,
-		    "--state takes no FILE operands and no load options");
+		    "--%s takes no FILE operands and no load options",
+		    pO->zState != NULL ? "state" : "serve");
 	if (pO->deletesSet && pO->mode != LOAD_MERGE)
 		util_die(DBS_EXIT_USAGE,
 		    "--deletes applies only to --mode "
@@ -304,10 +315,10 @@ main(int argc, char **argv)
 	opts.busyTimeout = DEFAULT_BUSY_MS;
 	parse_args(&opts, argc, argv);
 	run.pOpts = &opts;
-	if (opts.zState != NULL) {
-		rc = state_print(&run);
+	if (opts.zState != NULL || opts.zServe != NULL) {
+		rc = opts.zState ? state_print(&run) : serve_run(&run);
 		if (rc != 0)
-			util_warn("%s", run.zErr);
+			util_warn("%s", run.zErr ? run.zErr : "failed");
 	} else {
 		rc = run_load(&run);
 	}

@@ -67,8 +67,9 @@ sql_insert(const struct load_table *pTab)
 	sqlite3_str_appendf(pStr, "INSERT INTO main.\"%w\"(", pTab->zName);
 	for (i = 0; i < pTab->nCol; i++)
 		sqlite3_str_appendf(pStr, "\"%w\",", pTab->aCol[i].zName);
-	sqlite3_str_appendall(pStr, "\"_dbs_hash\") VALUES(");
-	for (i = 0; i <= pTab->nCol; i++)
+	sqlite3_str_appendf(pStr, "\"_dbs_hash\"%s) VALUES(",
+	    pTab->hasFp ? ",\"_dbs_fp\"" : "");
+	for (i = 0; i <= pTab->nCol + (size_t)pTab->hasFp; i++)
 		sqlite3_str_appendf(pStr, "%s?%d", i ? "," : "", (int)i + 1);
 	sqlite3_str_appendall(pStr, ")");
 	return sqlite3_str_finish(pStr);
@@ -87,6 +88,9 @@ sql_update(const struct load_table *pTab)
 			sqlite3_str_appendf(pStr, "\"%w\"=?%d,",
 			    pTab->aCol[i].zName, (int)i + 1);
 	sqlite3_str_appendf(pStr, "\"_dbs_hash\"=?%d", (int)pTab->nCol + 1);
+	if (pTab->hasFp)
+		sqlite3_str_appendf(
+		    pStr, ",\"_dbs_fp\"=?%d", (int)pTab->nCol + 2);
 	if (pTab->hasDeletedAt)
 		sqlite3_str_appendall(pStr, ",\"_dbs_deleted_at\"=NULL");
 	sqlite3_str_appendall(pStr, " WHERE ");
@@ -122,9 +126,25 @@ sql_select(const struct load_table *pTab, int bLook)
 	return sqlite3_str_finish(pStr);
 }
 
+/* Bind the row's fingerprint (the stream's field nCol), or NULL when
+ * the stream carries none: the stored one would no longer be the
+ * row's. */
+static int
+bind_fp(const struct load_table *pTab, sqlite3_stmt *pStmt,
+    const struct stream_field *aF)
+{
+	const struct stream_field *pF = &aF[pTab->nCol];
+	struct load_val v;
+
+	if (!pTab->streamFp || pF->z == NULL)
+		return sqlite3_bind_null(pStmt, (int)pTab->nCol + 2);
+	value_decode(pF, DTYPE_STORE_INTEGER, &v, NULL);
+	return sqlite3_bind_int64(pStmt, (int)pTab->nCol + 2, v.i);
+}
+
 /*
- * Bind every field of aF (decoded into pS->aVal) and the row hash to
- * pStmt, in the numbering of sql_insert()/sql_update().
+ * Bind every field of aF (decoded into pS->aVal), the row hash and the
+ * fingerprint to pStmt, in the numbering of sql_insert()/sql_update().
  */
 static int
 bind_row(struct load_apply *pA, sqlite3_stmt *pStmt,
@@ -149,6 +169,8 @@ bind_row(struct load_apply *pA, sqlite3_stmt *pStmt,
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_int64(
 		    pStmt, (int)pTab->nCol + 1, (int64_t)hash);
+	if (rc == SQLITE_OK && pTab->hasFp)
+		rc = bind_fp(pTab, pStmt, aF);
 	if (rc != SQLITE_OK)
 		return run_sqlfail(pA->pRun, NULL);
 	return 0;
@@ -476,6 +498,8 @@ merge_end(struct load_stream *pS)
 			rc = cursor_step(pA);
 	}
 	sqlite3_reset(pA->pCur);
+	if (rc == 0)
+		rc = ranges_gone(pS);
 	return rc != 0 ? rc : keyed_end(pA);
 }
 

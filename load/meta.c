@@ -227,23 +227,30 @@ read_columns(struct load_run *pRun, const char *zTable, struct load_stored *pSt)
 	return rc;
 }
 
-/* Does the existing table have the _dbs_deleted_at column? */
+/* Does the existing table have _dbs_deleted_at, _dbs_fp? */
 static int
 read_deleted_at(
     struct load_run *pRun, const char *zTable, struct load_stored *pSt)
 {
 	sqlite3_stmt *pStmt = NULL;
+	const unsigned char *zName;
 	int rc = db_prepare(pRun,
-	    "SELECT 1 FROM pragma_table_info(?1, 'main') "
-	    "WHERE name='_dbs_deleted_at'",
+	    "SELECT name FROM pragma_table_info(?1, 'main') "
+	    "WHERE name IN ('_dbs_deleted_at', '_dbs_fp')",
 	    &pStmt);
 
 	if (rc != 0)
 		return rc;
-	rc = step_for(pStmt, zTable);
-	pSt->tab.hasDeletedAt = rc == SQLITE_ROW;
-	rc =
-	    rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : run_sqlfail(pRun, NULL);
+	sqlite3_bind_text(pStmt, 1, zTable, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(pStmt)) == SQLITE_ROW) {
+		zName = sqlite3_column_text(pStmt, 0);
+		if (zName != NULL &&
+		    strcmp((const char *)zName, "_dbs_fp") == 0)
+			pSt->tab.hasFp = 1;
+		else
+			pSt->tab.hasDeletedAt = 1;
+	}
+	rc = rc == SQLITE_DONE ? 0 : run_sqlfail(pRun, NULL);
 	sqlite3_finalize(pStmt);
 	return rc;
 }

@@ -70,9 +70,10 @@ meta_dup(const struct stream_header *pH, const char *zName)
 
 /*
  * A stream that names "since" holds only the rows changed after the
- * bound: the absence of a key says nothing, so it never deletes. Asking
- * for deletes (or replace) with one is a usage error, not a silent
- * downgrade.
+ * bound: the absence of a key says nothing, so it never deletes. One
+ * that names "ranges" (version 2) deletes only inside its ranges
+ * (ranges.c). Asking for deletes of an incremental stream, or for
+ * replace with either, is a usage error, not a silent downgrade.
  */
 static int
 check_partial(struct load_stream *pS, const struct stream_header *pH)
@@ -81,15 +82,20 @@ check_partial(struct load_stream *pS, const struct stream_header *pH)
 	const struct load_opts *pO = pS->pRun->pOpts;
 	size_t n;
 
-	pR->partial = stream_header_meta_list(pH, "since", &n) != NULL;
+	pR->ranges = stream_header_meta_list(pH, "ranges", &n) != NULL;
+	pR->partial =
+	    pR->ranges || stream_header_meta_list(pH, "since", &n) != NULL;
 	if (!pR->partial)
 		return 0;
 	if (pR->mode == LOAD_REPLACE)
 		return run_fail(pS->pRun, DBS_EXIT_USAGE,
-		    "%s: the stream is incremental (it names \"since\"): "
-		    "--mode replace would delete every row it does not carry; "
-		    "use merge or append",
-		    pS->zInput);
+		    "%s: the stream is %s (it names \"%s\"): --mode replace "
+		    "would delete every row it does not carry; use merge or "
+		    "append",
+		    pS->zInput, pR->ranges ? "partial" : "incremental",
+		    pR->ranges ? "ranges" : "since");
+	if (pR->ranges)
+		return 0;
 	if (pO->deletesSet && pO->deletes != LOAD_DEL_KEEP)
 		return run_fail(pS->pRun, DBS_EXIT_USAGE,
 		    "%s: the stream is incremental (it names \"since\") and "
@@ -116,6 +122,8 @@ on_header(void *pCtx, const struct stream_header *pH)
 	rc = check_partial(pS, pH);
 	if (rc == 0)
 		rc = schema_from_header(pS, pH);
+	if (rc == 0)
+		rc = ranges_setup(pS, pH);
 	if (rc == 0)
 		rc = wm_setup(pS, pH);
 	if (rc == 0)
@@ -242,6 +250,7 @@ stream_clear(struct load_stream *pS)
 	free(pS->aVal);
 	schema_table_clear(&pS->tab);
 	meta_stored_clear(&pS->stored);
+	keyrange_list_clear(&pS->ranges);
 	buf_free(&pS->wmMax);
 	free(pS->zSinceVal);
 	memset(pS, 0, sizeof *pS);

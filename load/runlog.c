@@ -44,7 +44,7 @@ runlog_deletes(enum load_deletes d)
 const char *
 runlog_deletes_of(const struct load_result *pR)
 {
-	if (pR->mode != LOAD_MERGE || pR->partial)
+	if (pR->mode != LOAD_MERGE || (pR->partial && !pR->ranges))
 		return NULL;
 	return runlog_deletes(pR->deletes);
 }
@@ -90,7 +90,7 @@ bind_result(sqlite3_stmt *pStmt, const struct load_result *pR,
 	bind_opt(pStmt, 20, zStatus);
 	bind_opt(pStmt, 21, zMessage);
 	bind_opt(pStmt, 22, "dbs-load " DBS_VERSION);
-	bind_opt(pStmt, 23, pR->partial ? "incremental" : "full");
+	bind_opt(pStmt, 23, ranges_kind(pR));
 	sqlite3_bind_int64(pStmt, 24, (int64_t)pR->c.nPurged);
 }
 

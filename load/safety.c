@@ -42,14 +42,14 @@ safety_age(struct load_stream *pS)
 }
 
 /* Does input pR delete rows (merge with hard or soft deletes of a full
- * stream, replace)? */
+ * stream or inside the ranges of a partial one, replace)? */
 static int
 deletes_rows(const struct load_result *pR)
 {
 	if (pR->mode == LOAD_REPLACE)
 		return 1;
 	return pR->mode == LOAD_MERGE && pR->deletes != LOAD_DEL_KEEP &&
-	    !pR->partial;
+	    (!pR->partial || pR->ranges);
 }
 
 /* Rows input pR removed from those live before it: for replace, how
@@ -69,8 +69,8 @@ safety_end(struct load_stream *pS)
 {
 	const struct load_counts *pC = &pS->pRes->c;
 
-	if (!deletes_rows(pS->pRes) || pC->nBefore == 0 || pC->nRows > 0 ||
-	    pS->pRun->pOpts->allowEmpty)
+	if (!deletes_rows(pS->pRes) || pS->pRes->partial || pC->nBefore == 0 ||
+	    pC->nRows > 0 || pS->pRun->pOpts->allowEmpty)
 		return 0;
 	return run_fail(pS->pRun, DBS_EXIT_REFUSED,
 	    "%s: table %s: empty snapshot would delete all %llu rows; use "

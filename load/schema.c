@@ -182,15 +182,20 @@ copy_columns(struct load_stream *pS, const struct stream_header *pH)
 {
 	struct load_table *pT = &pS->tab;
 	int nMax = sqlite3_limit(pS->pRun->db, SQLITE_LIMIT_COLUMN, -1) - 2;
-	size_t i;
+	size_t i, nCol = pH->nCol;
 
-	if (pH->nCol > (size_t)nMax)
+	/* the fingerprint (the last column, the reader checked) is kept in
+	 * _dbs_fp, not as a column of the table */
+	pT->streamFp = stream_header_meta(pH, "fingerprint") != NULL;
+	nCol -= (size_t)pT->streamFp;
+	nMax -= pT->streamFp;
+	if (nCol > (size_t)nMax)
 		return run_fail(pS->pRun, DBS_EXIT_FAIL,
 		    "%s: %zu columns: a table can have at most %d (SQLite's "
 		    "limit, less dbs-load's own columns)",
-		    pS->zInput, pH->nCol, nMax);
-	pT->aCol = util_calloc(pH->nCol, sizeof *pT->aCol);
-	for (i = 0; i < pH->nCol; i++, pT->nCol++) {
+		    pS->zInput, nCol, nMax);
+	pT->aCol = util_calloc(nCol ? nCol : 1, sizeof *pT->aCol);
+	for (i = 0; i < nCol; i++, pT->nCol++) {
 		pT->aCol[i].zName = util_strdup(pH->aCol[i].zName);
 		pT->aCol[i].type = pH->aCol[i].type;
 		pT->aCol[i].st = dtype_storage(&pH->aCol[i].type);
@@ -265,7 +270,8 @@ schema_from_header(struct load_stream *pS, const struct stream_header *pH)
 	return rc;
 }
 
-/* CREATE TABLE main.zName for the columns of pT. */
+/* CREATE TABLE main.zName for the columns of pT (with _dbs_fp if
+ * pT->hasFp). */
 static char *
 sql_create(const struct load_table *pT, const char *zName, int bDeletedAt)
 {
@@ -283,6 +289,8 @@ sql_create(const struct load_table *pT, const char *zName, int bDeletedAt)
 		    isKey ? " NOT NULL" : "");
 	}
 	sqlite3_str_appendall(pStr, "\"_dbs_hash\" INTEGER");
+	if (pT->hasFp)
+		sqlite3_str_appendall(pStr, ", \"_dbs_fp\" INTEGER");
 	if (bDeletedAt)
 		sqlite3_str_appendall(pStr, ", \"_dbs_deleted_at\" TEXT");
 	if (pT->nKey == 1 && pT->aCol[pT->aiKey[0]].st == DTYPE_STORE_INTEGER)
@@ -582,6 +590,7 @@ evolve(struct load_stream *pS, int bSoft)
 		rc = check_partial_rebuild(pS);
 		if (rc == 0)
 			rc = rebuild(pS, pT->hasDeletedAt);
+		pS->rebuilt = rc == 0;
 	} else if (zHard != NULL) {
 		rc = run_fail(pS->pRun, DBS_EXIT_REFUSED,
 		    "%s: table %s: %s; use --schema-change rebuild", pS->zInput,
@@ -619,12 +628,19 @@ schema_prepare(struct load_stream *pS)
 		    pS->zInput, pT->zName);
 	if (!pSt->tableExists) {
 		pT->hasDeletedAt = bSoft;
+		pT->hasFp = pT->streamFp;
 		pSt->schemaVersion++;
 		return db_exec_owned(
 		    pS->pRun, sql_create(pT, pT->zName, bSoft));
 	}
 	pT->hasDeletedAt = pSt->tab.hasDeletedAt;
+	pT->hasFp = pSt->tab.hasFp || pT->streamFp;
 	rc = evolve(pS, bSoft);
+	if (rc == 0 && pT->streamFp && !pSt->tab.hasFp && !pS->rebuilt)
+		rc = db_exec_owned(pS->pRun,
+		    sqlite3_mprintf("ALTER TABLE main.\"%w\" ADD COLUMN "
+		                    "\"_dbs_fp\" INTEGER",
+		        pT->zName));
 	if (rc == 0 && bSoft && !pT->hasDeletedAt) {
 		rc = db_exec_owned(pS->pRun,
 		    sqlite3_mprintf("ALTER TABLE main.\"%w\" ADD COLUMN "

@@ -18,6 +18,12 @@
 static const char *
 mode_words(const struct load_result *pR)
 {
+	if (pR->ranges && pR->mode == LOAD_MERGE)
+		return pR->deletes == LOAD_DEL_SOFT
+		    ? "merge, ranges, soft deletes"
+		    : pR->deletes == LOAD_DEL_KEEP
+		    ? "merge, ranges, deletes kept"
+		    : "merge, ranges";
 	if (pR->partial)
 		return pR->mode == LOAD_MERGE ? "merge, incremental"
 		                              : "append, incremental";
@@ -83,7 +89,7 @@ json_input(sqlite3_str *pStr, const struct load_result *pR)
 	json_str(pStr, "table", pR->zTable);
 	json_str(pStr, "mode", runlog_mode(pR->mode));
 	json_str(pStr, "deletes", runlog_deletes_of(pR));
-	json_str(pStr, "stream", pR->partial ? "incremental" : "full");
+	json_str(pStr, "stream", ranges_kind(pR));
 	sqlite3_str_appendf(pStr,
 	    ",\"rows\":%llu,\"inserted\":%llu,\"updated\":%llu,"
 	    "\"deleted\":%llu,\"unchanged\":%llu,\"revived\":%llu,"

@@ -1,0 +1,180 @@
+/*
+ * ranges.c - streams of version 2 that name "ranges" (dbs-stream(5)): a
+ * partial stream that covers some key ranges of the table in full, and
+ * says which. Its rows are applied by key, as those of an incremental
+ * stream; at the end the rows of the table that lie inside a covered
+ * range and whose keys the stream did not carry are deleted (or
+ * soft-deleted, per --deletes), and no row outside the ranges. Rows of
+ * the stream outside every range are applied all the same: a row the
+ * source sent is true, wherever its key falls.
+ *
+ * Keys compare as SQLite compares the key columns (value.c), the order
+ * the ranges are written in.
+ */
+#include "apply.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* What kind of stream pR was, for the run log and the summary. */
+const char *
+ranges_kind(const struct load_result *pR)
+{
+	return pR->ranges ? "ranges" : pR->partial ? "incremental" : "full";
+}
+
+/*
+ * Parse the ranges of stream pS (its table's key known) into
+ * pS->ranges. They are ranges of the stream's key: a --key that names
+ * other columns is a usage error. Returns 0 or an exit status.
+ */
+int
+ranges_setup(struct load_stream *pS, const struct stream_header *pH)
+{
+	const struct load_table *pT = &pS->tab;
+	char *zErr = NULL;
+	size_t k;
+	int rc;
+
+	if (!pS->pRes->ranges)
+		return 0;
+	for (k = 0; k < pT->nKey; k++)
+		if (pT->nKey != pH->nKey ||
+		    strcmp(pT->aCol[pT->aiKey[k]].zName, pH->azKey[k]) != 0)
+			return run_fail(pS->pRun, DBS_EXIT_USAGE,
+			    "%s: the stream's ranges are ranges of its key; "
+			    "--key must name the same columns",
+			    pS->zInput);
+	if (keyrange_parse_list(pH, &pS->ranges, &zErr) != 0) {
+		rc = run_fail(
+		    pS->pRun, DBS_EXIT_FAIL, "%s: %s", pS->zInput, zErr);
+		free(zErr);
+		return rc;
+	}
+	return 0;
+}
+
+/* " AND (k1,k2) OP (?i,?j)" for one bound, parameters from *piParam. */
+static void
+append_bound(sqlite3_str *pStr, const struct load_table *pT,
+    enum keyrange_edge edge, const char *zOp, int *piParam)
+{
+	char *zKeys;
+	size_t k;
+
+	if (edge == KEYRANGE_OPEN)
+		return;
+	zKeys = schema_keylist(pT, "t");
+	sqlite3_str_appendf(pStr, " AND (%s) %s (", zKeys, zOp);
+	for (k = 0; k < pT->nKey; k++)
+		sqlite3_str_appendf(pStr, "%s?%d", k ? "," : "", (*piParam)++);
+	sqlite3_str_appendall(pStr, ")");
+	sqlite3_free(zKeys);
+}
+
+/*
+ * INSERT OR IGNORE INTO temp._dbs_gone the keys of the table inside a
+ * range of the given shape that were not seen (ranges may overlap).
+ */
+static char *
+sql_gone(const struct load_table *pT, const struct keyrange *pR)
+{
+	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	char *zKeys = schema_keylist(pT, "t");
+	int iParam = 1;
+	size_t k;
+
+	sqlite3_str_appendf(pStr,
+	    "INSERT OR IGNORE INTO temp._dbs_gone SELECT %s FROM main.\"%w\" "
+	    "AS t WHERE 1",
+	    zKeys, pT->zName);
+	append_bound(pStr, pT, pR->lo.edge,
+	    pR->lo.edge == KEYRANGE_INCL ? ">=" : ">", &iParam);
+	append_bound(pStr, pT, pR->hi.edge,
+	    pR->hi.edge == KEYRANGE_INCL ? "<=" : "<", &iParam);
+	sqlite3_str_appendall(
+	    pStr, " AND NOT EXISTS (SELECT 1 FROM temp._dbs_seen AS s WHERE ");
+	for (k = 0; k < pT->nKey; k++)
+		sqlite3_str_appendf(pStr, "%ss.k%d=t.\"%w\"", k ? " AND " : "",
+		    (int)k, pT->aCol[pT->aiKey[k]].zName);
+	sqlite3_str_appendall(pStr, ")");
+	sqlite3_free(zKeys);
+	return sqlite3_str_finish(pStr);
+}
+
+/*
+ * Bind the key of one bound at parameters *piParam..., blob bytes
+ * decoded into aB (nKey buffers, which must outlive the statement's
+ * step: value_bind() binds them SQLITE_STATIC).
+ */
+static int
+bind_bound(struct load_stream *pS, sqlite3_stmt *pStmt,
+    const struct keyrange_bound *pB, struct buf *aB, int *piParam)
+{
+	const struct load_table *pT = &pS->tab;
+	struct load_val v;
+	size_t k;
+	int rc = SQLITE_OK;
+
+	for (k = 0; pB->edge != KEYRANGE_OPEN && k < pT->nKey; k++) {
+		value_decode(
+		    &pB->aKey[k], pT->aCol[pT->aiKey[k]].st, &v, &aB[k]);
+		if (rc == SQLITE_OK)
+			rc = value_bind(
+			    pStmt, (*piParam)++, &v, pT->aCol[pT->aiKey[k]].st);
+	}
+	return rc;
+}
+
+/*
+ * The stream ended, verified: put the table's keys inside its ranges
+ * that it did not carry into temp._dbs_gone, for keyed_end() to delete,
+ * and count the live rows the table had before (for the mass-delete
+ * rule). Returns 0 or an exit status.
+ */
+int
+ranges_gone(struct load_stream *pS)
+{
+	const struct load_table *pT = &pS->tab;
+	struct load_counts *pC = &pS->pRes->c;
+	sqlite3_stmt *apStmt[9] = {NULL};
+	sqlite3_stmt *pStmt;
+	struct buf *aB;
+	uint64_t nLive = 0;
+	size_t i, iShape;
+	int rc = 0, iParam;
+
+	if (!pS->pRes->ranges || pS->pRes->deletes == LOAD_DEL_KEEP)
+		return 0;
+	rc = db_count_owned(pS->pRun,
+	    sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"%s", pT->zName,
+	        pT->hasDeletedAt ? " WHERE \"_dbs_deleted_at\" IS NULL" : ""),
+	    &nLive);
+	pC->nBefore = nLive - pC->nInserted - pC->nRevived;
+	aB = util_calloc(2 * pT->nKey, sizeof *aB);
+	for (i = 0; rc == 0 && i < pS->ranges.n; i++) {
+		iShape = (size_t)pS->ranges.a[i].lo.edge * 3 +
+		    (size_t)pS->ranges.a[i].hi.edge;
+		if (apStmt[iShape] == NULL)
+			rc = db_prepare_owned(pS->pRun,
+			    sql_gone(pT, &pS->ranges.a[i]), &apStmt[iShape]);
+		pStmt = apStmt[iShape];
+		iParam = 1;
+		if (rc == 0 &&
+		    (bind_bound(pS, pStmt, &pS->ranges.a[i].lo, aB, &iParam) !=
+		            SQLITE_OK ||
+		        bind_bound(pS, pStmt, &pS->ranges.a[i].hi,
+		            aB + pT->nKey, &iParam) != SQLITE_OK))
+			rc = run_sqlfail(pS->pRun, NULL);
+		if (rc == 0)
+			rc = db_step_done(pS->pRun, pStmt);
+	}
+	for (i = 0; i < 9; i++)
+		sqlite3_finalize(apStmt[i]);
+	for (i = 0; i < 2 * pT->nKey; i++)
+		buf_free(&aB[i]);
+	free(aB);
+	return rc;
+}
