@@ -32,20 +32,19 @@ query_ase_quotable(const struct ident_list *pL, const char **pzBad)
 	return 0;
 }
 
-/* Append z to the SQL being built in *p, keeping it NUL-terminated. */
-static void
-sql_add(struct buf *p, const char *z)
+void
+query_add(struct buf *p, const char *z)
 {
 	buf_append(p, z, strlen(z) + 1);
 	p->n--; /* the NUL stays, uncounted */
 }
 
-static void
-sql_ident(struct buf *p, const char *zIdent)
+void
+query_add_ident(struct buf *p, const char *zIdent)
 {
 	char *z = ident_quote(zIdent);
 
-	sql_add(p, z);
+	query_add(p, z);
 	free(z);
 }
 
@@ -57,8 +56,8 @@ sql_list(struct buf *p, const struct ident_list *pL, const char *zSep)
 
 	for (i = 0; i < pL->n; i++) {
 		if (i > 0)
-			sql_add(p, zSep);
-		sql_ident(p, pL->az[i]);
+			query_add(p, zSep);
+		query_add_ident(p, pL->az[i]);
 	}
 }
 
@@ -67,27 +66,30 @@ query_select(const struct query_spec *pQ)
 {
 	struct buf s = {0};
 
-	sql_add(&s, "SELECT ");
+	query_add(&s, "SELECT ");
 	if (pQ->pColumns && pQ->pColumns->n > 0)
 		sql_list(&s, pQ->pColumns, ", ");
 	else
-		sql_add(&s, "*");
-	sql_add(&s, " FROM ");
+		query_add(&s, "*");
+	query_add(&s, " FROM ");
 	sql_list(&s, pQ->pView, ".");
 	/* line breaks keep a "--" comment in --where from eating the rest */
 	if (pQ->zWhere) {
-		sql_add(&s, "\nWHERE (\n");
-		sql_add(&s, pQ->zWhere);
-		sql_add(&s, "\n)");
+		query_add(&s, "\nWHERE (\n");
+		query_add(&s, pQ->zWhere);
+		query_add(&s, "\n)");
 	}
 	if (pQ->zSinceCol) {
-		sql_add(&s, pQ->zWhere ? " AND " : "\nWHERE ");
-		sql_ident(&s, pQ->zSinceCol);
-		sql_add(&s, " > ");
-		sql_add(&s, pQ->zSinceLit);
+		query_add(&s, pQ->zWhere ? " AND " : "\nWHERE ");
+		query_add_ident(&s, pQ->zSinceCol);
+		query_add(&s, " > ");
+		query_add(&s, pQ->zSinceLit);
 	}
-	if (pQ->pOrder && pQ->pOrder->n > 0) {
-		sql_add(&s, "\nORDER BY ");
+	if (pQ->zOrderSql != NULL) {
+		query_add(&s, "\nORDER BY ");
+		query_add(&s, pQ->zOrderSql);
+	} else if (pQ->pOrder && pQ->pOrder->n > 0) {
+		query_add(&s, "\nORDER BY ");
 		sql_list(&s, pQ->pOrder, ", ");
 	}
 	return s.z;
@@ -99,11 +101,11 @@ query_probe(const struct ident_list *pView, const char *zCol)
 	struct buf s = {0};
 
 	/* not TOP (0): Sybase ASE does not know it */
-	sql_add(&s, "SELECT ");
-	sql_ident(&s, zCol);
-	sql_add(&s, " FROM ");
+	query_add(&s, "SELECT ");
+	query_add_ident(&s, zCol);
+	query_add(&s, " FROM ");
 	sql_list(&s, pView, ".");
-	sql_add(&s, " WHERE 1 = 0");
+	query_add(&s, " WHERE 1 = 0");
 	return s.z;
 }
 
@@ -113,14 +115,14 @@ sql_string(struct buf *p, const char *z, int bN)
 {
 	char c[2] = {0, 0};
 
-	sql_add(p, bN ? "N'" : "'");
+	query_add(p, bN ? "N'" : "'");
 	for (; *z; z++) {
 		c[0] = *z;
-		sql_add(p, c);
+		query_add(p, c);
 		if (*z == '\'')
-			sql_add(p, "'");
+			query_add(p, "'");
 	}
-	sql_add(p, "'");
+	query_add(p, "'");
 }
 
 static int
@@ -216,8 +218,8 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 			*pzWhy = "not hexadecimal digits";
 			return NULL;
 		}
-		sql_add(&s, "0x");
-		sql_add(&s, zValue);
+		query_add(&s, "0x");
+		query_add(&s, zValue);
 		return s.z;
 	case DTYPE_REAL:
 		if (!is_decimal(zValue) &&
@@ -231,20 +233,20 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 			return NULL;
 		if (pCol->type.kind == DTYPE_INT ||
 		    pCol->type.kind == DTYPE_BOOL) {
-			sql_add(&s, zValue);
+			query_add(&s, zValue);
 			return s.z;
 		}
 		break;
 	}
 	/* numbers, uuid, dates and times: a conversion to the column's type */
-	sql_add(&s, "CONVERT(");
-	sql_add(&s, pCol->zSource);
-	sql_add(&s, ", ");
+	query_add(&s, "CONVERT(");
+	query_add(&s, pCol->zSource);
+	query_add(&s, ", ");
 	sql_string(&s, zValue, 0);
 	if (!tds5 && pCol->type.kind != DTYPE_REAL &&
 	    pCol->type.kind != DTYPE_UUID && pCol->type.kind != DTYPE_DECIMAL)
-		sql_add(&s, ", 121");
-	sql_add(&s, ")");
+		query_add(&s, ", 121");
+	query_add(&s, ")");
 	return s.z;
 }
 
@@ -267,7 +269,7 @@ query_canonical(const struct fmt_col *pCol, const char *zValue)
 		nInt = zDot ? (size_t)(zDot - z) : strlen(z);
 		nFrac = zDot ? strlen(zDot + 1) : 0;
 		nonZero = strspn(z, "0.") != strlen(z);
-		sql_add(&s, neg && nonZero ? "-" : "");
+		query_add(&s, neg && nonZero ? "-" : "");
 		buf_append(&s, nInt ? z : "0", nInt ? nInt : 1);
 		if (pCol->type.s > 0)
 			buf_append(&s, ".", 1);
@@ -275,7 +277,7 @@ query_canonical(const struct fmt_col *pCol, const char *zValue)
 			buf_append(&s, zDot + 1, nFrac);
 		for (i = nFrac; i < (size_t)pCol->type.s; i++)
 			buf_append(&s, "0", 1);
-		sql_add(&s, "");
+		query_add(&s, "");
 		return s.z;
 	case DTYPE_REAL:
 		d = strtod(zValue, NULL);
@@ -285,7 +287,7 @@ query_canonical(const struct fmt_col *pCol, const char *zValue)
 			fmt_num_double(d, zNum);
 		return util_strdup(zNum);
 	case DTYPE_BLOB:
-		sql_add(&s, zValue);
+		query_add(&s, zValue);
 		for (i = 0; i < s.n; i++)
 			if (s.z[i] >= 'A' && s.z[i] <= 'F')
 				s.z[i] = (char)(s.z[i] - 'A' + 'a');

@@ -9,8 +9,15 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "fmt.h"
 #include "ident.h"
+
+/* Append z to the SQL being built in *p, keeping it NUL-terminated. */
+void query_add(struct buf *p, const char *z);
+
+/* Append [zIdent] (']' doubled) likewise. */
+void query_add_ident(struct buf *p, const char *zIdent);
 
 /*
  * Can Sybase ASE address every identifier of pL? Its [brackets] (ASE
@@ -28,6 +35,8 @@ struct query_spec {
 	const char *zSinceCol;             /* NULL: not incremental */
 	const char *zSinceLit;             /* the typed literal */
 	const struct ident_list *pOrder;   /* NULL or empty: no ORDER BY */
+	const char *zOrderSql; /* the ORDER BY list as SQL (keysql.h), which
+	                        * replaces pOrder; or NULL */
 };
 
 /* The SELECT statement for a spec. Owned by the caller. */
