@@ -109,6 +109,11 @@ add_meta(struct emit *p, const char *zExtractedAt)
 	}
 	if (pO->orderIsKey)
 		stream_header_add_meta(&p->h, "order", "key");
+	if (pO->azRanges != NULL)
+		stream_header_add_meta_list(
+		    &p->h, "ranges", pO->azRanges, pO->nRanges);
+	if (pO->fingerprint)
+		stream_header_add_meta(&p->h, "fingerprint", "_dbs_fp");
 }
 
 /*

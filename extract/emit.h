@@ -25,6 +25,10 @@ struct emit_opts {
 	const char *zSinceCol;         /* --since column, or NULL */
 	const char *zSinceValue;       /* --since value */
 	int orderIsKey;                /* ORDER BY is the key */
+	const char *const *azRanges;   /* values of the meta "ranges" (a
+	                                * partial stream), or NULL */
+	size_t nRanges;
+	int fingerprint; /* the last column is the row fingerprint */
 };
 
 /*

@@ -15,7 +15,9 @@
 
 #include "conf.h"
 #include "conn.h"
+#include "diff.h"
 #include "emit.h"
+#include "keysql.h"
 #include "out.h"
 #include "prompt.h"
 #include "query.h"
@@ -31,6 +33,7 @@ static const char zUsage[] =
     "           [--progress | --no-progress] [--key columns]\n"
     "           --view name [--columns columns] [--where expr]\n"
     "           [--order-by columns] [--since column=value]\n"
+    "           [--fingerprint | --strategy keys | segments -- command ...]\n"
     "       dbs-extract [options] --query sql\n"
     "       dbs-extract -h | --help | --version\n";
 
@@ -59,6 +62,10 @@ static const char zHelp[] =
     "  --key list            key columns, written to the header\n"
     "  --order-by list       sort order (view only; default: the key)\n"
     "  --since col=value     only rows with col > value (view only)\n"
+    "  --fingerprint         add each row's fingerprint (_dbs_fp)\n"
+    "  --strategy keys|segments -- command...\n"
+    "                        only what differs from the local table that\n"
+    "                        command (dbs-load --serve) describes\n"
     "  --format csv|ndjson   --plain (csv for spreadsheets)   -o file\n"
     "  --progress            rows/s on stderr (default when it is a "
     "terminal)\n"
@@ -70,7 +77,10 @@ static const char zHelp[] =
 struct opts {
 	const char *zView, *zQuery, *zColumns, *zWhere, *zKey, *zOrder;
 	const char *zSince, *zFormat, *zOutput;
-	int plain, progress; /* progress: -1 auto, 0 off, 1 on */
+	const char *zStrategy; /* --strategy, or NULL */
+	int plain, progress;   /* progress: -1 auto, 0 off, 1 on */
+	int fingerprint;       /* --fingerprint */
+	char *const *azLocal;  /* the command after "--", or NULL */
 };
 
 enum {
@@ -94,6 +104,8 @@ enum {
 	OPT_PROGRESS,
 	OPT_NO_PROGRESS,
 	OPT_NO_ENV,
+	OPT_STRATEGY,
+	OPT_FINGERPRINT,
 	OPT_VERSION
 };
 
@@ -121,7 +133,10 @@ static const struct option aLong[] = {{"config", required_argument, NULL, 'c'},
     {"output", required_argument, NULL, 'o'},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
-    {"no-env", no_argument, NULL, OPT_NO_ENV}, {"help", no_argument, NULL, 'h'},
+    {"no-env", no_argument, NULL, OPT_NO_ENV},
+    {"strategy", required_argument, NULL, OPT_STRATEGY},
+    {"fingerprint", no_argument, NULL, OPT_FINGERPRINT},
+    {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 
 static const char zNoPassword[] =
@@ -215,6 +230,12 @@ what_option(int c, struct opts *pO)
 	case OPT_PROGRESS:
 		pO->progress = 1;
 		break;
+	case OPT_STRATEGY:
+		pO->zStrategy = optarg;
+		break;
+	case OPT_FINGERPRINT:
+		pO->fingerprint = 1;
+		break;
 	default: /* OPT_NO_PROGRESS */
 		pO->progress = 0;
 		break;
@@ -227,7 +248,8 @@ parse_args(int argc, char **argv, struct opts *pO, struct conf *pC)
 	int c, k;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:S:D:U:P:o:h", aLong, NULL)) !=
+	/* "+": stop at the first operand, the local command after "--" */
+	while ((c = getopt_long(argc, argv, "+:c:S:D:U:P:o:h", aLong, NULL)) !=
 	    -1) {
 		k = conf_key_of(c);
 		if (k >= 0) {
@@ -275,7 +297,9 @@ parse_args(int argc, char **argv, struct opts *pO, struct conf *pC)
 			break;
 		}
 	}
-	if (optind < argc)
+	if (optind < argc && strcmp(argv[optind - 1], "--") == 0)
+		pO->azLocal = argv + optind;
+	else if (optind < argc)
 		util_die(DBS_EXIT_USAGE,
 		    "unexpected argument \"%s\" (see dbs-extract --help)",
 		    argv[optind]);
@@ -288,6 +312,7 @@ struct plan {
 	char *zObject; /* display name of the view */
 	enum stream_format format;
 	int orderIsKey;
+	int strategy; /* enum diff_strategy, or -1: a plain extract */
 };
 
 /* Parse a list option, or die with a usage error naming the flag. */
@@ -314,6 +339,53 @@ check_unique(const char *zFlag, const struct ident_list *pL)
 				    pL->az[i]);
 		}
 	}
+}
+
+/* Check --strategy, --fingerprint and the local command. */
+static void
+plan_strategy(const struct opts *pO, struct plan *pP)
+{
+	const char *zS = pO->zStrategy;
+
+	pP->strategy = -1;
+	if (zS == NULL || strcmp(zS, "full") == 0)
+		pP->strategy = pO->fingerprint ? DIFF_FULL : -1;
+	else if (strcmp(zS, "keys") == 0)
+		pP->strategy = DIFF_KEYS;
+	else if (strcmp(zS, "segments") == 0)
+		pP->strategy = DIFF_SEGMENTS;
+	else
+		util_die(DBS_EXIT_USAGE,
+		    "--strategy: \"%s\" is not full, keys or segments", zS);
+	if (pO->fingerprint && pP->strategy > DIFF_FULL)
+		util_die(DBS_EXIT_USAGE,
+		    "--fingerprint is for a full extract (segments adds it "
+		    "itself)");
+	if ((pP->strategy > DIFF_FULL) != (pO->azLocal != NULL))
+		util_die(DBS_EXIT_USAGE,
+		    pO->azLocal
+		        ? "a command after -- needs --strategy keys or "
+		          "segments"
+		        : "--strategy %s needs the local side's command "
+		          "after -- (dbs-load --db FILE --serve TABLE)",
+		    zS);
+	if (pP->strategy < 0)
+		return;
+	if (pO->zView == NULL || pP->key.n == 0 || pO->plain)
+		util_die(DBS_EXIT_USAGE,
+		    "--%s needs --view and --key, and no --plain",
+		    pO->fingerprint ? "fingerprint" : "strategy");
+	if (!pP->orderIsKey)
+		util_die(DBS_EXIT_USAGE,
+		    "--%s sorts by the key: no other --order-by",
+		    pO->fingerprint ? "fingerprint" : "strategy");
+	if (pP->strategy == DIFF_KEYS && pP->zSinceCol == NULL)
+		util_die(DBS_EXIT_USAGE,
+		    "--strategy keys needs --since (the rows changed since the "
+		    "last sync come with the key scan)");
+	if (pP->strategy == DIFF_SEGMENTS && pP->zSinceCol != NULL)
+		util_die(DBS_EXIT_USAGE,
+		    "--strategy segments compares every row: no --since");
 }
 
 /* Check the combination of options and parse their values. */
@@ -374,6 +446,7 @@ make_plan(const struct opts *pO, struct plan *pP)
 	pP->orderIsKey = pP->key.n > 0 && pP->order.n == pP->key.n;
 	for (i = 0; pP->orderIsKey && i < pP->key.n; i++)
 		pP->orderIsKey = strcmp(pP->key.az[i], pP->order.az[i]) == 0;
+	plan_strategy(pO, pP);
 }
 
 static void
@@ -460,6 +533,60 @@ fill_settings(const struct conf_final *pF, struct conn_settings *pS)
 	pS->onAbort = out_signal_cleanup;
 }
 
+/*
+ * The ORDER BY of a --view sorted by its key, as SQL that asks the server
+ * for SQLite's order (keysql.h), into *pOrder; left empty on Sybase ASE.
+ * Returns 0, or -1 after a message.
+ */
+static int
+key_order(DBPROCESS *pDb, const struct plan *pP, const char *zServer,
+    struct buf *pOrder)
+{
+	struct keysql_cols c;
+	size_t i;
+	int k, rc = 0;
+
+	if (conn_tds5(pDb))
+		return 0;
+	if (keysql_describe(pDb, &pP->view, &pP->order, zServer, &c) != 0) {
+		keysql_cols_clear(&c);
+		return -1;
+	}
+	for (i = 0; i < pP->order.n && rc == 0; i++) {
+		k = keysql_find(&c, pP->order.az[i]);
+		if (k < 0) {
+			util_warn("%s: key column \"%s\" is not in the result",
+			    zServer, pP->order.az[i]);
+			rc = -1;
+			break;
+		}
+		query_add(pOrder, i ? ", " : "");
+		keysql_term(pOrder, &c, k);
+	}
+	keysql_cols_clear(&c);
+	return rc;
+}
+
+/* --strategy or --fingerprint: diff.c. Returns the exit status. */
+static int
+strategy(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
+    const char *zLit, struct emit_opts *pEo, struct out *pOut)
+{
+	struct diff_opts d;
+
+	memset(&d, 0, sizeof d);
+	d.strategy = (enum diff_strategy)pP->strategy;
+	d.azLocal = pO->azLocal;
+	d.pView = &pP->view;
+	d.pColumns = &pP->columns;
+	d.pKey = &pP->key;
+	d.zWhere = pO->zWhere;
+	d.zSinceCol = pP->zSinceCol;
+	d.zSinceLit = zLit;
+	d.pEmit = pEo;
+	return diff_run(pDb, &d, pOut);
+}
+
 /* Build the SELECT (unless --query) and stream it. Returns the status. */
 static int
 stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
@@ -467,6 +594,7 @@ stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 {
 	struct emit_opts eo;
 	struct query_spec qs;
+	struct buf order = {0};
 	char *zSql = NULL;
 	int rc;
 
@@ -477,7 +605,11 @@ stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 	qs.zSinceCol = pP->zSinceCol;
 	qs.zSinceLit = zLit;
 	qs.pOrder = &pP->order;
-	if (pO->zQuery == NULL)
+	if (pO->zQuery == NULL && pP->orderIsKey && pP->strategy < 0 &&
+	    key_order(pDb, pP, pS->zServer, &order) != 0)
+		return DBS_EXIT_FAIL;
+	qs.zOrderSql = order.n > 0 ? order.z : NULL;
+	if (pO->zQuery == NULL && pP->strategy < 0)
 		zSql = query_select(&qs);
 	memset(&eo, 0, sizeof eo);
 	eo.format = pP->format;
@@ -492,8 +624,12 @@ stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 	eo.zSinceCol = pP->zSinceCol;
 	eo.zSinceValue = pP->zSinceValue;
 	eo.orderIsKey = pP->orderIsKey;
-	rc = emit_run(pDb, zSql ? zSql : pO->zQuery, &eo, pOut);
+	if (pP->strategy >= 0)
+		rc = strategy(pDb, pO, pP, zLit, &eo, pOut);
+	else
+		rc = emit_run(pDb, zSql ? zSql : pO->zQuery, &eo, pOut);
 	free(zSql);
+	buf_free(&order);
 	return rc;
 }
 

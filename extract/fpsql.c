@@ -1,0 +1,406 @@
+/*
+ * fpsql.c - the SQL of a sync by key ranges (fpsql.h).
+ */
+#include "fpsql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "keyrange.h"
+#include "query.h"
+#include "util.h"
+
+#define CONCAT_ARGS 200 /* SQL Server's CONCAT takes at most 254 */
+#define IN_CHUNK 1000   /* keys per IN list */
+
+/* Is column i a character column (its value is text as stored)? */
+static int
+is_chars(const struct fmt_col *pCol)
+{
+	return pCol->type.kind == DTYPE_TEXT;
+}
+
+/* Append the arguments of CONCAT for column i; returns how many. */
+static int
+column_args(struct buf *pB, const struct keysql_cols *pC, int i)
+{
+	const struct fmt_col *pCol = &pC->aCol[i];
+	const char *zSrc = pCol->zSource;
+	struct buf e = {0};
+
+	/* e: the column, as something CONCAT and DATALENGTH take */
+	if (is_chars(pCol) && (strcmp(zSrc, "text") == 0)) {
+		query_add(&e, "CAST(");
+		query_add_ident(&e, pC->azName[i]);
+		query_add(&e, " AS varchar(max))");
+	} else if (is_chars(pCol) &&
+	    (strcmp(zSrc, "ntext") == 0 || strcmp(zSrc, "xml") == 0)) {
+		query_add(&e, "CAST(");
+		query_add_ident(&e, pC->azName[i]);
+		query_add(&e, " AS nvarchar(max))");
+	} else {
+		query_add_ident(&e, pC->azName[i]);
+	}
+	if (is_chars(pCol)) {
+		query_add(pB, "DATALENGTH(");
+		query_add(pB, e.z);
+		query_add(pB, "), N':', ");
+		query_add(pB, e.z);
+		buf_free(&e);
+		return 3;
+	}
+	switch (pCol->type.kind) {
+	case DTYPE_REAL:
+		query_add(
+		    pB, pCol->kind == FMT_REAL4 ? "CAST(CAST(" : "CAST(CAST(");
+		query_add(pB, e.z);
+		query_add(pB,
+		    pCol->kind == FMT_REAL4 ? " AS varbinary(4)) AS int)"
+		                            : " AS varbinary(8)) AS bigint)");
+		break;
+	case DTYPE_DECIMAL:
+		if (strcmp(zSrc, "money") == 0 ||
+		    strcmp(zSrc, "smallmoney") == 0) {
+			query_add(pB, "CAST(");
+			query_add(pB, e.z);
+			query_add(pB, " AS decimal(19,4))");
+		} else {
+			query_add(pB, e.z);
+		}
+		break;
+	case DTYPE_DATE:
+	case DTYPE_TIME:
+	case DTYPE_DATETIME:
+	case DTYPE_DATETIMEOFFSET:
+		query_add(pB, "CONVERT(varchar(40), ");
+		query_add(pB, e.z);
+		query_add(pB, ", 121)");
+		break;
+	case DTYPE_BLOB:
+		query_add(pB, "CAST(CAST(HASHBYTES('SHA2_256', CAST(");
+		query_add(pB, e.z);
+		query_add(pB, " AS varbinary(max))) AS binary(8)) AS bigint)");
+		break;
+	default: /* int, bool, uuid: CONCAT's text is exact */
+		query_add(pB, e.z);
+		break;
+	}
+	query_add(pB, ", N'|'");
+	buf_free(&e);
+	return 2;
+}
+
+void
+fpsql_row_fp(struct buf *pB, const struct fpsql *pQ)
+{
+	const struct keysql_cols *pC = pQ->pC;
+	int i, nArg = 1, nOpen = 1;
+
+	query_add(pB,
+	    "CAST(CAST(HASHBYTES('SHA2_256', "
+	    "CONCAT(CAST(N'' AS nvarchar(max))");
+	for (i = 0; i < pC->nCol; i++) {
+		if (nArg + 3 > CONCAT_ARGS) { /* nest: CONCAT(a, ..., CONCAT( */
+			query_add(pB, ", CONCAT(CAST(N'' AS nvarchar(max))");
+			nOpen++;
+			nArg = 1;
+		}
+		query_add(pB, ", ");
+		nArg += column_args(pB, pC, i);
+	}
+	for (; nOpen > 0; nOpen--)
+		query_add(pB, ")");
+	query_add(pB, ") AS binary(8)) AS bigint)");
+}
+
+/*
+ * Append "key OP bound" (OP "<" or ">=") for the encoded key at z (n
+ * bytes). Returns 0 or -1 with *pzWhy.
+ */
+static int
+key_cmp(struct buf *pB, const struct fpsql *pQ, const struct buf *pKey,
+    int bLess, const char **pzWhy)
+{
+	struct stream_field aF[64];
+	struct buf store = {0};
+	size_t k, nOpen = 0;
+	int rc;
+
+	if (pQ->nKey > 64 ||
+	    keyrange_decode_key(
+	        pKey->z, pKey->n, pQ->nKey, aF, &store, pzWhy) != 0) {
+		buf_free(&store);
+		if (pQ->nKey > 64)
+			*pzWhy = "more than 64 key columns";
+		return -1;
+	}
+	query_add(pB, "(");
+	for (k = 0, rc = 0; k < pQ->nKey && rc == 0; k++) {
+		int last = k + 1 == pQ->nKey;
+
+		keysql_term(pB, pQ->pC, pQ->aiKey[k]);
+		query_add(pB,
+		    last ? (bLess ? " < " : " >= ") : (bLess ? " < " : " > "));
+		rc = keysql_literal(
+		    pB, pQ->pC, pQ->aiKey[k], aF[k].z, aF[k].n, pzWhy);
+		if (rc != 0 || last)
+			break;
+		query_add(pB, " OR (");
+		keysql_term(pB, pQ->pC, pQ->aiKey[k]);
+		query_add(pB, " = ");
+		rc = keysql_literal(
+		    pB, pQ->pC, pQ->aiKey[k], aF[k].z, aF[k].n, pzWhy);
+		query_add(pB, " AND (");
+		nOpen += 2;
+	}
+	for (; nOpen > 0; nOpen--)
+		query_add(pB, ")");
+	query_add(pB, ")");
+	buf_free(&store);
+	return rc;
+}
+
+/* Append " FROM view WHERE (--where) AND (extra)" up to the ranges. */
+static void
+from_where(struct buf *pB, const struct fpsql *pQ)
+{
+	size_t i;
+
+	query_add(pB, " FROM ");
+	for (i = 0; i < pQ->pView->n; i++) {
+		query_add(pB, i ? "." : "");
+		query_add_ident(pB, pQ->pView->az[i]);
+	}
+	query_add(pB, "\nWHERE 1 = 1");
+	if (pQ->zWhere != NULL) {
+		query_add(pB, " AND (\n");
+		query_add(pB, pQ->zWhere);
+		query_add(pB, "\n)");
+	}
+}
+
+/*
+ * Append " AND (range OR range ...)" for n sorted parts, parts that
+ * touch joined into one range. Returns 0 or -1.
+ */
+static int
+where_parts(struct buf *pB, const struct fpsql *pQ,
+    struct local_part *const *apPart, size_t n, const char **pzWhy)
+{
+	size_t i, j;
+	int rc = 0;
+
+	query_add(pB, " AND (");
+	for (i = 0; i < n && rc == 0; i = j) {
+		for (j = i + 1; j < n; j++)
+			if (!apPart[j - 1]->hi.has || !apPart[j]->lo.has ||
+			    apPart[j - 1]->hi.key.n != apPart[j]->lo.key.n ||
+			    memcmp(apPart[j - 1]->hi.key.z, apPart[j]->lo.key.z,
+			        apPart[j]->lo.key.n) != 0)
+				break;
+		query_add(pB, i ? "\n OR (1 = 1" : "(1 = 1");
+		if (apPart[i]->lo.has) {
+			query_add(pB, " AND ");
+			rc = key_cmp(pB, pQ, &apPart[i]->lo.key, 0, pzWhy);
+		}
+		if (rc == 0 && apPart[j - 1]->hi.has) {
+			query_add(pB, " AND ");
+			rc = key_cmp(pB, pQ, &apPart[j - 1]->hi.key, 1, pzWhy);
+		}
+		query_add(pB, ")");
+	}
+	query_add(pB, ")");
+	return rc;
+}
+
+/* The CASE that gives a row's part index among parts i..j. */
+static int
+case_tree(struct buf *pB, const struct fpsql *pQ,
+    struct local_part *const *apPart, size_t i, size_t j, const char **pzWhy)
+{
+	char z[24];
+	size_t mid;
+	int rc;
+
+	if (i == j) {
+		snprintf(z, sizeof z, "%zu", i);
+		query_add(pB, z);
+		return 0;
+	}
+	mid = (i + j + 1) / 2;
+	query_add(pB, "CASE WHEN ");
+	rc = key_cmp(pB, pQ, &apPart[mid]->lo.key, 1, pzWhy);
+	query_add(pB, " THEN ");
+	if (rc == 0)
+		rc = case_tree(pB, pQ, apPart, i, mid - 1, pzWhy);
+	query_add(pB, " ELSE ");
+	if (rc == 0)
+		rc = case_tree(pB, pQ, apPart, mid, j, pzWhy);
+	query_add(pB, " END");
+	return rc;
+}
+
+int
+fpsql_parts(struct buf *pB, const struct fpsql *pQ,
+    struct local_part *const *apPart, size_t n, const char **pzWhy)
+{
+	int rc;
+
+	query_add(pB,
+	    "SELECT [_dbs_p], COUNT_BIG(*), "
+	    "CAST(SUM([_dbs_fp] / CAST(4294967296 AS bigint)) AS "
+	    "bigint), "
+	    "CAST(SUM([_dbs_fp] % CAST(4294967296 AS bigint)) AS "
+	    "bigint)\nFROM (SELECT ");
+	rc = case_tree(pB, pQ, apPart, 0, n - 1, pzWhy);
+	query_add(pB, " AS [_dbs_p], ");
+	fpsql_row_fp(pB, pQ);
+	query_add(pB, " AS [_dbs_fp]");
+	from_where(pB, pQ);
+	if (rc == 0)
+		rc = where_parts(pB, pQ, apPart, n, pzWhy);
+	query_add(pB, ") AS [_dbs_x]\nGROUP BY [_dbs_p]");
+	return rc;
+}
+
+/* Append the key columns, and the ORDER BY of the key. */
+static void
+key_list(struct buf *pB, const struct fpsql *pQ, int bOrder)
+{
+	size_t k;
+
+	for (k = 0; k < pQ->nKey; k++) {
+		query_add(pB, k ? ", " : "");
+		if (bOrder)
+			keysql_term(pB, pQ->pC, pQ->aiKey[k]);
+		else
+			query_add_ident(pB, pQ->pC->azName[pQ->aiKey[k]]);
+	}
+}
+
+int
+fpsql_rows(struct buf *pB, const struct fpsql *pQ,
+    struct local_part *const *apPart, size_t n, const char **pzWhy)
+{
+	int rc;
+
+	query_add(pB, "SELECT ");
+	key_list(pB, pQ, 0);
+	query_add(pB, ", ");
+	fpsql_row_fp(pB, pQ);
+	query_add(pB, " AS [_dbs_fp]");
+	from_where(pB, pQ);
+	rc = where_parts(pB, pQ, apPart, n, pzWhy);
+	query_add(pB, "\nORDER BY ");
+	key_list(pB, pQ, 1);
+	return rc;
+}
+
+void
+fpsql_keys(struct buf *pB, const struct fpsql *pQ)
+{
+	query_add(pB, "SELECT ");
+	key_list(pB, pQ, 0);
+	from_where(pB, pQ);
+	query_add(pB, "\nORDER BY ");
+	key_list(pB, pQ, 1);
+}
+
+/* Append "key = point" (several key columns: "(a = x AND b = y)"). */
+static int
+key_eq(struct buf *pB, const struct fpsql *pQ, const struct buf *pKey,
+    const char **pzWhy)
+{
+	struct stream_field aF[64];
+	struct buf store = {0};
+	size_t k;
+	int rc =
+	    keyrange_decode_key(pKey->z, pKey->n, pQ->nKey, aF, &store, pzWhy);
+
+	query_add(pB, pQ->nKey > 1 ? "(" : "");
+	for (k = 0; k < pQ->nKey && rc == 0; k++) {
+		query_add(pB, k ? " AND " : "");
+		query_add_ident(pB, pQ->pC->azName[pQ->aiKey[k]]);
+		query_add(pB, " = ");
+		rc = keysql_literal(
+		    pB, pQ->pC, pQ->aiKey[k], aF[k].z, aF[k].n, pzWhy);
+	}
+	query_add(pB, pQ->nKey > 1 ? ")" : "");
+	buf_free(&store);
+	return rc;
+}
+
+/*
+ * Append the condition on n points: for one key column "k IN (...)"
+ * lists of IN_CHUNK, in the column's own collation (an index seek; rows
+ * the collation calls equal come too, and are true rows); else one
+ * comparison per point.
+ */
+static int
+where_points(struct buf *pB, const struct fpsql *pQ, const struct buf *aPoint,
+    size_t n, const char **pzWhy)
+{
+	struct stream_field f;
+	struct buf store = {0};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if (pQ->nKey > 1) {
+			query_add(pB, i ? "\n OR " : "");
+			rc = key_eq(pB, pQ, &aPoint[i], pzWhy);
+			continue;
+		}
+		if (i % IN_CHUNK == 0) {
+			query_add(pB, i ? ")\n OR " : "");
+			query_add_ident(pB, pQ->pC->azName[pQ->aiKey[0]]);
+			query_add(pB, " IN (");
+		} else {
+			query_add(pB, ", ");
+		}
+		store.n = 0;
+		rc = keyrange_decode_key(
+		    aPoint[i].z, aPoint[i].n, 1, &f, &store, pzWhy);
+		if (rc == 0)
+			rc = keysql_literal(
+			    pB, pQ->pC, pQ->aiKey[0], f.z, f.n, pzWhy);
+	}
+	if (n > 0 && pQ->nKey == 1)
+		query_add(pB, ")");
+	buf_free(&store);
+	return rc;
+}
+
+int
+fpsql_fetch(struct buf *pB, const struct fpsql *pQ, const struct buf *aPoint,
+    size_t n, int bAll, int bFp, const char **pzWhy)
+{
+	int i, rc = 0;
+
+	query_add(pB, "SELECT ");
+	for (i = 0; i < pQ->pC->nCol; i++) {
+		query_add(pB, i ? ", " : "");
+		query_add_ident(pB, pQ->pC->azName[i]);
+	}
+	if (bFp) {
+		query_add(pB, ", ");
+		fpsql_row_fp(pB, pQ);
+		query_add(pB, " AS [_dbs_fp]");
+	}
+	from_where(pB, pQ);
+	if (!bAll && n == 0 && pQ->zExtra == NULL)
+		query_add(pB, " AND 1 = 0");
+	else if (!bAll) {
+		query_add(pB, " AND (");
+		if (pQ->zExtra != NULL)
+			query_add(pB, pQ->zExtra);
+		if (pQ->zExtra != NULL && n > 0)
+			query_add(pB, "\n OR ");
+		rc = where_points(pB, pQ, aPoint, n, pzWhy);
+		query_add(pB, ")");
+	}
+	query_add(pB, "\nORDER BY ");
+	key_list(pB, pQ, 1);
+	return rc;
+}

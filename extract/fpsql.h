@@ -1,0 +1,70 @@
+/*
+ * fpsql.h - the SQL of a sync by key ranges (dbs-extract --strategy,
+ * dbs-extract(1) "Strategies"): the fingerprint of a row, computed by
+ * the server; the fingerprints of parts of the key range; the keys and
+ * fingerprints of the rows of some parts; the key scan; the fetch of
+ * chosen rows. Every comparison of keys uses keysql.h's terms, so that
+ * the server's ranges are SQLite's.
+ *
+ * The row fingerprint (SQL Server 2016 and later; Babelfish): the first
+ * eight bytes of SHA-256, as a bigint, of one nvarchar(max) text that
+ * CONCAT builds from every column in order: a character column as
+ * DATALENGTH(c) ':' c (NULL gives ":" alone, so NULL and '' differ; the
+ * length keeps trailing blanks and tells where the value ends); any
+ * other as an exact text and '|' (empty for NULL): integers and decimals
+ * as CONCAT writes them, money as decimal(19,4), real and float as the
+ * integer of their IEEE bytes, dates and times in style 121, GUIDs as
+ * text, binary as the first eight bytes of its own SHA-256. Text goes
+ * to HASHBYTES as the server holds it (UTF-16 on SQL Server, UTF-8 on
+ * Babelfish), so a change of case, of a trailing blank or of any
+ * character changes the fingerprint; the local side never recomputes
+ * it, it keeps what the server sent with the row.
+ */
+#ifndef DBS_EXTRACT_FPSQL_H
+#define DBS_EXTRACT_FPSQL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "ident.h"
+#include "keysql.h"
+#include "local.h"
+
+struct fpsql {
+	const struct keysql_cols *pC; /* the columns extracted */
+	const int *aiKey;             /* the key columns, into pC */
+	size_t nKey;
+	const struct ident_list *pView; /* [schema.]name */
+	const char *zWhere;             /* --where (trusted SQL), or NULL */
+	const char *zExtra;             /* another condition, or NULL */
+};
+
+/* Append the fingerprint expression of a row (a bigint). */
+void fpsql_row_fp(struct buf *pB, const struct fpsql *pQ);
+
+/*
+ * The fingerprints of n parts (sorted, disjoint): rows
+ * (part index, row count, sum of fp / 2^32, sum of fp % 2^32) for the
+ * parts that have rows. Returns 0, or -1 with *pzWhy (a bound that no
+ * literal can carry).
+ */
+int fpsql_parts(struct buf *pB, const struct fpsql *pQ,
+    struct local_part *const *apPart, size_t n, const char **pzWhy);
+
+/* The key and fingerprint of every row of n parts, in key order. */
+int fpsql_rows(struct buf *pB, const struct fpsql *pQ,
+    struct local_part *const *apPart, size_t n, const char **pzWhy);
+
+/* Every key, in key order. */
+void fpsql_keys(struct buf *pB, const struct fpsql *pQ);
+
+/*
+ * The rows whose keys are among the n encoded keys aPoint (and those
+ * that meet pQ->zExtra, when set: the since condition), or with bAll
+ * every row, with the fingerprint as a last column [_dbs_fp] when bFp,
+ * in key order.
+ */
+int fpsql_fetch(struct buf *pB, const struct fpsql *pQ,
+    const struct buf *aPoint, size_t n, int bAll, int bFp, const char **pzWhy);
+
+#endif
