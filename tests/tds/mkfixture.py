@@ -19,6 +19,7 @@ import sys
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tdsexpr    # noqa: E402
 import tdstypes   # noqa: E402
 from tdsserver import collate_tds   # noqa: E402
 
@@ -35,15 +36,20 @@ class SpecError(ValueError):
     """A fixture description that cannot be built."""
 
 
-def _affinity(t):
+def _affinity(t, collation=None):
     """Declared type of a data-table column: INTEGER/REAL/TEXT/BLOB where
     SQLite affinity is harmless, none + COLLATE tds for decimal and
-    temporal text (no NUMERIC affinity: '1.10' must stay '1.10')."""
+    temporal text (no NUMERIC affinity: '1.10' must stay '1.10');
+    uniqueidentifier sorts as SQL Server sorts it (tdsguid), character
+    columns by the object's collation, if it names one (tdsexpr.py)."""
     if t.base == 'unsigned bigint':
         return 'COLLATE tds'
+    if t.kind == 'uuid':
+        return 'TEXT COLLATE tdsguid'
+    if t.kind == 'text' and collation:
+        return 'TEXT COLLATE %s' % collation
     return {'bool': 'INTEGER', 'int': 'INTEGER', 'real': 'REAL',
-            'text': 'TEXT', 'uuid': 'TEXT', 'blob': 'BLOB'}.get(
-                t.kind, 'COLLATE tds')
+            'text': 'TEXT', 'blob': 'BLOB'}.get(t.kind, 'COLLATE tds')
 
 
 def _qid(name):
@@ -78,6 +84,7 @@ def open_db(path, append, dialect='mssql'):
         os.unlink(path)
     db = sqlite3.connect(path)
     db.create_collation('tds', collate_tds)
+    tdsexpr.register(db)
     db.execute('PRAGMA journal_mode=DELETE')
     db.execute('PRAGMA synchronous=OFF')
     db.executescript(SCHEMA)
@@ -91,9 +98,10 @@ def open_db(path, append, dialect='mssql'):
     return db
 
 
-def create_object(db, name, cols, key=(), denied=False):
+def create_object(db, name, cols, key=(), denied=False, collation=None):
     """(Re)create view `name` ("schema.name") with cols [(name, SqlType,
-    declared text, nullable)]."""
+    declared text, nullable)]; collation: the T-SQL collation of its
+    character columns (None: SQLite's binary order)."""
     if '.' not in name:
         name = 'dbo.' + name
     db.execute('DELETE FROM tds_columns WHERE object = ?', (name,))
@@ -107,7 +115,8 @@ def create_object(db, name, cols, key=(), denied=False):
     key = list(key or [])
     defs = []
     for cname, t, _, nullable in cols:
-        d = '%s %s' % (_qid(cname), _affinity(t))
+        d = '%s %s' % (_qid(cname), _affinity(
+            t, collation and tdsexpr.collation_of(collation)))
         if key == [cname] and t.kind == 'int':
             d = '%s INTEGER PRIMARY KEY' % _qid(cname)
         defs.append(d)
@@ -180,7 +189,8 @@ def build(path, spec, append=False):
         for name, ospec in (spec.get('objects') or {}).items():
             cols = _columns(name, ospec, dialect)
             name = create_object(db, name, cols, ospec.get('key'),
-                                 ospec.get('denied', False))
+                                 ospec.get('denied', False),
+                                 ospec.get('collation'))
             insert_rows(db, name, cols, ospec.get('rows') or [])
         db.commit()
     finally:

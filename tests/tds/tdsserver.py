@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tds5wire as T5   # noqa: E402
 import tdsase     # noqa: E402
+import tdsexpr    # noqa: E402
 import tdssql     # noqa: E402
 import tdstls     # noqa: E402
 import tdstypes   # noqa: E402
@@ -116,6 +117,7 @@ def open_fixture(path, readonly=True):
                          '?mode=ro' if readonly else '')
     db = sqlite3.connect(uri, uri=True, check_same_thread=False)
     db.create_collation('tds', collate_tds)
+    tdsexpr.register(db)
     return db
 
 
@@ -172,6 +174,8 @@ class Session(tdsase.AseSession):
         self.rowcount = 0
         self.database = self.args.database
         self.user = ''
+        self.compiled = {}        # tdsexpr tree -> SQLite function name
+        self.udf_error = None     # what the last such function raised
 
     def log(self, text):
         self.srv.log(self.spid, text)
@@ -469,8 +473,29 @@ class Session(tdsase.AseSession):
                                   % e) from None
         return CatalogObject(rows[0][0], cols, denied)
 
+    def compile_tree(self, tree, nargs):
+        """Register tdsexpr's function for tree (once per session) and
+        return its name."""
+        key = (repr(tree), nargs)
+        name = self.compiled.get(key)
+        if name is None:
+            fn = tdsexpr.compile_tree(tree)
+
+            def call(*a):
+                try:
+                    return fn(*a)
+                except (tdsexpr.Unsupported, tdstypes.TypeError_,
+                        ValueError, OverflowError, struct.error) as e:
+                    self.udf_error = e
+                    raise
+            name = 'tds_fn_%d' % len(self.compiled)
+            self.db.create_function(name, nargs, call, deterministic=True)
+            self.compiled[key] = name
+        return name
+
     def env(self):
         return {'SPID': self.spid, 'DIALECT': self.dialect,
+                'COMPILE': self.compile_tree,
                 'VERSION': tdsase.VERSION_TEXT if self.ase else VERSION_TEXT,
                 'SERVERNAME': self.args.server_name, 'TEXTSIZE': self.textsize,
                 'LANGUAGE': 'us_english', 'TRANCOUNT': 0,
@@ -486,10 +511,11 @@ class Session(tdsase.AseSession):
                         obj.short, self.database, obj.schema), sel.line,
                     (obj.schema, obj.short))
         self.log('sqlite: %s' % sel.sql)
+        self.udf_error = None
         try:
             cur = self.db.execute(sel.sql)
         except sqlite3.Error as e:
-            raise sqlite_error(e, sel.line) from None
+            raise self.udf_or_sqlite_error(e, sel.line) from None
         cols = result_columns(sel)
         first = None
         if cols is None or len(cols) != len(cur.description):
@@ -512,6 +538,16 @@ class Session(tdsase.AseSession):
         if fault.stall and self.ch.poll_attention(fault.stall):
             raise Abort()
         self.stream(cur, first, result, fault, more)
+
+    def udf_or_sqlite_error(self, e, line):
+        """The error to send for sqlite3 exception e."""
+        if self.udf_error is not None:
+            err, self.udf_error = self.udf_error, None
+            if isinstance(err, tdsexpr.Unsupported):
+                return tdssql.unsupported(str(err), line)
+            return tdssql.SqlError(245, 1, 16, 'Conversion failed: %s' %
+                                   err, line)
+        return sqlite_error(e, line)
 
     def result(self, cols, table, line):
         """The result encoder of this session's protocol."""
@@ -537,7 +573,7 @@ class Session(tdsase.AseSession):
     def stream(self, cur, first, result, fault, more):
         n, limit = 0, self.rowcount or -1
         rows = cur if first is None else _chain(first, cur)
-        for row in rows:
+        for row in _fetching(rows, self, n):
             if n == limit:
                 break
             if n == fault.drop_after:
@@ -587,6 +623,25 @@ def _chain(first, rest):
     yield from rest
 
 
+def _fetching(rows, session, n):
+    """rows, with an error of SQLite while fetching (a function of
+    tdsexpr.py that failed on a value) sent as the statement's error."""
+    it = iter(rows)
+    while True:
+        try:
+            row = next(it)
+        except StopIteration:
+            return
+        except sqlite3.Error as e:
+            err = session.udf_or_sqlite_error(e, 1)
+            session.send_sql_error(err)
+            session.ch.write(W.done(W.DONE_ERROR, W.CMD_SELECT, n,
+                                    session.ver))
+            raise Abort() from None
+        n += 1
+        yield row
+
+
 def sqlite_error(e, line):
     text = str(e)
     if text.startswith('no such column: '):
@@ -623,6 +678,8 @@ def result_columns(sel):
             cols.append(column_shape(shape, sel))
         elif item.toks and item.toks[0].is_word('COUNT_BIG'):
             cols.append((shape[1], tdstypes.parse_type('bigint'), True))
+        elif shape[0] == 'cast':
+            cols.append((shape[1], shape[2], True))
         else:
             cols.append((shape[1], None, True))
     return cols

@@ -3,9 +3,12 @@
 # text).  Handles what dbs-extract, tsql, freebcp and bsqldb send: SET and
 # USE statements, SELECT [DISTINCT] [TOP (n)] ... FROM [db.][schema.]object
 # [WITH (NOLOCK)] WHERE ... ORDER BY ..., [bracketed]]identifiers], N'...',
-# CONVERT(type, 'literal') / CAST('literal' AS type), @@SPID and friends.
+# CONVERT(type, 'literal') / CAST('literal' AS type), @@SPID and friends;
+# CAST/CONVERT of any expression, CONCAT, DATALENGTH and HASHBYTES are
+# evaluated in Python by tdsexpr.py, COLLATE maps to its collations.
 # Python 3 standard library only.
 
+import tdsexpr
 import tdstypes
 
 
@@ -185,6 +188,8 @@ _CLAUSE_END = ('WHERE', 'GROUP', 'ORDER', 'HAVING', 'UNION', 'EXCEPT',
 _NOT_ALIAS = _CLAUSE_END + ('JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL',
                             'CROSS', 'OUTER', 'WITH', 'FROM', 'AS', 'SELECT')
 _FUNCS = {'ISNULL': 'IFNULL', 'LEN': 'LENGTH', 'COUNT_BIG': 'COUNT'}
+# Functions evaluated by tdsexpr.py (CAST and CONVERT of a non-literal).
+_PYFUNCS = ('CAST', 'CONVERT', 'CONCAT', 'DATALENGTH', 'HASHBYTES')
 
 
 class Item:
@@ -219,7 +224,7 @@ class Translator:
     .name "schema.name" and .columns) or None; env maps @@NAME to values
     and provides 'DB_NAME'."""
 
-    def __init__(self, toks, catalog, env):
+    def __init__(self, toks, catalog, env, colmap=None):
         self.toks = toks
         self.catalog = catalog
         self.env = env
@@ -227,6 +232,9 @@ class Translator:
         self.i = 0
         self.sel = Select()
         self.sel.line = toks[0].line
+        # lower-case column name -> SqlType, of every object the
+        # statement reads (for the types of tdsexpr's functions)
+        self.colmap = colmap if colmap is not None else self._columns()
 
     def peek(self, k=0):
         j = self.i + k
@@ -239,6 +247,32 @@ class Translator:
                            self.toks[-1].text, self.toks[-1].line)
         self.i += 1
         return t
+
+    def _columns(self):
+        """Column types of the objects named after FROM and JOIN."""
+        cols = {}
+        for k, t in enumerate(self.toks):
+            if not t.is_word('FROM', 'JOIN') or k + 1 >= len(self.toks):
+                continue
+            parts, j = [], k + 1
+            while j < len(self.toks) and self.toks[j].kind in ('qid',
+                                                               'word'):
+                u = self.toks[j]
+                parts.append(u.value if u.kind == 'qid' else u.text)
+                if j + 1 < len(self.toks) and self.toks[j + 1].text == '.':
+                    j += 2
+                else:
+                    break
+            if not parts or len(parts) > 3:
+                continue
+            try:
+                obj = self.catalog(parts[-2] if len(parts) > 1 and
+                                   parts[-2] else 'dbo', parts[-1])
+            except SqlError:
+                obj = None
+            for name, typ, _ in (obj.columns if obj else ()):
+                cols.setdefault(name.lower(), typ)
+        return cols
 
     def run(self):
         self._query(0)
@@ -434,7 +468,10 @@ class Translator:
         elif k == 'word':
             nxt = self.peek()
             call = nxt is not None and nxt.text == '('
-            if call and t.value in ('CONVERT', 'CAST'):
+            if call and t.value in _PYFUNCS and not (
+                    t.value in ('CONVERT', 'CAST') and self._literal_cast()):
+                self._pycall(t)
+            elif call and t.value in ('CONVERT', 'CAST'):
                 self._convert(t)
             elif call and t.value == 'DB_NAME':
                 self._skip_parens()
@@ -446,6 +483,14 @@ class Translator:
             elif nxt is not None and nxt.text == '.':
                 self.i -= 1
                 self._expr_chain()
+            elif t.value == 'COLLATE' and nxt is not None and \
+                    nxt.kind in ('word', 'qid'):
+                self.i += 1
+                name = tdsexpr.collation_of(nxt.value if nxt.kind == 'qid'
+                                            else nxt.text)
+                if name is None:
+                    raise unsupported('collation %s' % nxt.text, nxt.line)
+                self.out.append('COLLATE ' + name)
             else:
                 self.out.append(t.text)
         else:
@@ -517,6 +562,144 @@ class Translator:
                            'to %s: %s' % (typ.decl, e), fn.line) from None
         self.out.append(sqlite_literal(canon))
 
+    # -- functions evaluated by tdsexpr.py --------------------------------
+
+    def _literal_cast(self):
+        """Is the CAST/CONVERT call at self.i (its '(') one of a literal?"""
+        args = self._call_args(self.i)[0]
+        if not args:
+            return False
+        if self.toks[self.i - 1].value == 'CAST':
+            arg = args[0]
+            arg = arg[:_top_as(arg)]
+        else:
+            arg = args[1] if len(args) > 1 else []
+        if arg and arg[0].kind == 'op' and arg[0].text == '-':
+            arg = arg[1:]
+        return len(arg) == 1 and arg[0].kind in ('str', 'nstr', 'num', 'hex')
+
+    def _call_args(self, i):
+        """The arguments of the call whose '(' is token i, split at commas
+        of its level: (list of token lists, index after its ')')."""
+        depth, args, cur = 0, [], []
+        j = i
+        while j < len(self.toks):
+            u = self.toks[j]
+            if u.kind == 'op' and u.text == '(':
+                depth += 1
+                if depth == 1:
+                    j += 1
+                    continue
+            elif u.kind == 'op' and u.text == ')':
+                depth -= 1
+                if depth == 0:
+                    args.append(cur)
+                    return [a for a in args if a or len(args) > 1], j + 1
+            elif u.kind == 'op' and u.text == ',' and depth == 1:
+                args.append(cur)
+                cur = []
+                j += 1
+                continue
+            cur.append(u)
+            j += 1
+        raise SqlError(102, 1, 15, "Incorrect syntax near '%s'." %
+                       self.toks[-1].text, self.toks[-1].line)
+
+    def _type_of(self, toks):
+        text = ''.join(t.text if t.kind == 'word' else t.value
+                       for t in toks)
+        try:
+            return tdstypes.parse_type(text, self.env.get('DIALECT',
+                                                          'mssql'))
+        except tdstypes.TypeError_:
+            raise SqlError(243, 2, 16, "Type %s is not a defined system "
+                           "type." % text, toks[0].line) from None
+
+    def _tree(self, toks, slots):
+        """The tdsexpr tree of an argument; other SQL becomes a slot."""
+        if len(toks) >= 3 and toks[0].kind == 'word' and \
+                toks[0].value in _PYFUNCS and toks[1].text == '(':
+            sub = Translator(toks, self.catalog, self.env, self.colmap)
+            args, end = sub._call_args(1)
+            if end == len(toks):
+                return self._call_tree(toks[0], args, slots)
+        neg = toks and toks[0].kind == 'op' and toks[0].text == '-'
+        lit = toks[1:] if neg else toks
+        if len(lit) == 1 and lit[0].kind in ('str', 'nstr', 'num', 'hex'):
+            u = lit[0]
+            if u.kind == 'hex':
+                return ('const', bytes.fromhex(u.value if len(u.value) % 2
+                                               == 0 else '0' + u.value),
+                        tdstypes.parse_type('varbinary(8000)'))
+            if u.kind in ('str', 'nstr'):
+                n = max(1, len(u.value))
+                return ('const', u.value, tdstypes.parse_type(
+                    ('nvarchar(%d)' if u.kind == 'nstr' else 'varchar(%d)')
+                    % min(n, 4000)))
+            text = ('-' if neg else '') + u.value
+            if text.lstrip('-').isdigit():
+                v = int(text)
+                return ('const', v, tdstypes.parse_type(
+                    'int' if -2**31 <= v < 2**31 else 'bigint'))
+        sub = Translator(toks, self.catalog, self.env, self.colmap)
+        sub._query(0)
+        typ = None
+        shape = [u for u in toks]
+        if all((u.kind in ('qid', 'word') if k % 2 == 0 else u.text == '.')
+               for k, u in enumerate(shape)) and len(shape) % 2 == 1:
+            last = shape[-1]
+            typ = self.colmap.get((last.value if last.kind == 'qid'
+                                   else last.text).lower())
+        slots.append(' '.join(sub.out))
+        return ('slot', len(slots) - 1, typ)
+
+    def _call_tree(self, fn, args, slots):
+        name = fn.value
+        if name == 'CAST':
+            arg = args[0] if len(args) == 1 else []
+            k = _top_as(arg)
+            if k < 1:
+                raise unsupported('CAST syntax', fn.line)
+            return ('cast', self._tree(arg[:k], slots),
+                    self._type_of(arg[k + 1:]), None)
+        if name == 'CONVERT':
+            if len(args) not in (2, 3):
+                raise unsupported('CONVERT syntax', fn.line)
+            style = None
+            if len(args) == 3:
+                if len(args[2]) != 1 or args[2][0].kind != 'num':
+                    raise unsupported('CONVERT style', fn.line)
+                style = int(args[2][0].value)
+            return ('cast', self._tree(args[1], slots),
+                    self._type_of(args[0]), style)
+        if name == 'CONCAT':
+            return ('concat', [self._tree(a, slots) for a in args])
+        if name == 'DATALENGTH':
+            if len(args) != 1:
+                raise unsupported('DATALENGTH syntax', fn.line)
+            return ('datalength', self._tree(args[0], slots))
+        if len(args) != 2 or len(args[0]) != 1 or args[0][0].kind not in (
+                'str', 'nstr'):
+            raise unsupported('HASHBYTES syntax', fn.line)
+        return ('hashbytes', args[0][0].value, self._tree(args[1], slots))
+
+    def _pycall(self, fn):
+        """A call of a tdsexpr function at fn: one SQLite function of the
+        SQL its arguments need."""
+        args, end = self._call_args(self.i)
+        slots = []
+        tree = self._call_tree(fn, args, slots)
+        compile_fn = self.env.get('COMPILE')
+        if compile_fn is None:
+            raise unsupported('%s of a non-literal expression' % fn.value,
+                              fn.line)
+        try:
+            name = compile_fn(tree, len(slots))
+        except tdsexpr.Unsupported as e:
+            raise unsupported(str(e), fn.line) from None
+        self.out.append('%s(%s)' % (name, ', '.join(slots)))
+        self.i = end
+
     def _object_id(self, fn):
         self.next()
         value = self._literal()
@@ -534,6 +717,45 @@ def translate_select(toks, catalog, env):
     """Translate a SELECT statement (non-whitespace tokens).  Returns a
     Select; raises SqlError."""
     return Translator(toks, catalog, env).run()
+
+
+def _top_as(toks):
+    """Index of the first AS outside parentheses in toks, or -1."""
+    depth = 0
+    for k, t in enumerate(toks):
+        if t.kind == 'op' and t.text in '()':
+            depth += 1 if t.text == '(' else -1
+        elif depth == 0 and t.is_word('AS'):
+            return k
+    return -1
+
+
+def _cast_type(toks):
+    """The SqlType of an item that is one CAST(... AS type) or
+    CONVERT(type, ...) call, else None."""
+    if len(toks) < 4 or not toks[0].is_word('CAST', 'CONVERT') or \
+            toks[1].text != '(' or toks[-1].text != ')':
+        return None
+    depth = 0
+    for k, t in enumerate(toks[1:], 1):
+        depth += {'(': 1, ')': -1}.get(t.text if t.kind == 'op' else '', 0)
+        if depth == 0 and k != len(toks) - 1:
+            return None
+    if toks[0].value == 'CONVERT':
+        k = next((j for j, t in enumerate(toks) if t.text == ','), None)
+        typ = toks[2:k] if k is not None else []
+    else:
+        depth, typ = 0, []
+        for k, t in enumerate(toks[2:-1], 2):
+            depth += {'(': 1, ')': -1}.get(t.text if t.kind == 'op'
+                                           else '', 0)
+            if depth == 0 and t.is_word('AS'):
+                typ = toks[k + 1:-1]
+    text = ''.join(t.text if t.kind == 'word' else t.value for t in typ)
+    try:
+        return tdstypes.parse_type(text)
+    except tdstypes.TypeError_:
+        return None
 
 
 def item_shape(item):
@@ -567,6 +789,9 @@ def item_shape(item):
             return ('agg', shape[1], name if name is not None else '')
     if len(toks) == 1 and toks[0].text == '*':
         return ('star', None)
+    cast = _cast_type(toks)
+    if cast is not None:
+        return ('cast', name if name is not None else '', cast)
     if len(toks) == 3 and toks[2].text == '*' and toks[1].text == '.':
         return ('star', toks[0].value if toks[0].kind == 'qid'
                 else toks[0].text)
