@@ -55,7 +55,8 @@ keyrange_decode_key(const char *z, size_t n, size_t nKey,
     struct stream_field *aKey, struct buf *pStore, const char **pzWhy)
 {
 	size_t i = 0, k, len, n0 = pStore->n;
-	size_t aOff[64], *pOff = nKey <= 64 ? aOff : util_calloc(nKey, sizeof *pOff);
+	size_t aOff[64],
+	    *pOff = nKey <= 64 ? aOff : util_calloc(nKey, sizeof *pOff);
 	int rc = 0;
 
 	for (k = 0; k < nKey && rc == 0; k++) {
@@ -78,7 +79,8 @@ keyrange_decode_key(const char *z, size_t n, size_t nKey,
 	}
 	for (k = 0; rc == 0 && k < nKey; k++) {
 		aKey[k].z = pStore->z + pOff[k];
-		aKey[k].n = (k + 1 < nKey ? pOff[k + 1] : pStore->n) - pOff[k] - 1;
+		aKey[k].n =
+		    (k + 1 < nKey ? pOff[k + 1] : pStore->n) - pOff[k] - 1;
 	}
 	if (rc != 0)
 		pStore->n = n0;
@@ -161,8 +163,8 @@ parse_bound(const char *z, int bUpper, const struct dtype *aT, size_t nKey,
 	}
 	pB->edge = c == '[' || c == ']' ? KEYRANGE_INCL : KEYRANGE_EXCL;
 	aF = util_calloc(nKey ? nKey : 1, sizeof *aF);
-	if (keyrange_decode_key(bUpper ? z : z + 1, n - 1, nKey, aF, &store,
-	        pzWhy) != 0) {
+	if (keyrange_decode_key(
+	        bUpper ? z : z + 1, n - 1, nKey, aF, &store, pzWhy) != 0) {
 		free(aF);
 		buf_free(&store);
 		return -1;

@@ -375,8 +375,8 @@ check_partial(struct stream_reader *pR)
 	int rc;
 
 	if (stream_header_meta(pH, "ranges") != NULL && pH->version < 2)
-		return rd_error(pR, -1,
-		    "meta \"ranges\" needs version 2 (#dbs-stream,2)");
+		return rd_error(
+		    pR, -1, "meta \"ranges\" needs version 2 (#dbs-stream,2)");
 	if (keyrange_parse_list(pH, &l, &zErr) != 0) {
 		rc = rd_error(pR, -1, "%s", zErr);
 		free(zErr);
@@ -385,8 +385,7 @@ check_partial(struct stream_reader *pR)
 	keyrange_list_clear(&l);
 	if (zFp != NULL &&
 	    (strcmp(zFp, pH->aCol[pH->nCol - 1].zName) != 0 ||
-	        pH->aCol[pH->nCol - 1].type.kind != DTYPE_INT ||
-	        pH->nCol < 2))
+	        pH->aCol[pH->nCol - 1].type.kind != DTYPE_INT || pH->nCol < 2))
 		return rd_error(pR, -1,
 		    "meta \"fingerprint\" must name the last column, of type "
 		    "int, after at least one other");

@@ -3,6 +3,7 @@
  */
 #include "diff.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,6 +391,215 @@ seg_compare(struct diff *d)
 	return rc;
 }
 
+/* ---- segments of an integer key: an aligned grid ---- */
+
+/*
+ * For a key of one integer column the parts are cells of an aligned
+ * grid rather than ranges between keys: the cell of key k at a level is
+ * (k - base) / w, w a power of 16 that shrinks 16 times a level, so that
+ * the server finds a row's cell by arithmetic, which every engine does
+ * fast (Babelfish took 20 s to walk a CASE tree of 256 parts over a
+ * million rows, and 0.3 s for the arithmetic). A cell is cut while it
+ * differs and holds more than LEAF_ROWS local rows.
+ */
+struct grid {
+	int64_t base; /* the first local key */
+	int64_t top;  /* base + ROOT_PARTS * w0: rows from here on are new */
+};
+
+/* A leaf of the grid: [lo, hi) (or the edges below base, from top). */
+static void
+grid_leaf(struct local_part **paLeaf, size_t *pnLeaf, int hasLo, int64_t lo,
+    int hasHi, int64_t hi)
+{
+	struct local_part *pP;
+	struct stream_field f;
+	char z[24];
+
+	*paLeaf = util_realloc(*paLeaf, (*pnLeaf + 1) * sizeof **paLeaf);
+	pP = &(*paLeaf)[(*pnLeaf)++];
+	memset(pP, 0, sizeof *pP);
+	pP->lo.has = hasLo;
+	pP->hi.has = hasHi;
+	f.z = z;
+	if (hasLo) {
+		f.n = (size_t)snprintf(z, sizeof z, "%" PRId64, lo);
+		keyrange_encode_key(&pP->lo.key, &f, 1);
+	}
+	if (hasHi) {
+		f.n = (size_t)snprintf(z, sizeof z, "%" PRId64, hi);
+		keyrange_encode_key(&pP->hi.key, &f, 1);
+	}
+}
+
+/* The server's cells of one level into *paCell. */
+static int
+grid_server(struct diff *d, const struct grid *pG, int64_t w,
+    const int64_t *aLo, const int64_t *aHi, size_t n,
+    struct local_cell **paCell, size_t *pnCell)
+{
+	struct local_cell *pC;
+	int r;
+
+	d->sql.n = 0;
+	fpsql_grid(&d->sql, &d->q, pG->base, w, aLo, aHi, n, pG->top);
+	if (res_begin(d) != 0)
+		return -1;
+	while ((r = res_next(d)) > 0) {
+		*paCell =
+		    util_realloc(*paCell, (*pnCell + 1) * sizeof **paCell);
+		pC = &(*paCell)[(*pnCell)++];
+		pC->id = res_i64(d, 0);
+		pC->nRow = res_i64(d, 1);
+		pC->sumHi = res_i64(d, 2);
+		pC->sumLo = res_i64(d, 3);
+		pC->nUnknown = 0;
+	}
+	return r;
+}
+
+/* The local cells of one level (n 0: the whole grid). */
+static int
+grid_local(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
+    const int64_t *aHi, size_t n, struct local_cell **paCell, size_t *pnCell)
+{
+	size_t i, k, n0;
+	int rc = 0;
+
+	if (n == 0)
+		return local_grid(
+		    d->pLocal, pG->base, pG->top, w, paCell, pnCell);
+	for (i = 0; i < n && rc == 0; i++) {
+		n0 = *pnCell;
+		rc = local_grid(d->pLocal, aLo[i], aHi[i], w, paCell, pnCell);
+		for (k = n0; k < *pnCell; k++) /* aLo[i] is aligned to w */
+			(*paCell)[k].id += (aLo[i] - pG->base) / w;
+	}
+	return rc;
+}
+
+static int grid_level(struct diff *d, const struct grid *pG, int64_t w,
+    const int64_t *aLo, const int64_t *aHi, size_t n);
+
+/*
+ * Compare the cells of one level: leaves are compared row by row, the
+ * other cells that differ are cut at the next level (w / 16), ranges
+ * that touch joined, PARTS_PER_SQL ranges at a time.
+ */
+static int
+grid_compare(struct diff *d, const struct grid *pG, int64_t w,
+    const struct local_cell *aS, size_t nS, const struct local_cell *aL,
+    size_t nL)
+{
+	struct local_part *aLeaf = NULL;
+	int64_t *aLo = NULL, *aHi = NULL, lo, id;
+	size_t iS = 0, iL = 0, nLeaf = 0, nNext = 0, i;
+	int rc = 0, leaf;
+
+	aLo = util_calloc(nS + nL + 1, sizeof *aLo);
+	aHi = util_calloc(nS + nL + 1, sizeof *aHi);
+	while ((iS < nS || iL < nL) && !d->tooMany) {
+		const struct local_cell *pS = NULL, *pL = NULL;
+
+		id = iS < nS && (iL >= nL || aS[iS].id <= aL[iL].id)
+		    ? aS[iS].id
+		    : aL[iL].id;
+		if (iS < nS && aS[iS].id == id)
+			pS = &aS[iS++];
+		if (iL < nL && aL[iL].id == id)
+			pL = &aL[iL++];
+		if (pS && pL && pL->nUnknown == 0 && pS->nRow == pL->nRow &&
+		    pS->sumHi == pL->sumHi && pS->sumLo == pL->sumLo)
+			continue;
+		lo = pG->base + id * w;
+		leaf = id < 0 || w == 1 || !pL || pL->nRow <= LEAF_ROWS;
+		if (id == -1)
+			grid_leaf(&aLeaf, &nLeaf, 0, 0, 1, pG->base);
+		else if (id == -2)
+			grid_leaf(&aLeaf, &nLeaf, 1, pG->top, 0, 0);
+		else if (leaf)
+			grid_leaf(&aLeaf, &nLeaf, 1, lo, 1, lo + w);
+		else if (nNext > 0 && aHi[nNext - 1] == lo)
+			aHi[nNext - 1] = lo + w;
+		else {
+			aLo[nNext] = lo;
+			aHi[nNext++] = lo + w;
+		}
+	}
+	if (nLeaf > 0) {
+		struct local_part **apLeaf = util_calloc(nLeaf, sizeof *apLeaf);
+
+		for (i = 0; i < nLeaf; i++)
+			apLeaf[i] = &aLeaf[i];
+		rc = seg_leaves(d, apLeaf, nLeaf);
+		free(apLeaf);
+	}
+	for (i = 0; rc == 0 && i < nNext && !d->tooMany; i += PARTS_PER_SQL)
+		rc = grid_level(d, pG, w / SPLIT_PARTS, aLo + i, aHi + i,
+		    nNext - i < PARTS_PER_SQL ? nNext - i : PARTS_PER_SQL);
+	local_parts_free(aLeaf, nLeaf);
+	free(aLo);
+	free(aHi);
+	return rc;
+}
+
+/* One level of the grid: the cells of width w in n ranges (0: all). */
+static int
+grid_level(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
+    const int64_t *aHi, size_t n)
+{
+	struct local_cell *aS = NULL, *aL = NULL;
+	size_t nS = 0, nL = 0;
+	int rc = grid_server(d, pG, w, aLo, aHi, n, &aS, &nS);
+
+	if (rc == 0)
+		rc = grid_local(d, pG, w, aLo, aHi, n, &aL, &nL);
+	if (rc == 0)
+		rc = grid_compare(d, pG, w, aS, nS, aL, nL);
+	free(aS);
+	free(aL);
+	return rc;
+}
+
+/*
+ * segments with a key of one integer column: the grid from the local
+ * key range. Sets *pbDone 0 when the range is too wide for the grid's
+ * arithmetic (the parts of seg_compare() then). Returns 0 or -1.
+ */
+static int
+grid_segments(struct diff *d, int *pbDone)
+{
+	struct local_bound min = {0, {NULL, 0, 0}}, max = {0, {NULL, 0, 0}};
+	struct stream_field aF[1];
+	struct buf s = {0};
+	const char *zWhy;
+	struct grid g;
+	int64_t lo = 0, hi = 0, w = 1;
+	int rc = local_span(d->pLocal, &min, &max);
+
+	*pbDone = 0;
+	if (rc == 0 && min.has && max.has &&
+	    keyrange_decode_key(min.key.z, min.key.n, 1, aF, &s, &zWhy) == 0)
+		util_parse_i64(aF[0].z, INT64_MIN, INT64_MAX, &lo);
+	s.n = 0;
+	if (rc == 0 && min.has && max.has &&
+	    keyrange_decode_key(max.key.z, max.key.n, 1, aF, &s, &zWhy) == 0)
+		util_parse_i64(aF[0].z, INT64_MIN, INT64_MAX, &hi);
+	buf_free(&s);
+	buf_free(&min.key);
+	buf_free(&max.key);
+	/* the grid's arithmetic must stay within a bigint */
+	if (rc != 0 || !min.has || lo < -((int64_t)1 << 60) ||
+	    hi > ((int64_t)1 << 60))
+		return rc;
+	while ((hi - lo) / ROOT_PARTS >= w)
+		w *= SPLIT_PARTS;
+	g.base = lo;
+	g.top = lo + ROOT_PARTS * w;
+	*pbDone = 1;
+	return grid_level(d, &g, w, NULL, NULL, 0);
+}
+
 /* ---- the stream ---- */
 
 /* Order of two encoded keys (qsort context through a static). */
@@ -565,6 +775,17 @@ open_local(struct diff *d)
 	return d->pLocal != NULL ? 0 : -1;
 }
 
+/* segments: the grid for a key of one integer column, else parts. */
+static int
+segments(struct diff *d)
+{
+	int rc = 0, done = 0;
+
+	if (d->q.nKey == 1 && d->c.aCol[d->aiKey[0]].type.kind == DTYPE_INT)
+		rc = grid_segments(d, &done);
+	return rc != 0 || done ? rc : seg_compare(d);
+}
+
 /*
  * Compare the source with the local side, up to the keys to fetch; set
  * *pbFull when a full extract is the better answer. Returns 0 or -1.
@@ -577,7 +798,7 @@ compare(struct diff *d, int *pbFull)
 	if (rc == 0 && d->pO->strategy == DIFF_SEGMENTS && !d->hasFp)
 		*pbFull = 1; /* no fingerprints kept yet */
 	else if (rc == 0 && d->pO->strategy == DIFF_SEGMENTS)
-		rc = seg_compare(d);
+		rc = segments(d);
 	else if (rc == 0) {
 		fpsql_keys(&d->sql, &d->q);
 		rc = res_begin(d);

@@ -3,6 +3,7 @@
  */
 #include "fpsql.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,9 +74,18 @@ column_args(struct buf *pB, const struct keysql_cols *pC, int i)
 	case DTYPE_TIME:
 	case DTYPE_DATETIME:
 	case DTYPE_DATETIMEOFFSET:
-		query_add(pB, "CONVERT(varchar(40), ");
-		query_add(pB, e.z);
-		query_add(pB, ", 121)");
+		/* CAST is exact but for datetime and smalldatetime, whose
+		 * default text drops seconds; style 121 is slow on Babelfish */
+		if (strcmp(zSrc, "datetime") == 0 ||
+		    strcmp(zSrc, "smalldatetime") == 0) {
+			query_add(pB, "CONVERT(varchar(40), ");
+			query_add(pB, e.z);
+			query_add(pB, ", 121)");
+		} else {
+			query_add(pB, "CAST(");
+			query_add(pB, e.z);
+			query_add(pB, " AS varchar(40))");
+		}
 		break;
 	case DTYPE_BLOB:
 		query_add(pB, "CAST(CAST(HASHBYTES('SHA2_256', CAST(");
@@ -262,6 +272,66 @@ fpsql_parts(struct buf *pB, const struct fpsql *pQ,
 		rc = where_parts(pB, pQ, apPart, n, pzWhy);
 	query_add(pB, ") AS [_dbs_x]\nGROUP BY [_dbs_p]");
 	return rc;
+}
+
+/* Append the decimal text of v. */
+static void
+add_i64(struct buf *pB, int64_t v)
+{
+	char z[24];
+
+	snprintf(z, sizeof z, "%" PRId64, v);
+	query_add(pB, z);
+}
+
+void
+fpsql_grid(struct buf *pB, const struct fpsql *pQ, int64_t base, int64_t w,
+    const int64_t *aLo, const int64_t *aHi, size_t n, int64_t top)
+{
+	const char *zKey = pQ->pC->azName[pQ->aiKey[0]];
+	size_t i;
+
+	query_add(pB,
+	    "SELECT [_dbs_p], COUNT_BIG(*), "
+	    "CAST(SUM([_dbs_fp] / CAST(4294967296 AS bigint)) AS "
+	    "bigint), "
+	    "CAST(SUM([_dbs_fp] % CAST(4294967296 AS bigint)) AS "
+	    "bigint)\nFROM (SELECT ");
+	if (n == 0) {
+		query_add(pB, "CASE WHEN ");
+		query_add_ident(pB, zKey);
+		query_add(pB, " < ");
+		add_i64(pB, base);
+		query_add(pB, " THEN -1 WHEN ");
+		query_add_ident(pB, zKey);
+		query_add(pB, " >= ");
+		add_i64(pB, top);
+		query_add(pB, " THEN -2 ELSE ");
+	}
+	query_add(pB, "(");
+	query_add_ident(pB, zKey);
+	query_add(pB, " - CAST(");
+	add_i64(pB, base);
+	query_add(pB, " AS bigint)) / CAST(");
+	add_i64(pB, w);
+	query_add(pB, n == 0 ? " AS bigint) END" : " AS bigint)");
+	query_add(pB, " AS [_dbs_p], ");
+	fpsql_row_fp(pB, pQ);
+	query_add(pB, " AS [_dbs_fp]");
+	from_where(pB, pQ);
+	for (i = 0; i < n; i++) {
+		query_add(pB, i ? "\n OR (" : " AND ((");
+		query_add_ident(pB, zKey);
+		query_add(pB, " >= ");
+		add_i64(pB, aLo[i]);
+		query_add(pB, " AND ");
+		query_add_ident(pB, zKey);
+		query_add(pB, " < ");
+		add_i64(pB, aHi[i]);
+		query_add(pB, ")");
+	}
+	query_add(pB, n > 0 ? ")" : "");
+	query_add(pB, ") AS [_dbs_x]\nGROUP BY [_dbs_p]\nORDER BY [_dbs_p]");
 }
 
 /* Append the key columns, and the ORDER BY of the key. */

@@ -12,9 +12,10 @@
  * DATALENGTH(c) ':' c (NULL gives ":" alone, so NULL and '' differ; the
  * length keeps trailing blanks and tells where the value ends); any
  * other as an exact text and '|' (empty for NULL): integers and decimals
- * as CONCAT writes them, money as decimal(19,4), real and float as the
- * integer of their IEEE bytes, dates and times in style 121, GUIDs as
- * text, binary as the first eight bytes of its own SHA-256. Text goes
+  * as CONCAT writes them, money as decimal(19,4), real and float as the
+ * integer of their IEEE bytes, dates and times as CAST writes them
+ * (datetime and smalldatetime in style 121), GUIDs as text, binary as
+ * the first eight bytes of its own SHA-256. Text goes
  * to HASHBYTES as the server holds it (UTF-16 on SQL Server, UTF-8 on
  * Babelfish), so a change of case, of a trailing blank or of any
  * character changes the fingerprint; the local side never recomputes
@@ -50,6 +51,16 @@ void fpsql_row_fp(struct buf *pB, const struct fpsql *pQ);
  */
 int fpsql_parts(struct buf *pB, const struct fpsql *pQ,
     struct local_part *const *apPart, size_t n, const char **pzWhy);
+
+/*
+ * The fingerprints of the cells of width w, aligned at base (the cell of
+ * key k is (k - base) / w; a key of one integer column), of the rows in
+ * the n ranges aLo[i] <= k < aHi[i]; with n 0, of every row, those below
+ * base in cell -1 and those from top up in cell -2. Rows (cell, row
+ * count, sum of fp / 2^32, sum of fp % 2^32), cells ascending.
+ */
+void fpsql_grid(struct buf *pB, const struct fpsql *pQ, int64_t base, int64_t w,
+    const int64_t *aLo, const int64_t *aHi, size_t n, int64_t top);
 
 /* The key and fingerprint of every row of n parts, in key order. */
 int fpsql_rows(struct buf *pB, const struct fpsql *pQ,

@@ -210,6 +210,61 @@ local_split(struct local *pL, const struct local_bound *pLo,
 	}
 }
 
+/* Read the "end" that closes an answer. */
+static int
+read_end(struct local *pL)
+{
+	if (read_answer(pL) != 1)
+		return -1;
+	if (!msg_is(&pL->in, 0, "end") || pL->in.n != 1)
+		return local_fail(pL, "malformed answer");
+	return 0;
+}
+
+int
+local_span(struct local *pL, struct local_bound *pMin, struct local_bound *pMax)
+{
+	msg_begin(&pL->out, "span");
+	if (send_request(pL) != 0 || read_answer(pL) != 1)
+		return -1;
+	if (!msg_is(&pL->in, 0, "span") || pL->in.n != 3)
+		return local_fail(pL, "malformed answer to span");
+	take_bound(&pL->in, 1, pMin);
+	take_bound(&pL->in, 2, pMax);
+	return read_end(pL);
+}
+
+int
+local_grid(struct local *pL, int64_t lo, int64_t hi, int64_t w,
+    struct local_cell **paCell, size_t *pnCell)
+{
+	struct local_cell *pC;
+
+	msg_begin(&pL->out, "grid");
+	msg_add_i64(&pL->out, lo);
+	msg_add_i64(&pL->out, hi);
+	msg_add_i64(&pL->out, w);
+	if (send_request(pL) != 0)
+		return -1;
+	for (;;) {
+		if (read_answer(pL) != 1)
+			return -1;
+		if (msg_is(&pL->in, 0, "end") && pL->in.n == 1)
+			return 0;
+		if (!msg_is(&pL->in, 0, "cell") || pL->in.n != 6)
+			return local_fail(pL, "malformed answer to grid");
+		*paCell =
+		    util_realloc(*paCell, (*pnCell + 1) * sizeof **paCell);
+		pC = &(*paCell)[(*pnCell)++];
+		if (take_i64(&pL->in, 1, &pC->id) != 0 ||
+		    take_i64(&pL->in, 2, &pC->nRow) != 0 ||
+		    take_i64(&pL->in, 3, &pC->sumHi) != 0 ||
+		    take_i64(&pL->in, 4, &pC->sumLo) != 0 ||
+		    take_i64(&pL->in, 5, &pC->nUnknown) != 0)
+			return local_fail(pL, "malformed answer to grid");
+	}
+}
+
 int
 local_rows(struct local *pL, const struct local_bound *pLo,
     const struct local_bound *pHi)

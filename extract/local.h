@@ -48,6 +48,27 @@ int local_split(struct local *pL, const struct local_bound *pLo,
     const struct local_bound *pHi, int n, struct local_part **paPart,
     size_t *pnPart);
 
+/* A cell of "grid": the rows with (k - LO) / W == id. */
+struct local_cell {
+	int64_t id;
+	int64_t nRow, sumHi, sumLo, nUnknown;
+};
+
+/*
+ * The first and last key of the table into *pMin and *pMax (both with
+ * has 0 for an empty table). Returns 0 or -1 after a message.
+ */
+int local_span(
+    struct local *pL, struct local_bound *pMin, struct local_bound *pMax);
+
+/*
+ * The cells of width w of the rows lo <= k < hi (a key of one integer
+ * column), appended to *paCell (*pnCell entries), ids ascending.
+ * Returns 0 or -1 after a message.
+ */
+int local_grid(struct local *pL, int64_t lo, int64_t hi, int64_t w,
+    struct local_cell **paCell, size_t *pnCell);
+
 /* Ask for the rows of [pLo, pHi), then read them with local_row(). */
 int local_rows(struct local *pL, const struct local_bound *pLo,
     const struct local_bound *pHi);

@@ -8,7 +8,14 @@
  *                         (FP 1 if the table keeps row fingerprints)
  *   split LO HI N      -> part LO HI ROWS SUMHI SUMLO UNKNOWN, at most N
  *                         of them, then end
- *   rows LO HI         -> row KEY FP, one per row in key order, then end
+  *   rows LO HI         -> row KEY FP, one per row in key order, then end
+ *   span               -> span MIN MAX (the first and last key, or no
+ *                         values for an empty table)
+ *   grid LO HI W       -> cell ID ROWS SUMHI SUMLO UNKNOWN per cell with
+ *                         rows, ID ascending, then end (for a key of one
+ *                         integer column: the rows LO <= k < HI in cells
+ *                         of W keys, ID = (k - LO) / W; LO, HI, W and ID
+ *                         in decimal)
  *   bye                -> (exits 0)
  *
  * LO (inclusive) and HI (exclusive) are keys in the key encoding of
@@ -41,6 +48,8 @@ struct serve {
 	const struct load_table *pT; /* &st.tab */
 	sqlite3_stmt *apWalk[4];     /* SELECT key, fp per bound shape */
 	sqlite3_stmt *apCount[4];    /* SELECT count(*) per bound shape */
+	sqlite3_stmt *pGrid;         /* the cells of "grid" */
+	sqlite3_stmt *apSpan[2];     /* the first and the last key */
 	struct msg in, out;
 	struct buf key;   /* a key, encoded */
 	struct buf store; /* decoded bounds */
@@ -86,6 +95,40 @@ sql_shape(const struct load_table *pT, int iShape, int bCount)
 		sqlite3_str_appendf(pStr, " ORDER BY %s", zKeys);
 	sqlite3_free(zKeys);
 	return sqlite3_str_finish(pStr);
+}
+
+/* The first (bLast 0) or last key of the live rows. */
+static char *
+sql_span(const struct load_table *pT, int bLast)
+{
+	char *zKeys = schema_keylist(pT, NULL);
+	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	size_t k;
+
+	sqlite3_str_appendf(pStr,
+	    "SELECT %s FROM main.\"%w\" WHERE %s ORDER BY ", zKeys, pT->zName,
+	    pT->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL" : "1");
+	for (k = 0; k < pT->nKey; k++)
+		sqlite3_str_appendf(pStr, "%s\"%w\"%s", k ? "," : "",
+		    pT->aCol[pT->aiKey[k]].zName, bLast ? " DESC" : "");
+	sqlite3_str_appendall(pStr, " LIMIT 1");
+	sqlite3_free(zKeys);
+	return sqlite3_str_finish(pStr);
+}
+
+/* The cells of "grid": ?1 LO, ?2 HI, ?3 W. */
+static char *
+sql_grid(const struct load_table *pT)
+{
+	const char *zKey = pT->aCol[pT->aiKey[0]].zName;
+
+	return sqlite3_mprintf(
+	    "SELECT (\"%w\" - ?1) / ?3 AS c, count(*), "
+	    "sum(\"_dbs_fp\" / 4294967296), sum(\"_dbs_fp\" %% 4294967296), "
+	    "sum(\"_dbs_fp\" IS NULL) FROM main.\"%w\" "
+	    "WHERE %s AND \"%w\" >= ?1 AND \"%w\" < ?2 GROUP BY c ORDER BY c",
+	    zKey, pT->zName,
+	    pT->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL" : "1", zKey, zKey);
 }
 
 /* Fail the service with a message (also answered as "error"). */
@@ -316,6 +359,55 @@ do_rows(struct serve *p)
 	return rc;
 }
 
+/* span: the first and the last key of the table. */
+static int
+do_span(struct serve *p)
+{
+	int i, rc;
+
+	msg_begin(&p->out, "span");
+	for (i = 0; i < 2; i++) {
+		sqlite3_reset(p->apSpan[i]);
+		rc = sqlite3_step(p->apSpan[i]);
+		if (rc == SQLITE_ROW && row_key(p, p->apSpan[i]) == 0)
+			msg_add(&p->out, p->key.z, p->key.n);
+		else if (rc == SQLITE_DONE)
+			msg_add(&p->out, NULL, 0);
+		else
+			return serve_fail(p, "cannot read the table");
+	}
+	return msg_send(&p->out, stdout);
+}
+
+/* grid LO HI W */
+static int
+do_grid(struct serve *p)
+{
+	const struct stream_field *aF = p->in.aF + 1;
+	sqlite3_stmt *pStmt = p->pGrid;
+	int64_t a[3];
+	int i, step = SQLITE_DONE, rc = 0;
+
+	if (pStmt == NULL)
+		return serve_fail(p, "grid: the key is not one integer column");
+	for (i = 0; i < 3; i++)
+		if (util_parse_i64(aF[i].z ? aF[i].z : "",
+		        i == 2 ? 1 : INT64_MIN, INT64_MAX, &a[i]) != 0)
+			return serve_fail(p, "grid: LO, HI and W are integers");
+	sqlite3_reset(pStmt);
+	for (i = 0; i < 3; i++)
+		sqlite3_bind_int64(pStmt, i + 1, a[i]);
+	while (rc == 0 && (step = sqlite3_step(pStmt)) == SQLITE_ROW) {
+		msg_begin(&p->out, "cell");
+		for (i = 0; i < 5; i++)
+			msg_add_i64(&p->out, sqlite3_column_int64(pStmt, i));
+		rc = msg_send(&p->out, stdout);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		return serve_fail(p, sqlite3_errmsg(p->pRun->db));
+	return rc;
+}
+
 /* hello: the key and whether fingerprints are kept. */
 static int
 do_hello(struct serve *p)
@@ -346,6 +438,10 @@ serve_loop(struct serve *p)
 			rc = do_split(p);
 		else if (msg_is(&p->in, 0, "rows") && p->in.n == 3)
 			rc = do_rows(p);
+		else if (msg_is(&p->in, 0, "span") && p->in.n == 1)
+			rc = do_span(p);
+		else if (msg_is(&p->in, 0, "grid") && p->in.n == 4)
+			rc = do_grid(p);
 		else
 			return serve_fail(p, "unknown request");
 		if (rc == 0 && !msg_is(&p->in, 0, "hello")) {
@@ -402,6 +498,11 @@ serve_open(struct serve *p, const char *zTable)
 			rc = db_prepare_owned(
 			    p->pRun, sql_shape(pT, i, 1), &p->apCount[i]);
 	}
+	for (i = 0; rc == 0 && i < 2; i++)
+		rc = db_prepare_owned(p->pRun, sql_span(pT, i), &p->apSpan[i]);
+	if (rc == 0 && pT->nKey == 1 && pT->hasFp &&
+	    pT->aCol[pT->aiKey[0]].type.kind == DTYPE_INT)
+		rc = db_prepare_owned(p->pRun, sql_grid(pT), &p->pGrid);
 	p->aB = util_calloc(2 * pT->nKey + 1, sizeof *p->aB);
 	return rc;
 }
@@ -428,6 +529,9 @@ serve_run(struct load_run *pRun)
 		sqlite3_finalize(s.apWalk[i]);
 		sqlite3_finalize(s.apCount[i]);
 	}
+	sqlite3_finalize(s.apSpan[0]);
+	sqlite3_finalize(s.apSpan[1]);
+	sqlite3_finalize(s.pGrid);
 	for (k = 0; s.aB != NULL && k < 2 * s.st.tab.nKey; k++)
 		buf_free(&s.aB[k]);
 	free(s.aB);

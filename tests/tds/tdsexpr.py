@@ -131,9 +131,8 @@ def _text_of(v, src, style):
         if src is not None and src.base == 'smalldatetime' and style in (
                 120, 121):
             return v + ('.000' if style == 121 else '')
-        if src is not None and src.kind in ('date', 'time', 'datetime',
-                                            'datetimeoffset') and \
-                style not in (120, 121, 126, 127, 23, 20, 25):
+        if src is not None and src.base in ('datetime', 'smalldatetime') \
+                and style not in _TEXT_STYLES:
             raise Unsupported('CONVERT of %s without style 121' % src.decl)
         return v
     if isinstance(v, bool) or isinstance(v, int):
@@ -258,12 +257,19 @@ def tree_type(t):
     return None
 
 
+_TEXT_STYLES = (120, 121, 126, 127, 23, 20, 25)
+
+
 class _Gen:
-    """Python source for a tree; constants and types go to the namespace."""
+    """Python source for a tree; constants and types go to the namespace.
+    Common conversions become inline Python (a NULL stays NULL through
+    each step, with a walrus temporary), the rest calls cast()."""
 
     def __init__(self):
         self.ns = {'_cast': cast, '_dlen': datalength, '_hash': hashbytes,
-                   '_ctext': concat_text}
+                   '_ctext': concat_text, '_pack': struct.pack,
+                   '_unpack': struct.unpack, '_int': int.from_bytes,
+                   '_sha256': hashlib.sha256}
         self.n = 0
 
     def name(self, value):
@@ -272,6 +278,46 @@ class _Gen:
         self.ns[key] = value
         return key
 
+    def temp(self):
+        self.n += 1
+        return '_t%d' % self.n
+
+    def keep_null(self, expr, fmt):
+        """fmt (with {0} for the value) applied to expr, NULL kept."""
+        t = self.temp()
+        return '(None if (%s := %s) is None else %s)' % (
+            t, expr, fmt.format(t))
+
+    def cast_src(self, t):
+        x, src, dst, style = self.src(t[1]), tree_type(t[1]), t[2], t[3]
+        sb = src.base if src is not None else None
+        if t[1][0] == 'const':
+            return self.name(cast(t[1][1], src, dst, style))
+        if sb in ('float', 'real') and dst.base == 'varbinary':
+            return self.keep_null(x, "_pack('>%s', {0})" %
+                                  ('f' if sb == 'real' else 'd'))
+        if src is not None and src.kind == 'blob' and dst.base in (
+                'int', 'bigint'):
+            size = 8 if dst.base == 'bigint' else 4
+            return self.keep_null(
+                x, "_int({0}[-%d:].rjust(%d, b'\\0'), 'big', signed=True)"
+                % (size, size))
+        if src is not None and src.kind == 'blob' and dst.base == 'binary':
+            return self.keep_null(x, "{0}[:%d].ljust(%d, b'\\0')" % (
+                dst.n, dst.n))
+        if src is not None and src.kind == 'decimal' and \
+                dst.kind == 'decimal' and dst.s == (
+                    4 if sb in ('money', 'smallmoney') else src.s):
+            return x   # the same digits
+        if src is not None and dst.kind == 'text' and (
+                dst.n is None or dst.n < 0 or dst.n >= 34) and \
+                src.kind in ('date', 'time', 'datetime', 'datetimeoffset') \
+                and sb != 'smalldatetime' and (
+                    style in _TEXT_STYLES or sb != 'datetime'):
+            return x   # CAST, or style 121: the canonical text
+        return '_cast(%s, %s, %s, %r)' % (x, self.name(src), self.name(dst),
+                                          style)
+
     def src(self, t):
         op = t[0]
         if op == 'slot':
@@ -279,25 +325,44 @@ class _Gen:
         if op == 'const':
             return self.name(t[1])
         if op == 'cast':
-            return '_cast(%s, %s, %s, %r)' % (
-                self.src(t[1]), self.name(tree_type(t[1])), self.name(t[2]),
-                t[3])
+            return self.cast_src(t)
         if op == 'concat':
             parts = []
             for c in t[1]:
                 ct = tree_type(c)
-                if ct is not None and ct.kind == 'text' and c[0] == 'slot':
-                    parts.append('(a[%d] or "")' % c[1])
+                x = self.src(c)
+                if ct is not None and ct.kind in (
+                        'text', 'decimal', 'uuid', 'date', 'time',
+                        'datetime', 'datetimeoffset') and not (
+                            ct.base in ('datetime', 'smalldatetime')):
+                    parts.append('(%s or "")' % x)   # stored as its text
+                elif ct is not None and ct.kind in ('int', 'bool'):
+                    tmp = self.temp()
+                    parts.append('("" if (%s := %s) is None else str(%s))'
+                                 % (tmp, x, tmp))
                 else:
-                    parts.append('_ctext(%s, %s)' % (self.src(c),
-                                                    self.name(ct)))
+                    parts.append('_ctext(%s, %s)' % (x, self.name(ct)))
             return '"".join((%s,))' % ', '.join(parts)
         if op == 'datalength':
-            return '_dlen(%s, %s)' % (self.src(t[1]),
-                                      self.name(tree_type(t[1])))
+            ct = tree_type(t[1])
+            if ct is not None and ct.kind == 'text':
+                enc = 'utf-16-le' if ct.base in N_TYPES else 'cp1252'
+                return self.keep_null(
+                    self.src(t[1]),
+                    "len({0}.encode(%r, %r))" % (
+                        enc, 'surrogatepass' if enc[0] == 'u' else
+                        'replace'))
+            return '_dlen(%s, %s)' % (self.src(t[1]), self.name(ct))
         if op == 'hashbytes':
+            ct = tree_type(t[2])
+            if str(t[1]).upper() == 'SHA2_256' and ct is not None and \
+                    ct.base in N_TYPES:
+                return self.keep_null(
+                    self.src(t[2]),
+                    "_sha256({0}.encode('utf-16-le', 'surrogatepass'))"
+                    ".digest()")
             return '_hash(%s, %s, %s)' % (self.name(t[1]), self.src(t[2]),
-                                          self.name(tree_type(t[2])))
+                                          self.name(ct))
         raise Unsupported('tree %r' % (op,))
 
 
