@@ -16,10 +16,13 @@
 #include "query.h"
 #include "util.h"
 
-#define ROOT_PARTS 256        /* parts of the first comparison */
-#define SPLIT_PARTS 16        /* parts a differing part is cut into */
-#define LEAF_ROWS 16          /* a part this small is compared row by row */
-#define PARTS_PER_SQL 1024    /* a CASE tree of depth 10 (SQL Server's most) */
+#define ROOT_PARTS 256 /* parts of the first comparison */
+#define SPLIT_PARTS 16 /* parts a differing part is cut into */
+#define LEAF_ROWS 16   /* a part this small is compared row by row */
+#define PARTS_PER_SQL                                                          \
+	256                   /* parts or ranges per statement: an OR of at most
+                          * that many ranges (SQLite nests an expression
+                          * 1000 deep at most), a CASE tree of depth 8 */
 #define PARTS_IN_FLIGHT 65536 /* parts held at once, below the root */
 #define POINTS_MAX 200000     /* keys one fetch may name */
 #define POINTS_MIN 1000       /* always fine to fetch by key */
@@ -458,7 +461,8 @@ grid_server(struct diff *d, const struct grid *pG, int64_t w,
 	return r;
 }
 
-/* The local cells of one level (n 0: the whole grid). */
+/* The local cells of one level (n 0: the whole grid, whose rows are the
+ * table's: counted in d->nLocal). */
 static int
 grid_local(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
     const int64_t *aHi, size_t n, struct local_cell **paCell, size_t *pnCell)
@@ -466,9 +470,13 @@ grid_local(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
 	size_t i, k, n0;
 	int rc = 0;
 
-	if (n == 0)
-		return local_grid(
-		    d->pLocal, pG->base, pG->top, w, paCell, pnCell);
+	if (n == 0) {
+		rc =
+		    local_grid(d->pLocal, pG->base, pG->top, w, paCell, pnCell);
+		for (k = 0; rc == 0 && k < *pnCell; k++)
+			d->nLocal += (*paCell)[k].nRow;
+		return rc;
+	}
 	for (i = 0; i < n && rc == 0; i++) {
 		n0 = *pnCell;
 		rc = local_grid(d->pLocal, aLo[i], aHi[i], w, paCell, pnCell);
@@ -492,8 +500,8 @@ grid_compare(struct diff *d, const struct grid *pG, int64_t w,
     size_t nL)
 {
 	struct local_part *aLeaf = NULL;
-	int64_t *aLo = NULL, *aHi = NULL, lo, id;
-	size_t iS = 0, iL = 0, nLeaf = 0, nNext = 0, i;
+	int64_t *aLo = NULL, *aHi = NULL, lo, id, wNext;
+	size_t iS = 0, iL = 0, nLeaf = 0, nNext = 0, nDiff = 0, i;
 	int rc = 0, leaf;
 
 	aLo = util_calloc(nS + nL + 1, sizeof *aLo);
@@ -525,6 +533,7 @@ grid_compare(struct diff *d, const struct grid *pG, int64_t w,
 			aLo[nNext] = lo;
 			aHi[nNext++] = lo + w;
 		}
+		nDiff += !leaf;
 	}
 	if (nLeaf > 0) {
 		struct local_part **apLeaf = util_calloc(nLeaf, sizeof *apLeaf);
@@ -534,8 +543,13 @@ grid_compare(struct diff *d, const struct grid *pG, int64_t w,
 		rc = seg_leaves(d, apLeaf, nLeaf);
 		free(apLeaf);
 	}
+	/* when most cells differ, so will most of their pieces: skip a
+	 * level (one scan fewer of the rows that differ) */
+	wNext = 4 * (nDiff + nLeaf) >= 3 * (nS > nL ? nS : nL) && w >= 256
+	    ? w / (SPLIT_PARTS * SPLIT_PARTS)
+	    : w / SPLIT_PARTS;
 	for (i = 0; rc == 0 && i < nNext && !d->tooMany; i += PARTS_PER_SQL)
-		rc = grid_level(d, pG, w / SPLIT_PARTS, aLo + i, aHi + i,
+		rc = grid_level(d, pG, wNext, aLo + i, aHi + i,
 		    nNext - i < PARTS_PER_SQL ? nNext - i : PARTS_PER_SQL);
 	local_parts_free(aLeaf, nLeaf);
 	free(aLo);

@@ -190,18 +190,48 @@ from_where(struct buf *pB, const struct fpsql *pQ)
 	}
 }
 
+/* Append the view's name. */
+static void
+view_name(struct buf *pB, const struct fpsql *pQ)
+{
+	size_t i;
+
+	for (i = 0; i < pQ->pView->n; i++) {
+		query_add(pB, i ? "." : "");
+		query_add_ident(pB, pQ->pView->az[i]);
+	}
+}
+
+/* Append "SELECT * FROM view WHERE 1 = 1 [AND (--where)] AND ". */
+static void
+branch(struct buf *pB, const struct fpsql *pQ)
+{
+	query_add(pB, "SELECT * FROM ");
+	view_name(pB, pQ);
+	query_add(pB, " WHERE 1 = 1");
+	if (pQ->zWhere != NULL) {
+		query_add(pB, " AND (\n");
+		query_add(pB, pQ->zWhere);
+		query_add(pB, "\n)");
+	}
+	query_add(pB, " AND ");
+}
+
 /*
- * Append " AND (range OR range ...)" for n sorted parts, parts that
- * touch joined into one range. Returns 0 or -1.
+ * Append " FROM (SELECT * FROM view WHERE range UNION ALL ...) AS
+ * [_dbs_r]" for n sorted parts, parts that touch joined into one range:
+ * one SELECT a range, so that every engine reads each range from the
+ * key's index (SQLite scans the table for an OR of ranges under an
+ * ORDER BY). Returns 0 or -1.
  */
 static int
-where_parts(struct buf *pB, const struct fpsql *pQ,
+from_parts(struct buf *pB, const struct fpsql *pQ,
     struct local_part *const *apPart, size_t n, const char **pzWhy)
 {
 	size_t i, j;
 	int rc = 0;
 
-	query_add(pB, " AND (");
+	query_add(pB, " FROM (");
 	for (i = 0; i < n && rc == 0; i = j) {
 		for (j = i + 1; j < n; j++)
 			if (!apPart[j - 1]->hi.has || !apPart[j]->lo.has ||
@@ -209,18 +239,18 @@ where_parts(struct buf *pB, const struct fpsql *pQ,
 			    memcmp(apPart[j - 1]->hi.key.z, apPart[j]->lo.key.z,
 			        apPart[j]->lo.key.n) != 0)
 				break;
-		query_add(pB, i ? "\n OR (1 = 1" : "(1 = 1");
-		if (apPart[i]->lo.has) {
-			query_add(pB, " AND ");
+		query_add(pB, i ? "\nUNION ALL " : "");
+		branch(pB, pQ);
+		if (!apPart[i]->lo.has && !apPart[j - 1]->hi.has)
+			query_add(pB, "1 = 1");
+		if (apPart[i]->lo.has)
 			rc = key_cmp(pB, pQ, &apPart[i]->lo.key, 0, pzWhy);
-		}
-		if (rc == 0 && apPart[j - 1]->hi.has) {
+		if (rc == 0 && apPart[i]->lo.has && apPart[j - 1]->hi.has)
 			query_add(pB, " AND ");
+		if (rc == 0 && apPart[j - 1]->hi.has)
 			rc = key_cmp(pB, pQ, &apPart[j - 1]->hi.key, 1, pzWhy);
-		}
-		query_add(pB, ")");
 	}
-	query_add(pB, ")");
+	query_add(pB, ") AS [_dbs_r]");
 	return rc;
 }
 
@@ -267,9 +297,8 @@ fpsql_parts(struct buf *pB, const struct fpsql *pQ,
 	query_add(pB, " AS [_dbs_p], ");
 	fpsql_row_fp(pB, pQ);
 	query_add(pB, " AS [_dbs_fp]");
-	from_where(pB, pQ);
 	if (rc == 0)
-		rc = where_parts(pB, pQ, apPart, n, pzWhy);
+		rc = from_parts(pB, pQ, apPart, n, pzWhy);
 	query_add(pB, ") AS [_dbs_x]\nGROUP BY [_dbs_p]");
 	return rc;
 }
@@ -318,9 +347,13 @@ fpsql_grid(struct buf *pB, const struct fpsql *pQ, int64_t base, int64_t w,
 	query_add(pB, " AS [_dbs_p], ");
 	fpsql_row_fp(pB, pQ);
 	query_add(pB, " AS [_dbs_fp]");
-	from_where(pB, pQ);
+	if (n == 0)
+		from_where(pB, pQ);
+	else
+		query_add(pB, " FROM (");
 	for (i = 0; i < n; i++) {
-		query_add(pB, i ? "\n OR (" : " AND ((");
+		query_add(pB, i ? "\nUNION ALL " : "");
+		branch(pB, pQ);
 		query_add_ident(pB, zKey);
 		query_add(pB, " >= ");
 		add_i64(pB, aLo[i]);
@@ -328,9 +361,8 @@ fpsql_grid(struct buf *pB, const struct fpsql *pQ, int64_t base, int64_t w,
 		query_add_ident(pB, zKey);
 		query_add(pB, " < ");
 		add_i64(pB, aHi[i]);
-		query_add(pB, ")");
 	}
-	query_add(pB, n > 0 ? ")" : "");
+	query_add(pB, n > 0 ? ") AS [_dbs_r]" : "");
 	query_add(pB, ") AS [_dbs_x]\nGROUP BY [_dbs_p]\nORDER BY [_dbs_p]");
 }
 
@@ -360,8 +392,7 @@ fpsql_rows(struct buf *pB, const struct fpsql *pQ,
 	query_add(pB, ", ");
 	fpsql_row_fp(pB, pQ);
 	query_add(pB, " AS [_dbs_fp]");
-	from_where(pB, pQ);
-	rc = where_parts(pB, pQ, apPart, n, pzWhy);
+	rc = from_parts(pB, pQ, apPart, n, pzWhy);
 	query_add(pB, "\nORDER BY ");
 	key_list(pB, pQ, 1);
 	return rc;
@@ -402,43 +433,76 @@ key_eq(struct buf *pB, const struct fpsql *pQ, const struct buf *pKey,
 }
 
 /*
- * Append the condition on n points: for one key column "k IN (...)"
- * lists of IN_CHUNK, in the column's own collation (an index seek; rows
- * the collation calls equal come too, and are true rows); else one
- * comparison per point.
+ * Append the condition on points i..j of aPoint: for one key column
+ * "k IN (...)", in the column's own collation (an index seek; rows the
+ * collation calls equal come too, and are true rows); else one
+ * comparison per point, ORed. With bNot, the negation.
  */
 static int
-where_points(struct buf *pB, const struct fpsql *pQ, const struct buf *aPoint,
-    size_t n, const char **pzWhy)
+points_cond(struct buf *pB, const struct fpsql *pQ, const struct buf *aPoint,
+    size_t i, size_t j, int bNot, const char **pzWhy)
 {
 	struct stream_field f;
 	struct buf store = {0};
-	size_t i;
+	size_t k;
 	int rc = 0;
 
-	for (i = 0; i < n && rc == 0; i++) {
+	if (pQ->nKey == 1) {
+		query_add_ident(pB, pQ->pC->azName[pQ->aiKey[0]]);
+		query_add(pB, bNot ? " NOT IN (" : " IN (");
+	} else {
+		query_add(pB, bNot ? "NOT (" : "(");
+	}
+	for (k = i; k < j && rc == 0; k++) {
 		if (pQ->nKey > 1) {
-			query_add(pB, i ? "\n OR " : "");
-			rc = key_eq(pB, pQ, &aPoint[i], pzWhy);
+			query_add(pB, k > i ? " OR " : "");
+			rc = key_eq(pB, pQ, &aPoint[k], pzWhy);
 			continue;
 		}
-		if (i % IN_CHUNK == 0) {
-			query_add(pB, i ? ")\n OR " : "");
-			query_add_ident(pB, pQ->pC->azName[pQ->aiKey[0]]);
-			query_add(pB, " IN (");
-		} else {
-			query_add(pB, ", ");
-		}
+		query_add(pB, k > i ? ", " : "");
 		store.n = 0;
 		rc = keyrange_decode_key(
-		    aPoint[i].z, aPoint[i].n, 1, &f, &store, pzWhy);
+		    aPoint[k].z, aPoint[k].n, 1, &f, &store, pzWhy);
 		if (rc == 0)
 			rc = keysql_literal(
 			    pB, pQ->pC, pQ->aiKey[0], f.z, f.n, pzWhy);
 	}
-	if (n > 0 && pQ->nKey == 1)
-		query_add(pB, ")");
+	query_add(pB, ")");
 	buf_free(&store);
+	return rc;
+}
+
+/*
+ * Append " FROM (...) AS [_dbs_r]": one SELECT per chunk of points (each
+ * an index seek), and, with pQ->zExtra, one of the rows that meet it and
+ * are not points, so that every row comes from one read of it.
+ */
+static int
+from_points(struct buf *pB, const struct fpsql *pQ, const struct buf *aPoint,
+    size_t n, const char **pzWhy)
+{
+	size_t chunk = pQ->nKey == 1 ? IN_CHUNK : IN_CHUNK / 10, i;
+	int rc = 0;
+
+	query_add(pB, " FROM (");
+	if (pQ->zExtra != NULL) {
+		branch(pB, pQ);
+		query_add(pB, "(");
+		query_add(pB, pQ->zExtra);
+		query_add(pB, ")");
+		for (i = 0; i < n && rc == 0; i += chunk) {
+			query_add(pB, " AND ");
+			rc = points_cond(pB, pQ, aPoint, i,
+			    n - i < chunk ? n : i + chunk, 1, pzWhy);
+		}
+	}
+	for (i = 0; i < n && rc == 0; i += chunk) {
+		query_add(pB, i || pQ->zExtra ? "\nUNION ALL " : "");
+		branch(pB, pQ);
+		rc = points_cond(
+		    pB, pQ, aPoint, i, n - i < chunk ? n : i + chunk, 0, pzWhy);
+	}
+	query_add(pB, ") AS [_dbs_r]");
 	return rc;
 }
 
@@ -458,18 +522,12 @@ fpsql_fetch(struct buf *pB, const struct fpsql *pQ, const struct buf *aPoint,
 		fpsql_row_fp(pB, pQ);
 		query_add(pB, " AS [_dbs_fp]");
 	}
-	from_where(pB, pQ);
+	if (bAll || (n == 0 && pQ->zExtra == NULL))
+		from_where(pB, pQ);
 	if (!bAll && n == 0 && pQ->zExtra == NULL)
 		query_add(pB, " AND 1 = 0");
-	else if (!bAll) {
-		query_add(pB, " AND (");
-		if (pQ->zExtra != NULL)
-			query_add(pB, pQ->zExtra);
-		if (pQ->zExtra != NULL && n > 0)
-			query_add(pB, "\n OR ");
-		rc = where_points(pB, pQ, aPoint, n, pzWhy);
-		query_add(pB, ")");
-	}
+	else if (!bAll)
+		rc = from_points(pB, pQ, aPoint, n, pzWhy);
 	query_add(pB, "\nORDER BY ");
 	key_list(pB, pQ, 1);
 	return rc;

@@ -691,10 +691,12 @@ def column_shape(shape, sel):
     parts, name = shape[1], shape[2]
     if len(parts) > 1:
         objs = [sel.aliases.get(parts[-2].lower())]
-    else:
-        objs = sel.objects
+    else:   # each object once (a UNION reads one several times)
+        objs = list({o.name: o for o in sel.objects}.values())
     found = [f for f in (_find_column(o, parts[-1]) for o in objs if o)
              if f]
+    if not found and parts[-1].lower() in sel.colmap:
+        found = [sel.colmap[parts[-1].lower()]]   # through a derived table
     if len(found) != 1:
         return (name, None, True)
     t, nullable = found[0]

@@ -217,6 +217,7 @@ class Select:
         self.aliases = {}     # lower-case alias -> object
         self.items = []       # top-level Item list
         self.line = 1         # line of the statement
+        self.colmap = {}      # see Translator.colmap
 
 
 class Translator:
@@ -232,9 +233,11 @@ class Translator:
         self.i = 0
         self.sel = Select()
         self.sel.line = toks[0].line
-        # lower-case column name -> SqlType, of every object the
-        # statement reads (for the types of tdsexpr's functions)
+        # lower-case column name -> (SqlType, nullable), of every object
+        # the statement reads (for the types of tdsexpr's functions and
+        # of columns read through a derived table)
         self.colmap = colmap if colmap is not None else self._columns()
+        self.sel.colmap = self.colmap
 
     def peek(self, k=0):
         j = self.i + k
@@ -270,8 +273,8 @@ class Translator:
                                    parts[-2] else 'dbo', parts[-1])
             except SqlError:
                 obj = None
-            for name, typ, _ in (obj.columns if obj else ()):
-                cols.setdefault(name.lower(), typ)
+            for name, typ, nullable in (obj.columns if obj else ()):
+                cols.setdefault(name.lower(), (typ, nullable))
         return cols
 
     def run(self):
@@ -649,7 +652,7 @@ class Translator:
                for k, u in enumerate(shape)) and len(shape) % 2 == 1:
             last = shape[-1]
             typ = self.colmap.get((last.value if last.kind == 'qid'
-                                   else last.text).lower())
+                                   else last.text).lower(), (None,))[0]
         slots.append(' '.join(sub.out))
         return ('slot', len(slots) - 1, typ)
 
