@@ -61,6 +61,7 @@ static const char *const azFormat[] = {"csv", "ndjson", NULL};
 static const char *const azMode[] = {"merge", "append", "replace", NULL};
 static const char *const azDeletes[] = {"hard", "soft", "keep", NULL};
 static const char *const azSchema[] = {"fail", "add", "rebuild", NULL};
+static const char *const azStrategy[] = {"full", "keys", "segments", NULL};
 
 static const struct {
 	const char *zName;
@@ -99,6 +100,7 @@ static const struct {
     [CONFIG_ALLOW_EMPTY] = {"allow-empty", IN_SYNC | IN_VIEW, K_BOOL, NULL},
     [CONFIG_ALLOW_MASS_DELETE] = {"allow-mass-delete", IN_SYNC | IN_VIEW,
         K_BOOL, NULL},
+    [CONFIG_STRATEGY] = {"strategy", IN_SYNC | IN_VIEW, K_CHOICE, azStrategy},
     [CONFIG_VIEW] = {"view", IN_VIEW, K_NAME, NULL},
     [CONFIG_QUERY] = {"query", IN_VIEW, K_TEXT, NULL},
     [CONFIG_TABLE] = {"table", IN_VIEW, K_TEXT, NULL},

@@ -19,7 +19,8 @@
 #define DEFAULT_CONFIG "/etc/dbs/dbs.conf"
 
 static const char zUsage[] =
-    "usage: dbs-sync [-c file] [--dry-run] [--full] [-v]\n"
+    "usage: dbs-sync [-c file] [--dry-run] [--full] [-v] [-j jobs]\n"
+    "\t\t[--strategy full | keys | segments]\n"
     "\t\t[--log-format text | json] [--allow-older] [--allow-empty]\n"
     "\t\t[--allow-mass-delete] [view ...]\n"
     "       dbs-sync [-c file] [--dry-run] [-v] [--log-format text | json]\n"
@@ -39,6 +40,10 @@ static const char zHelp[] =
     "                        snapshot\n"
     "  --full                a full extract for incremental views: applies\n"
     "                        deletes, resets the watermark\n"
+    "  --strategy full|keys|segments\n"
+    "                        overrides the views' strategy for this run\n"
+    "  -j, --jobs n          sync up to n views at once (never two of one\n"
+    "                        database)\n"
     "  -v, --verbose         the log line on stderr after success too\n"
     "  --log-format text|json\n"
     "                        overrides the config's log-format\n"
@@ -57,8 +62,12 @@ enum {
 	OPT_ALLOW_OLDER,
 	OPT_ALLOW_EMPTY,
 	OPT_ALLOW_MASS,
+	OPT_STRATEGY,
 	OPT_VERSION
 };
+
+const char *const sync_azKind[SYNC_UNKNOWN] = {
+    "full", "incremental", "replay", "keys", "segments"};
 
 static const struct option aLongOpt[] = {
     {"config", required_argument, NULL, 'c'},
@@ -69,7 +78,8 @@ static const struct option aLongOpt[] = {
     {"allow-older", no_argument, NULL, OPT_ALLOW_OLDER},
     {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
     {"allow-mass-delete", no_argument, NULL, OPT_ALLOW_MASS},
-    {"help", no_argument, NULL, 'h'},
+    {"strategy", required_argument, NULL, OPT_STRATEGY},
+    {"jobs", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 
 /* "dbs-sync: message" on stderr; returns rc. */
@@ -105,12 +115,24 @@ print_out(const char *z1, const char *z2)
 static int
 parse_opts(struct sync_opts *pO, int argc, char **argv)
 {
+	int64_t nJobs;
 	int c;
 
 	optind = 0; /* glibc: reinitialise */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:vh", aLongOpt, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:vhj:", aLongOpt, NULL)) != -1) {
 		switch (c) {
+		case OPT_STRATEGY:
+			pO->zStrategy = optarg;
+			break;
+		case 'j':
+			if (util_parse_i64(optarg, 1, 64, &nJobs) != 0)
+				return warn_rc(DBS_EXIT_USAGE,
+				    "-j: \"%s\" is not a number of jobs from "
+				    "1 to 64",
+				    optarg);
+			pO->nJobs = (int)nJobs;
+			break;
 		case 'c':
 			pO->zConfig = optarg;
 			break;
@@ -169,6 +191,15 @@ check_opts(const struct sync_opts *pO)
 		    "--log-format: \"%s\" is not text or json", pO->zLogFormat);
 	if (pO->zConfig && *pO->zConfig == '\0')
 		return warn_rc(DBS_EXIT_USAGE, "-c: empty file name");
+	if (pO->zStrategy && strcmp(pO->zStrategy, "full") != 0 &&
+	    strcmp(pO->zStrategy, "keys") != 0 &&
+	    strcmp(pO->zStrategy, "segments") != 0)
+		return warn_rc(DBS_EXIT_USAGE,
+		    "--strategy: \"%s\" is not full, keys or segments",
+		    pO->zStrategy);
+	if (pO->zStrategy && pO->zReplay)
+		return warn_rc(
+		    DBS_EXIT_USAGE, "--strategy and --replay are exclusive");
 	if (pO->zReplay == NULL)
 		return 0;
 	if (pO->full)
@@ -190,11 +221,56 @@ sync_get(const struct sync_ctx *pCtx, const char *zView, enum config_key k)
 }
 
 const char *
+sync_strategy(const struct sync_ctx *pCtx, const char *zView)
+{
+	const char *z = pCtx->o.zStrategy;
+
+	if (z == NULL)
+		z = sync_get(pCtx, zView, CONFIG_STRATEGY);
+	return z != NULL ? z : "full";
+}
+
+const char *
 sync_table(const struct sync_ctx *pCtx, const char *zView)
 {
 	const char *z = sync_get(pCtx, zView, CONFIG_TABLE);
 
 	return z != NULL ? z : zView;
+}
+
+/*
+ * The strategy of a view and what it needs: keys and segments a key and
+ * mode = merge (they delete what left the source); keys the since
+ * column whose increment it fetches, segments none (it compares every
+ * row); neither a query. Returns 0 or 2.
+ */
+static int
+check_strategy(const struct sync_ctx *pCtx, const struct config_section *pV)
+{
+	const char *zS = sync_strategy(pCtx, pV->zName);
+	const char *zMode = config_get(&pCtx->cfg, pV, CONFIG_MODE);
+	const char *zWhy = NULL;
+
+	if (strcmp(zS, "full") == 0)
+		return 0;
+	if (config_get(&pCtx->cfg, pV, CONFIG_KEY) == NULL)
+		zWhy = "needs a key";
+	else if (config_get(&pCtx->cfg, pV, CONFIG_QUERY) != NULL)
+		zWhy = "needs a view, not a query";
+	else if (zMode != NULL && strcmp(zMode, "merge") != 0)
+		zWhy = "needs mode = merge";
+	else if (config_get(&pCtx->cfg, pV, CONFIG_ORDER_BY) != NULL)
+		zWhy = "orders by the key: no order-by";
+	else if (strcmp(zS, "keys") == 0 &&
+	    config_get(&pCtx->cfg, pV, CONFIG_SINCE) == NULL)
+		zWhy = "needs since (the column whose increment it fetches)";
+	else if (strcmp(zS, "segments") == 0 &&
+	    config_get(&pCtx->cfg, pV, CONFIG_SINCE) != NULL)
+		zWhy = "compares every row: no since";
+	if (zWhy == NULL)
+		return 0;
+	return warn_rc(DBS_EXIT_USAGE, "%s: [view %s]: strategy = %s %s",
+	    pCtx->cfg.zPath, pV->zName, zS, zWhy);
 }
 
 /*
@@ -222,7 +298,7 @@ check_view(const struct sync_ctx *pCtx, const struct config_section *pV)
 		return warn_rc(DBS_EXIT_USAGE,
 		    "%s: [view %s]: deletes applies only to mode = merge",
 		    zPath, pV->zName);
-	return 0;
+	return check_strategy(pCtx, pV);
 }
 
 int
@@ -294,19 +370,50 @@ sync_put(const char *z)
 	return 0;
 }
 
-/* views: the views to sync, named or all, in order. */
+/* The database of view zView as one name for one file (realpath() when
+ * it exists), in a new string. */
+static char *
+db_identity(const struct sync_ctx *pCtx, const char *zView)
+{
+	const char *zDb = sync_get(pCtx, zView, CONFIG_DB);
+	char *z = realpath(zDb, NULL);
+
+	return z != NULL ? z : util_strdup(zDb);
+}
+
+/*
+ * views: the number of jobs (-j), then for each view to sync, named or
+ * all, in order, its name and its group: the index of the first view
+ * with the same database. dbs-sync runs the views of a group one after
+ * the other and up to that many groups at once.
+ */
 static int
 step_views(const struct sync_ctx *pCtx)
 {
-	size_t i;
-	int rc = 0;
+	size_t n = pCtx->o.nView > 0 ? pCtx->o.nView : pCtx->cfg.nView, i, j;
+	const char **azView = util_calloc(n + 1, sizeof *azView);
+	char **azDb = util_calloc(n + 1, sizeof *azDb);
+	char zN[24];
+	int rc;
 
-	if (pCtx->o.nView > 0)
-		for (i = 0; i < pCtx->o.nView && rc == 0; i++)
-			rc = sync_put(pCtx->o.azView[i]);
-	else
-		for (i = 0; i < pCtx->cfg.nView && rc == 0; i++)
-			rc = sync_put(pCtx->cfg.aView[i].zName);
+	snprintf(zN, sizeof zN, "%d", pCtx->o.nJobs > 0 ? pCtx->o.nJobs : 1);
+	rc = sync_put(zN);
+	for (i = 0; i < n; i++) {
+		azView[i] = pCtx->o.nView > 0 ? pCtx->o.azView[i]
+		                              : pCtx->cfg.aView[i].zName;
+		azDb[i] = db_identity(pCtx, azView[i]);
+		for (j = 0; j < i && strcmp(azDb[j], azDb[i]) != 0; j++)
+			;
+		snprintf(zN, sizeof zN, "%zu", j);
+		if (rc == 0)
+			rc = sync_put(azView[i]);
+		if (rc == 0)
+			rc = sync_put(zN);
+	}
+	for (i = 0; i < n; i++)
+		free(azDb[i]);
+	free(azDb);
+	free(azView);
 	return rc == 0 ? 0
 	               : warn_rc(DBS_EXIT_FAIL, "fd 3: %s", strerror(errno));
 }
@@ -354,10 +461,10 @@ parse_outcome(char **argv, struct sync_outcome *pOut)
 			return warn_rc(DBS_EXIT_USAGE,
 			    "done: bad status \"%s\"", argv[i + 1]);
 	memset(pOut, 0, sizeof *pOut);
-	pOut->kind = strcmp(argv[0], "replay") == 0 ? SYNC_REPLAY
-	    : strcmp(argv[0], "incremental") == 0   ? SYNC_INCREMENTAL
-	    : strcmp(argv[0], "full") == 0          ? SYNC_FULL
-	                                            : SYNC_UNKNOWN;
+	pOut->kind = SYNC_UNKNOWN;
+	for (i = 0; i < SYNC_UNKNOWN; i++)
+		if (strcmp(argv[0], sync_azKind[i]) == 0)
+			pOut->kind = (enum sync_kind)i;
 	pOut->rcPlan = (int)v[0];
 	pOut->rcExtract = (int)v[1];
 	pOut->rcTee = (int)v[2];

@@ -36,6 +36,8 @@ struct sync_opts {
 	int allowOlder;         /* --allow-older */
 	int allowEmpty;         /* --allow-empty */
 	int allowMass;          /* --allow-mass-delete */
+	const char *zStrategy;  /* --strategy, or NULL for the config's */
+	int nJobs;              /* -j: views at once (0: not given, 1) */
 	char **azView;          /* view operands */
 	size_t nView;
 };
@@ -51,8 +53,13 @@ enum sync_kind {
 	SYNC_FULL,
 	SYNC_INCREMENTAL,
 	SYNC_REPLAY,
-	SYNC_UNKNOWN /* done: the run stopped before its plan */
+	SYNC_KEYS,     /* strategy keys: the key scan and the increment */
+	SYNC_SEGMENTS, /* strategy segments: what the fingerprints show */
+	SYNC_UNKNOWN   /* done: the run stopped before its plan */
 };
+
+/* The names of the kinds (put_plan, done's arguments). */
+extern const char *const sync_azKind[SYNC_UNKNOWN];
 
 /* ---- sync.c ---- */
 
@@ -70,6 +77,9 @@ int sync_main(int argc, char **argv);
 int sync_setup(struct sync_ctx *pCtx, int argc, char **argv, int *pDone);
 
 void sync_ctx_clear(struct sync_ctx *pCtx);
+
+/* The strategy of view zView: --strategy, else its config, else "full". */
+const char *sync_strategy(const struct sync_ctx *pCtx, const char *zView);
 
 /* Key k for view zView (view, [sync], [source] as config_get()). */
 const char *sync_get(

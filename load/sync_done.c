@@ -114,7 +114,11 @@ read_summary(const char *zJson, struct line *pL)
 	azOne[0] = "stream";
 	v = first ? yajl_tree_get(first, azOne, yajl_t_string) : NULL;
 	zKind = v != NULL ? YAJL_GET_STRING(v) : NULL;
-	if (zKind != NULL)
+	/* a partial stream of the plan's strategy says which; a strategy
+	 * that fell back to a full extract says full */
+	if (zKind != NULL && strcmp(zKind, "ranges") == 0)
+		pL->zStream = pL->zStream ? pL->zStream : "ranges";
+	else if (zKind != NULL)
 		pL->zStream =
 		    strcmp(zKind, "incremental") == 0 ? "incremental" : "full";
 	yajl_tree_free(root);
@@ -383,6 +387,8 @@ sync_done(const struct sync_ctx *pCtx, const char *zView,
 	memset(&l, 0, sizeof l);
 	l.zStream = pOut->kind == SYNC_INCREMENTAL ? "incremental"
 	    : pOut->kind == SYNC_FULL              ? "full"
+	    : pOut->kind == SYNC_KEYS              ? "keys"
+	    : pOut->kind == SYNC_SEGMENTS          ? "segments"
 	                                           : NULL;
 	read_summary(zSum, &l);
 	rc = judge(pOut, zView, sync_get(pCtx, zView, CONFIG_DB), zPlan, zX, zT,

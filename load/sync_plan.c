@@ -40,6 +40,7 @@ struct state {
 	char *zWmVal;     /* its value, or NULL */
 	char *zWmType;    /* the column's logical type, or NULL */
 	int64_t lastFull; /* UTC seconds of the last full run, or -1 */
+	int known;        /* the table has been loaded */
 };
 
 /* A growing argument vector of owned strings. */
@@ -182,6 +183,14 @@ read_state(
 		    "SELECT watermark_column, watermark FROM _dbs_tables WHERE "
 		    "name=?1",
 		    zTable, NULL, &pSt->zWmCol, 2);
+	if (rc == SQLITE_OK && az[0] != NULL) {
+		char *zKnown = NULL;
+
+		rc = query_row(db, "SELECT 1 FROM _dbs_tables WHERE name=?1",
+		    zTable, NULL, &zKnown, 1);
+		pSt->known = zKnown != NULL;
+		free(zKnown);
+	}
 	if (rc == SQLITE_OK && pSt->zWmCol != NULL)
 		rc = query_row(db,
 		    "SELECT type FROM _dbs_columns WHERE table_name=?1 AND "
@@ -274,7 +283,7 @@ extract_args(const struct sync_ctx *pCtx, const char *zView,
 		    strlen(config_key_name(aPass[i])) + 1);
 		args_opt(pA, b.z, sync_get(pCtx, zView, aPass[i]));
 	}
-	if (kind == SYNC_INCREMENTAL) {
+	if (kind == SYNC_INCREMENTAL || kind == SYNC_KEYS) {
 		buf_set(&b, pSt->zWmCol, strlen(pSt->zWmCol));
 		buf_append(&b, "=", 1);
 		buf_append(&b, pSt->zWmVal, strlen(pSt->zWmVal) + 1);
@@ -470,10 +479,9 @@ static int
 put_plan(enum sync_kind kind, const char *zPart, const char *zFinal,
     const struct args *pX, const struct args *pL)
 {
-	static const char *const azKind[] = {"full", "incremental", "replay"};
 	char zN[24];
 	size_t i;
-	int rc = sync_put(azKind[kind]);
+	int rc = sync_put(sync_azKind[kind]);
 
 	if (rc == 0)
 		rc = sync_put(zPart ? zPart : "");
@@ -492,25 +500,78 @@ put_plan(enum sync_kind kind, const char *zPart, const char *zFinal,
 	return rc;
 }
 
+/*
+ * The kind of a run of a view with strategy segments: full (with
+ * fingerprints, for the next runs) after --full, when the table was
+ * never loaded, or when full-every has passed; else segments.
+ */
+static enum sync_kind
+decide_segments(
+    const struct sync_ctx *pCtx, const char *zView, const struct state *pSt)
+{
+	const char *zEvery = sync_get(pCtx, zView, CONFIG_FULL_EVERY);
+	int64_t every = 0;
+
+	if (pCtx->o.full || !pSt->known)
+		return SYNC_FULL;
+	if (zEvery != NULL && config_parse_duration(zEvery, &every) == 0 &&
+	    (pSt->lastFull < 0 || pSt->lastFull + every <= (int64_t)time(NULL)))
+		return SYNC_FULL;
+	return SYNC_SEGMENTS;
+}
+
+/*
+ * The arguments a strategy adds to dbs-extract's: --fingerprint for the
+ * full runs of a segments view; --strategy and, after "--", the local
+ * side: this dbs-load (the running binary) serving the view's table.
+ */
+static void
+strategy_args(const struct sync_ctx *pCtx, const char *zView,
+    enum sync_kind kind, struct args *pA)
+{
+	char zSelf[4096];
+	ssize_t n;
+
+	if (kind == SYNC_FULL &&
+	    strcmp(sync_strategy(pCtx, zView), "segments") == 0)
+		args_add(pA, "--fingerprint");
+	if (kind != SYNC_KEYS && kind != SYNC_SEGMENTS)
+		return;
+	args_opt(pA, "--strategy", sync_azKind[kind]);
+	args_add(pA, "--");
+	n = readlink("/proc/self/exe", zSelf, sizeof zSelf - 1);
+	zSelf[n > 0 ? n : 0] = '\0';
+	args_add(pA, n > 0 ? zSelf : "dbs-load");
+	args_opt(pA, "--db", sync_get(pCtx, zView, CONFIG_DB));
+	args_opt(pA, "--serve", sync_table(pCtx, zView));
+}
+
 int
 sync_plan(const struct sync_ctx *pCtx, const char *zView)
 {
 	const char *zSince = sync_get(pCtx, zView, CONFIG_SINCE);
+	const char *zStrategy = sync_strategy(pCtx, zView);
 	enum sync_kind kind = pCtx->o.zReplay ? SYNC_REPLAY : SYNC_FULL;
+	int segments = strcmp(zStrategy, "segments") == 0;
 	struct args x = {0}, l = {0};
 	struct state st;
 	char *zPart = NULL, *zFinal = NULL;
 	int rc = 0;
 
 	memset(&st, 0, sizeof st);
-	if (kind != SYNC_REPLAY && zSince != NULL) {
+	if (kind != SYNC_REPLAY && (zSince != NULL || segments)) {
 		rc = read_state(zView, sync_get(pCtx, zView, CONFIG_DB),
 		    sync_table(pCtx, zView), &st);
-		if (rc == 0)
+		if (rc == 0 && zSince != NULL)
 			rc = decide(pCtx, zView, zSince, &st, &kind);
+		else if (rc == 0)
+			kind = decide_segments(pCtx, zView, &st);
 	}
+	if (kind == SYNC_INCREMENTAL && strcmp(zStrategy, "keys") == 0)
+		kind = SYNC_KEYS;
 	if (rc == 0 && kind != SYNC_REPLAY) {
 		extract_args(pCtx, zView, kind, &st, &x);
+		strategy_args(pCtx, zView, kind, &x);
 		rc = prepare_snapshot(pCtx, zView, &zPart, &zFinal);
 	}
 	if (rc == 0)

@@ -35,7 +35,8 @@ logs() {
 }
 
 # --- usage and configuration errors: nothing is created ---
-usage='usage: dbs-sync [-c file] [--dry-run] [--full] [-v]
+usage='usage: dbs-sync [-c file] [--dry-run] [--full] [-v] [-j jobs]
+		[--strategy full | keys | segments]
 		[--log-format text | json] [--allow-older] [--allow-empty]
 		[--allow-mass-delete] [view ...]
        dbs-sync [-c file] [--dry-run] [-v] [--log-format text | json]

@@ -43,10 +43,21 @@ EOF
 
 run dbs-load --sync views -- -c p.conf 3>views.out
 expect 0 "" "" "views: status"
-is "$(fields views.out)" "orders
-events" "views: every view, in file order"
+is "$(fields views.out)" "1
+orders
+0
+events
+0" "views: the jobs, then every view, in file order, with its group"
 run dbs-load --sync views -- -c p.conf events 3>views.out
-is "$(fields views.out)" "events" "views: the views named"
+is "$(fields views.out)" "1
+events
+0" "views: the views named"
+run dbs-load --sync views -- -c p.conf -j 3 events orders 3>views.out
+is "$(fields views.out)" "3
+events
+0
+orders
+0" "views: -j; one database, one group"
 
 run dbs-load --sync lock orders -- -c p.conf 3>lock.out
 expect 0 "" "" "lock: status"
