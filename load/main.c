@@ -316,8 +316,9 @@ main(int argc, char **argv)
 	parse_args(&opts, argc, argv);
 	run.pOpts = &opts;
 	if (opts.zState != NULL || opts.zServe != NULL) {
+		/* --serve says why it failed to dbs-extract, in its answer */
 		rc = opts.zState ? state_print(&run) : serve_run(&run);
-		if (rc != 0)
+		if (rc != 0 && opts.zState != NULL)
 			util_warn("%s", run.zErr ? run.zErr : "failed");
 	} else {
 		rc = run_load(&run);
