@@ -235,34 +235,47 @@ local_span(struct local *pL, struct local_bound *pMin, struct local_bound *pMax)
 }
 
 int
-local_grid(struct local *pL, int64_t lo, int64_t hi, int64_t w,
-    struct local_cell **paCell, size_t *pnCell)
+local_grid_ask(struct local *pL, int64_t lo, int64_t hi, int64_t w)
 {
-	struct local_cell *pC;
-
 	msg_begin(&pL->out, "grid");
 	msg_add_i64(&pL->out, lo);
 	msg_add_i64(&pL->out, hi);
 	msg_add_i64(&pL->out, w);
-	if (send_request(pL) != 0)
+	return send_request(pL);
+}
+
+int
+local_cell(struct local *pL, struct local_cell *pC)
+{
+	if (read_answer(pL) != 1)
 		return -1;
-	for (;;) {
-		if (read_answer(pL) != 1)
-			return -1;
-		if (msg_is(&pL->in, 0, "end") && pL->in.n == 1)
-			return 0;
-		if (!msg_is(&pL->in, 0, "cell") || pL->in.n != 6)
-			return local_fail(pL, "malformed answer to grid");
+	if (msg_is(&pL->in, 0, "end") && pL->in.n == 1)
+		return 0;
+	if (!msg_is(&pL->in, 0, "cell") || pL->in.n != 6 ||
+	    take_i64(&pL->in, 1, &pC->id) != 0 ||
+	    take_i64(&pL->in, 2, &pC->nRow) != 0 ||
+	    take_i64(&pL->in, 3, &pC->sumHi) != 0 ||
+	    take_i64(&pL->in, 4, &pC->sumLo) != 0 ||
+	    take_i64(&pL->in, 5, &pC->nUnknown) != 0)
+		return local_fail(pL, "malformed answer to grid");
+	return 1;
+}
+
+int
+local_grid(struct local *pL, int64_t lo, int64_t hi, int64_t w,
+    struct local_cell **paCell, size_t *pnCell)
+{
+	struct local_cell c;
+	int r;
+
+	if (local_grid_ask(pL, lo, hi, w) != 0)
+		return -1;
+	while ((r = local_cell(pL, &c)) > 0) {
 		*paCell =
 		    util_realloc(*paCell, (*pnCell + 1) * sizeof **paCell);
-		pC = &(*paCell)[(*pnCell)++];
-		if (take_i64(&pL->in, 1, &pC->id) != 0 ||
-		    take_i64(&pL->in, 2, &pC->nRow) != 0 ||
-		    take_i64(&pL->in, 3, &pC->sumHi) != 0 ||
-		    take_i64(&pL->in, 4, &pC->sumLo) != 0 ||
-		    take_i64(&pL->in, 5, &pC->nUnknown) != 0)
-			return local_fail(pL, "malformed answer to grid");
+		(*paCell)[(*pnCell)++] = c;
 	}
+	return r;
 }
 
 int

@@ -69,6 +69,12 @@ int local_span(
 int local_grid(struct local *pL, int64_t lo, int64_t hi, int64_t w,
     struct local_cell **paCell, size_t *pnCell);
 
+/* The same, one cell at a time: ask, then read the cells with
+ * local_cell(), which returns 1, 0 at the end of the answer, or -1 after
+ * a message. */
+int local_grid_ask(struct local *pL, int64_t lo, int64_t hi, int64_t w);
+int local_cell(struct local *pL, struct local_cell *pC);
+
 /* Ask for the rows of [pLo, pHi), then read them with local_row(). */
 int local_rows(struct local *pL, const struct local_bound *pLo,
     const struct local_bound *pHi);

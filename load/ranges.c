@@ -131,8 +131,9 @@ bind_bound(struct load_stream *pS, sqlite3_stmt *pStmt,
 /*
  * The stream ended, verified: put the table's keys inside its ranges
  * that it did not carry into temp._dbs_gone, for keyed_end() to delete,
- * and count the live rows the table had before (for the mass-delete
- * rule). Returns 0 or an exit status.
+ * and, if there are any, count the live rows the table had before (for
+ * the mass-delete rule; a count reads the whole table, which a stream
+ * that deletes nothing need not pay). Returns 0 or an exit status.
  */
 int
 ranges_gone(struct load_stream *pS)
@@ -144,15 +145,10 @@ ranges_gone(struct load_stream *pS)
 	struct buf *aB;
 	uint64_t nLive = 0;
 	size_t i, iShape;
-	int rc = 0, iParam;
+	int rc = 0, iParam, nGone = 0;
 
 	if (!pS->pRes->ranges || pS->pRes->deletes == LOAD_DEL_KEEP)
 		return 0;
-	rc = db_count_owned(pS->pRun,
-	    sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"%s", pT->zName,
-	        pT->hasDeletedAt ? " WHERE \"_dbs_deleted_at\" IS NULL" : ""),
-	    &nLive);
-	pC->nBefore = nLive - pC->nInserted - pC->nRevived;
 	aB = util_calloc(2 * pT->nKey, sizeof *aB);
 	for (i = 0; rc == 0 && i < pS->ranges.n; i++) {
 		iShape = (size_t)pS->ranges.a[i].lo.edge * 3 +
@@ -170,6 +166,17 @@ ranges_gone(struct load_stream *pS)
 			rc = run_sqlfail(pS->pRun, NULL);
 		if (rc == 0)
 			rc = db_step_done(pS->pRun, pStmt);
+		if (rc == 0)
+			nGone += sqlite3_changes(pS->pRun->db) > 0;
+	}
+	if (rc == 0 && nGone > 0) {
+		rc = db_count_owned(pS->pRun,
+		    sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"%s",
+		        pT->zName,
+		        pT->hasDeletedAt ? " WHERE \"_dbs_deleted_at\" IS NULL"
+		                         : ""),
+		    &nLive);
+		pC->nBefore = nLive - pC->nInserted - pC->nRevived;
 	}
 	for (i = 0; i < 9; i++)
 		sqlite3_finalize(apStmt[i]);

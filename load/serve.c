@@ -8,7 +8,7 @@
  *                         (FP 1 if the table keeps row fingerprints)
  *   split LO HI N      -> part LO HI ROWS SUMHI SUMLO UNKNOWN, at most N
  *                         of them, then end
-  *   rows LO HI         -> row KEY FP, one per row in key order, then end
+ *   rows LO HI         -> row KEY FP, one per row in key order, then end
  *   span               -> span MIN MAX (the first and last key, or no
  *                         values for an empty table)
  *   grid LO HI W       -> cell ID ROWS SUMHI SUMLO UNKNOWN per cell with
@@ -116,19 +116,20 @@ sql_span(const struct load_table *pT, int bLast)
 	return sqlite3_str_finish(pStr);
 }
 
-/* The cells of "grid": ?1 LO, ?2 HI, ?3 W. */
+/* The rows of "grid", in key order: ?1 LO, ?2 HI. (The cells are
+ * summed here as the rows come: a GROUP BY of (k - LO) / W would sort
+ * them first, not knowing that the cell grows with the key.) */
 static char *
 sql_grid(const struct load_table *pT)
 {
 	const char *zKey = pT->aCol[pT->aiKey[0]].zName;
 
-	return sqlite3_mprintf(
-	    "SELECT (\"%w\" - ?1) / ?3 AS c, count(*), "
-	    "sum(\"_dbs_fp\" / 4294967296), sum(\"_dbs_fp\" %% 4294967296), "
-	    "sum(\"_dbs_fp\" IS NULL) FROM main.\"%w\" "
-	    "WHERE %s AND \"%w\" >= ?1 AND \"%w\" < ?2 GROUP BY c ORDER BY c",
+	return sqlite3_mprintf("SELECT \"%w\", \"_dbs_fp\" FROM main.\"%w\" "
+	                       "WHERE %s AND \"%w\" >= ?1 AND \"%w\" < ?2 "
+	                       "ORDER BY \"%w\"",
 	    zKey, pT->zName,
-	    pT->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL" : "1", zKey, zKey);
+	    pT->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL" : "1", zKey, zKey,
+	    zKey);
 }
 
 /* Fail the service with a message (also answered as "error"). */
@@ -379,13 +380,25 @@ do_span(struct serve *p)
 	return msg_send(&p->out, stdout);
 }
 
+/* Answer one cell: ID ROWS SUMHI SUMLO UNKNOWN (a[0..4]). */
+static int
+send_cell(struct serve *p, const int64_t *a)
+{
+	int i;
+
+	msg_begin(&p->out, "cell");
+	for (i = 0; i < 5; i++)
+		msg_add_i64(&p->out, a[i]);
+	return msg_send(&p->out, stdout);
+}
+
 /* grid LO HI W */
 static int
 do_grid(struct serve *p)
 {
 	const struct stream_field *aF = p->in.aF + 1;
 	sqlite3_stmt *pStmt = p->pGrid;
-	int64_t a[3];
+	int64_t a[3], cell[5] = {0}, id, fp;
 	int i, step = SQLITE_DONE, rc = 0;
 
 	if (pStmt == NULL)
@@ -395,16 +408,31 @@ do_grid(struct serve *p)
 		        i == 2 ? 1 : INT64_MIN, INT64_MAX, &a[i]) != 0)
 			return serve_fail(p, "grid: LO, HI and W are integers");
 	sqlite3_reset(pStmt);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 2; i++)
 		sqlite3_bind_int64(pStmt, i + 1, a[i]);
 	while (rc == 0 && (step = sqlite3_step(pStmt)) == SQLITE_ROW) {
-		msg_begin(&p->out, "cell");
-		for (i = 0; i < 5; i++)
-			msg_add_i64(&p->out, sqlite3_column_int64(pStmt, i));
-		rc = msg_send(&p->out, stdout);
+		/* k >= LO, so (k - LO) / W grows with k */
+		id = (int64_t)(((uint64_t)sqlite3_column_int64(pStmt, 0) -
+		                   (uint64_t)a[0]) /
+		    (uint64_t)a[2]);
+		if (cell[1] > 0 && id != cell[0]) {
+			rc = send_cell(p, cell);
+			memset(cell, 0, sizeof cell);
+		}
+		cell[0] = id;
+		cell[1]++;
+		if (sqlite3_column_type(pStmt, 1) == SQLITE_NULL) {
+			cell[4]++;
+			continue;
+		}
+		fp = sqlite3_column_int64(pStmt, 1);
+		cell[2] += fp / 4294967296LL;
+		cell[3] += fp % 4294967296LL;
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		return serve_fail(p, sqlite3_errmsg(p->pRun->db));
+	if (rc == 0 && cell[1] > 0)
+		rc = send_cell(p, cell);
 	return rc;
 }
 

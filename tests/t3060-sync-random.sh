@@ -4,8 +4,11 @@
 # inserts a watermark misses), a sync of strategy segments and one of
 # keys after each batch, and each table compared with a full extract;
 # then changes made while the syncs run, and a quiet sync after them
-# that must leave the tables equal to the source again. DBS_TEST_SEED
-# picks the changes (default: from the time, printed).
+# that must leave the tables equal to the source again. The keys are
+# dense (1..200) and sparse (100 more up to a million), so that the
+# cells of the segments grid's first level hold many rows or few, and
+# the levels below it are walked. DBS_TEST_SEED picks the changes
+# (default: from the time, printed).
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/fixtures/extract/tds.sh"
 
@@ -16,8 +19,9 @@ seed=${DBS_TEST_SEED:-$(date +%s)}
 diag "DBS_TEST_SEED=$seed"
 python3 - >r.json <<'PY'
 import json
+ids = list(range(1, 201)) + [1000 + 9973 * j for j in range(100)]
 rows = [[i, 'name %d' % i if i % 7 else None, i / 3.0, i % 5,
-         '2024-01-01 00:00:00.000'] for i in range(1, 301)]
+         '2024-01-01 00:00:00.000'] for i in ids]
 print(json.dumps({"objects": {"dbo.r": {
     "columns": [["id", "int", False], ["name", "nvarchar(20)"],
                 ["f", "float"], ["n", "int"],
@@ -91,5 +95,9 @@ for round in 1 2 3; do
 		"concurrent round $round: segments equals the source again"
 	is "$(same keys)" 1 "concurrent round $round: keys equals the source again"
 done
+# the first level's cells are 4096 keys wide; cells of 256 or 16 keys
+# mean that levels below it were compared
+ok "the segments grid was walked below its first level" \
+	grep -qE 'CAST\((256|16) AS bigint\)' "$TDS_LOG"
 
 done_testing

@@ -16,6 +16,7 @@
 import argparse
 import functools
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -103,10 +104,16 @@ def _collate_key(s):
         return (2, 0, s)
 
 
+# A date and time without offset: two of one length compare as text.
+_PLAIN_TIME = re.compile(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?\Z')
+
+
 def collate_tds(a, b):
     """SQLite collation "tds" used by fixture columns holding decimal and
     temporal text: compares numerically / chronologically (datetimeoffset
     by UTC instant), falling back to plain text."""
+    if len(a) == len(b) and _PLAIN_TIME.match(a) and _PLAIN_TIME.match(b):
+        return (a > b) - (a < b)
     ka, kb = _collate_key(a), _collate_key(b)
     return (ka > kb) - (ka < kb)
 
