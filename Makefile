@@ -131,6 +131,13 @@ bench: deps all
 bench-smoke: all
 	DBS_BUILD=$(CURDIR)/$(O) bash tests/bench/run.sh --smoke
 
+# bench-scale: dbs-load at 5M, 20M and 50M rows against sqlite3 .import
+# (issue 10); writes tests/bench/SCALE.md. The data goes outside the
+# repository: BENCH_SCALE_DIR (default /var/tmp/dbs-bench-scale), about
+# 50 GB at 50M rows. SCALE_ARGS: e.g. --sizes "1000000 2000000" --runs 1.
+bench-scale: deps all
+	DBS_BUILD=$(CURDIR)/$(O) bash tests/bench/scale.sh $(SCALE_ARGS)
+
 # torture: crashes, damaged streams, concurrency, extraction faults and
 # random typed round trips for TORTURE_SECONDS (its smoke runs in
 # tests/run through tests/torture/smoke.sh).
@@ -195,5 +202,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all deps demo test check check-server fuzz fuzz-smoke bench bench-smoke torture lint install uninstall clean
+.PHONY: all deps demo test check check-server fuzz fuzz-smoke bench bench-smoke bench-scale torture lint install uninstall clean
 .SECONDARY:

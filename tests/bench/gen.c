@@ -4,13 +4,21 @@
  * (dbs-stream(5), CSV, with header and checksummed trailer) and as a
  * plain CSV (rows only, no names row) for `sqlite3 .import`, the anchor.
  *
- * usage: dbs-bench-gen N base|next STREAM PLAIN
+ * usage: dbs-bench-gen [--fp] N base|next|delta|undo STREAM PLAIN
  *
  * "base" is rows with keys 1..N. "next" is the following snapshot of the
  * same view: 1% of the rows changed (amount, qty, note), 0.5% deleted,
  * N/200 new rows at keys N+1... Every value is a pure function of the
  * key (and the variant), so two runs give identical bytes. Rows are in
- * key order. The stream is written here rather than with libdbs's
+ * key order. "delta" is what a change-proportional sync (dbs-extract
+ * --strategy segments) sends for a change of the same size at any N:
+ * next's changes among the first DELTA_KEYS keys and DELTA_NEW new rows
+ * after N, as a stream of version 2 whose ranges are the keys that
+ * differ (each changed or deleted key, and every key after N) with the
+ * changed and new rows; "undo" turns that back into base the same way. --fp adds the column _dbs_fp, each
+ * row's fingerprint (here: a hash of its values), and the meta
+ * "fingerprint" naming it, as a stream of --fingerprint has (bench-scale
+ * loads those, so that its tables are what a segments sync keeps). The stream is written here rather than with libdbs's
  * writer so that the bench does not depend on it; dbs-load verifies the
  * trailer, so a mismatch would show as a failed scenario.
  */
@@ -26,14 +34,19 @@
 #include <xxhash.h>
 
 #define NCOL 10
+#define DELTA_KEYS 1000000 /* delta: changes among the first keys only */
+#define DELTA_NEW 5000     /* delta: new rows after N */
+#define NCOL_MAX 11      /* with _dbs_fp */
 #define FIELD_MAX 256 /* longest formatted value, with its NUL */
 
 /* One generated row: each field NUL-terminated text, or NULL. */
 struct row {
-	char az[NCOL][FIELD_MAX]; /* storage for the values */
-	const char *apz[NCOL];    /* az[i] or NULL for SQL NULL */
-	size_t an[NCOL];          /* byte length of each non-NULL value */
+	char az[NCOL_MAX][FIELD_MAX]; /* storage for the values */
+	const char *apz[NCOL_MAX];    /* az[i] or NULL for SQL NULL */
+	size_t an[NCOL_MAX];          /* byte length of each non-NULL value */
 };
+
+static int nCol = NCOL; /* columns written: NCOL, or NCOL_MAX with --fp */
 
 static const char *const azFirst[] = {"José", "Zoë", "Søren", "Łukasz", "Ülkü",
     "Ångström", "Antonín", "Nguyễn", "Jürgen", "Sigríður", "花子", "Иван",
@@ -129,6 +142,24 @@ fmt_uuid(char *zBuf, uint64_t a, uint64_t b)
 	    b & 0xffffffffffffu);
 }
 
+/* A hash of the first NCOL values of *pR (its fingerprint for --fp). */
+static uint64_t
+row_hash(const struct row *pR)
+{
+	XXH3_state_t *pS = XXH3_createState();
+	uint64_t h;
+	int i;
+
+	if (pS == NULL || XXH3_64bits_reset(pS) == XXH_ERROR)
+		util_die(DBS_EXIT_FAIL, "out of memory");
+	for (i = 0; i < NCOL; i++)
+		XXH3_64bits_update(
+		    pS, pR->apz[i] ? pR->apz[i] : "\x01", pR->an[i] + 1);
+	h = XXH3_64bits_digest(pS);
+	XXH3_freeState(pS);
+	return h;
+}
+
 /*
  * Fill *pR with the row of key k at version v (0 = as in base, 1 =
  * changed in next). The immutable columns depend on k only.
@@ -169,6 +200,10 @@ make_row(struct row *pR, uint64_t k, unsigned v)
 		set_field(pR, 8, azNote[(r >> 12) % NELEM(azNote)]);
 	fmt_uuid(z, mix(h ^ 1), mix(h ^ 2));
 	set_field(pR, 9, z);
+	if (nCol == NCOL_MAX) {
+		snprintf(z, sizeof z, "%" PRId64, (int64_t)row_hash(pR));
+		set_field(pR, NCOL, z);
+	}
 }
 
 /* Does a CSV writer have to quote these n bytes (dbs-stream(5))? */
@@ -230,7 +265,7 @@ put_row(FILE *f, const struct row *pR)
 {
 	int i;
 
-	for (i = 0; i < NCOL; i++) {
+	for (i = 0; i < nCol; i++) {
 		if (i > 0)
 			putc(',', f);
 		put_field(f, pR->apz[i], pR->an[i]);
@@ -245,7 +280,7 @@ hash_row(XXH3_state_t *pS, const struct row *pR)
 	char zLen[24];
 	int i, n;
 
-	for (i = 0; i < NCOL; i++) {
+	for (i = 0; i < nCol; i++) {
 		if (pR->apz[i] == NULL) {
 			XXH3_64bits_update(pS, "-", 1);
 			continue;
@@ -257,11 +292,54 @@ hash_row(XXH3_state_t *pS, const struct row *pR)
 	XXH3_64bits_update(pS, "\n", 1);
 }
 
-/* Write the stream header; the extraction time tells base from next. */
-static void
-put_header(FILE *f, int next)
+/* The snapshots and change streams dbs-bench-gen writes. */
+enum variant { V_BASE, V_NEXT, V_DELTA, V_UNDO };
+
+/* What happens to key k <= n in next: 0 none, 1 changed, 2 deleted. */
+static int
+fate(uint64_t k)
 {
-	static const char *const azCol[NCOL][4] = {
+	unsigned sel = (unsigned)(mix(k ^ 0xabcdefu) % 1000);
+
+	return sel < 5 ? 2 : sel < 15 ? 1 : 0;
+}
+
+/* What happens to key k <= n in delta: fate() among the first
+ * DELTA_KEYS keys, else nothing. */
+static int
+delta_fate(uint64_t k)
+{
+	return k <= DELTA_KEYS ? fate(k) : 0;
+}
+
+/* Write the meta "ranges" of a change stream: every key <= n that
+ * delta changes or deletes, and every key after n. */
+static void
+put_ranges(FILE *f, uint64_t n)
+{
+	uint64_t k, m = 1;
+	char z[24];
+	int len;
+
+	for (k = 1; k <= n; k++)
+		m += delta_fate(k) != 0;
+	fprintf(f, "#meta,ranges,%" PRIu64, m);
+	for (k = 1; k <= n; k++) {
+		if (delta_fate(k) == 0)
+			continue;
+		len = snprintf(z, sizeof z, "%" PRIu64, k);
+		fprintf(f, ",[%d:%s,%d:%s]", len, z, len, z);
+	}
+	len = snprintf(z, sizeof z, "%" PRIu64, n);
+	fprintf(f, ",(%d:%s,-\n", len, z);
+}
+
+/* Write the stream header; the extraction time tells the variants
+ * apart. */
+static void
+put_header(FILE *f, enum variant v, uint64_t n)
+{
+	static const char *const azCol[NCOL_MAX][4] = {
 	    {"id", "int", "int", "notnull"},
 	    {"code", "text", "varchar(20)", "notnull"},
 	    {"name", "text", "nvarchar(100)", "notnull"},
@@ -271,19 +349,26 @@ put_header(FILE *f, int next)
 	    {"flag", "bool", "bit", "notnull"},
 	    {"created", "datetime(3)", "datetime2(3)", "notnull"},
 	    {"note", "text", "nvarchar(200)", "null"},
-	    {"guid", "uuid", "uniqueidentifier", "notnull"}};
+	    {"guid", "uuid", "uniqueidentifier", "notnull"},
+	    {"_dbs_fp", "int", "bigint", "notnull"}};
+	static const char *const azAt[] = {"2026-11-26T00:00:00.000000Z",
+	    "2026-11-26T06:00:00.000000Z", "2026-11-26T06:00:00.000000Z",
+	    "2026-11-26T12:00:00.000000Z"};
 	int i;
 
-	fputs("#dbs-stream,1\n#meta,server,bench\n#meta,database,bench\n"
+	fprintf(f, "#dbs-stream,%d\n", v == V_DELTA || v == V_UNDO ? 2 : 1);
+	fputs("#meta,server,bench\n#meta,database,bench\n"
 	      "#meta,object,dbo.bench_view\n#meta,key,id\n",
 	    f);
-	fprintf(f, "#meta,extracted-at,%s\n",
-	    next ? "2026-11-26T06:00:00.000000Z"
-	         : "2026-11-26T00:00:00.000000Z");
+	fprintf(f, "#meta,extracted-at,%s\n", azAt[v]);
 	fputs("#meta,tool,dbs-bench-gen 0.1.0\n#meta,order,key\n", f);
-	for (i = 0; i < NCOL; i++)
+	if (nCol == NCOL_MAX)
+		fputs("#meta,fingerprint,_dbs_fp\n", f);
+	if (v == V_DELTA || v == V_UNDO)
+		put_ranges(f, n);
+	for (i = 0; i < nCol; i++)
 		put_control(f, "#column", azCol[i], 4);
-	for (i = 0; i < NCOL; i++) {
+	for (i = 0; i < nCol; i++) {
 		if (i > 0)
 			putc(',', f);
 		fputs(azCol[i][0], f);
@@ -312,19 +397,44 @@ close_out(FILE *f, const char *zName)
 		util_die(DBS_EXIT_FAIL, "%s: write error", zName);
 }
 
+/*
+ * The version of key k in variant v: -1 none, 0 as in base, 1 changed
+ * (as in next).
+ */
+static int
+version_of(uint64_t k, uint64_t n, enum variant v)
+{
+	int f = k <= n ? fate(k) : -1; /* -1: a new key */
+
+	switch (v) {
+	case V_BASE:
+		return f >= 0 ? 0 : -1;
+	case V_NEXT:
+		return f == 2 ? -1 : f == 1 ? 1 : 0;
+	case V_DELTA: /* the rows base lacks or has otherwise */
+		f = k <= n ? delta_fate(k) : k <= n + DELTA_NEW ? -1 : 0;
+		return f == 1 ? 1 : f == -1 ? 0 : -1;
+	case V_UNDO: /* the rows of base that delta lacks or has otherwise */
+		f = k <= n ? delta_fate(k) : 0;
+		return f == 1 || f == 2 ? 0 : -1;
+	}
+	return -1;
+}
+
 /* Write every row of the variant to both files; returns the row count. */
 static uint64_t
-gen_rows(uint64_t n, int next, FILE *fS, FILE *fP, XXH3_state_t *pS)
+gen_rows(uint64_t n, enum variant v, FILE *fS, FILE *fP, XXH3_state_t *pS)
 {
 	struct row row;
-	uint64_t k, nRow = 0, nEnd = next ? n + n / 200 : n;
-	unsigned sel;
+	uint64_t k, nRow = 0;
+	uint64_t nEnd = v == V_BASE ? n : v == V_NEXT ? n + n / 200 : n + DELTA_NEW;
+	int ver;
 
 	for (k = 1; k <= nEnd; k++) {
-		sel = (unsigned)(mix(k ^ 0xabcdefu) % 1000);
-		if (next && k <= n && sel < 5)
-			continue; /* deleted */
-		make_row(&row, k, next && k <= n && sel < 15 ? 1 : 0);
+		ver = version_of(k, n, v);
+		if (ver < 0)
+			continue;
+		make_row(&row, k, (unsigned)ver);
 		put_row(fS, &row);
 		put_row(fP, &row);
 		hash_row(pS, &row);
@@ -336,29 +446,35 @@ gen_rows(uint64_t n, int next, FILE *fS, FILE *fP, XXH3_state_t *pS)
 int
 main(int argc, char **argv)
 {
+	static const char *const azVariant[] = {"base", "next", "delta", "undo"};
 	int64_t n;
-	int next;
+	int i = 1, v = -1, j;
 	uint64_t nRow;
 	FILE *fS, *fP;
 	XXH3_state_t *pS;
 
 	util_setprogname("dbs-bench-gen");
-	if (argc != 5 || util_parse_i64(argv[1], 1, INT32_MAX, &n) != 0 ||
-	    (strcmp(argv[2], "base") != 0 && strcmp(argv[2], "next") != 0))
-		util_die(DBS_EXIT_USAGE,
-		    "usage: dbs-bench-gen N base|next STREAM PLAIN");
-	next = strcmp(argv[2], "next") == 0;
-	fS = open_out(argv[3]);
-	fP = open_out(argv[4]);
+	if (argc > 1 && strcmp(argv[1], "--fp") == 0) {
+		nCol = NCOL_MAX;
+		i++;
+	}
+	for (j = 0; argc - i == 4 && j < 4; j++)
+		if (strcmp(argv[i + 1], azVariant[j]) == 0)
+			v = j;
+	if (v < 0 || util_parse_i64(argv[i], 1, INT32_MAX, &n) != 0)
+		util_die(DBS_EXIT_USAGE, "usage: dbs-bench-gen [--fp] N "
+		                         "base|next|delta|undo STREAM PLAIN");
+	fS = open_out(argv[i + 2]);
+	fP = open_out(argv[i + 3]);
 	pS = XXH3_createState();
 	if (pS == NULL || XXH3_64bits_reset(pS) == XXH_ERROR)
 		util_die(DBS_EXIT_FAIL, "out of memory");
-	put_header(fS, next);
-	nRow = gen_rows((uint64_t)n, next, fS, fP, pS);
+	put_header(fS, (enum variant)v, (uint64_t)n);
+	nRow = gen_rows((uint64_t)n, (enum variant)v, fS, fP, pS);
 	fprintf(fS, "#end,%" PRIu64 ",%016" PRIx64 "\n", nRow,
 	    (uint64_t)XXH3_64bits_digest(pS));
 	XXH3_freeState(pS);
-	close_out(fS, argv[3]);
-	close_out(fP, argv[4]);
+	close_out(fS, argv[i + 2]);
+	close_out(fP, argv[i + 3]);
 	return DBS_EXIT_OK;
 }

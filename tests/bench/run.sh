@@ -73,6 +73,8 @@ esac
 . "$BENCH/lib.sh"
 # shellcheck source=SCRIPTDIR/tds.sh
 . "$BENCH/tds.sh"
+# shellcheck source=SCRIPTDIR/sync.sh
+. "$BENCH/sync.sh"
 
 for tool in hyperfine sqlite3 cc python3; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (run make deps)"
@@ -82,6 +84,7 @@ smoke_dir=""
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	tds_stop
+	sync_stop
 	[ -z "$smoke_dir" ] || rm -rf "$smoke_dir"
 }
 trap cleanup EXIT
@@ -342,6 +345,49 @@ extract_all() {
 	tds_stop
 }
 
+# ---- the syncs (issue 10) ----
+
+# syncs: full, incremental (keys) and change-proportional (segments)
+# syncs of the bench view, unchanged and 1% changed (sync.sh).
+syncs() {
+	local n=$target_n st kind label t
+	if ! tds_available; then
+		skip sync "sync scenarios" "$TDS_WHY"
+		return 0
+	fi
+	sync_all "$n" || {
+		skip sync "sync scenarios" "$SYNC_WHY"
+		return 0
+	}
+	for st in same next; do
+		for kind in full keys segments; do
+			case $st in
+			same) label="no change" ;;
+			next) label="1% changed" ;;
+			esac
+			t=-
+			[ "$st" != same ] || [ "$kind" = full ] || t=0.25
+			scenario "sync-$kind-$st" "sync $kind, $label (wall)" "$n" \
+				"sync-$kind-$st" "sync-full-$st" pipe "$t"
+		done
+	done
+}
+
+# keyorder: the merge of text and GUID keys in SQLite's order against
+# the server's own order (sync.sh).
+keyorder() {
+	local n=$target_n kind
+	if ! keyorder_all "$n"; then
+		skip korder "key order scenarios" "$DBS_BUILD/dbs-load not built"
+		return 0
+	fi
+	for kind in text guid; do
+		scenario "kserver-$kind-$n" \
+			"merge, $kind keys in the server's order, no change" "$n" \
+			"kserver-$kind-$n" "korder-$kind-$n" wall -
+	done
+}
+
 # ---- main ----
 
 say "mode $mode, sizes $sizes, $runs run(s) each, build $DBS_BUILD"
@@ -367,6 +413,8 @@ for n in $sizes; do
 done
 extract_all
 rm -f "$RUN/target.db" "$RUN/target.db-wal" "$RUN/target.db-shm"
+syncs
+keyorder
 
 cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.end"
 report_args=(--mode "$mode" --runs "$runs" --sizes "$sizes"

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# scale.sh - `make bench-scale` (issue 10): dbs-load at 5M, 20M and 50M
+# rows against the anchor `sqlite3 .import` of the same rows, to show
+# where time and memory go as the table grows. The tables are what a
+# view synced with strategy segments keeps (tests/bench/gen.c --fp: the
+# bench view's 10 columns and each row's fingerprint, _dbs_fp).
+#
+# usage: scale.sh [--sizes "N ..."] [--runs N] [--dir DIR] [--keep]
+#
+#   --sizes  row counts, ascending (default "5000000 20000000 50000000")
+#   --runs   timed runs per scenario (default 3; no warm-up: each run is
+#            long, the input is in the page cache after the first)
+#   --dir    where the data and the databases go (default
+#            $BENCH_SCALE_DIR or /var/tmp/dbs-bench-scale: outside the
+#            repository; about 900 bytes a row of the largest size)
+#   --keep   keep each size's data (default: removed before the next)
+#
+# Per size, timed in interleaved rounds (one run of each per round):
+#   import   sqlite3 .import --csv of the rows into a typed table (anchor)
+#   load     dbs-load of the snapshot into a new database
+# then over the loaded table (each round leaves it as it was):
+#   same     dbs-load of the identical snapshot (a no-change merge)
+#   merge    dbs-load of the next snapshot (1% changed, 0.5% deleted,
+#            0.5% new), and merge back, dbs-load of the base snapshot
+#   delta    dbs-load of what a segments sync sends for a change of the
+#            same size at every N (1% of the first million rows changed,
+#            0.5% deleted, 5000 new: a stream of version 2 with the
+#            ranges it covers, gen.c delta), and undo, its way back
+#   serve    dbs-load --serve answering what dbs-extract --strategy
+#            segments asks when nothing changed (span, the grid of 256
+#            cells that counts the rows, the grid of cells of 16 rows that
+#            is compared with the server's) - the local side of a
+#            no-change segments sync
+# Ratios are to the import of the same size. Writes a table to stdout,
+# and with BENCH_OUT (default tests/bench) SCALE.md. Environment as
+# run.sh: DBS_BUILD, BENCH_CC, BENCH_CFLAGS, BENCH_COMMIT.
+set -eu
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$BENCH/../.." && pwd)
+: "${DBS_BUILD:=$TOP/build}"
+export LC_ALL=C.UTF-8 TZ=UTC
+
+sizes="5000000 20000000 50000000"
+runs=3
+WORK=${BENCH_SCALE_DIR:-/var/tmp/dbs-bench-scale}
+keep=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--sizes | --runs | --dir)
+		[ $# -ge 2 ] || { echo "scale.sh: $1 needs a value" >&2; exit 2; }
+		case "$1" in
+		--sizes) sizes=$2 ;;
+		--runs) runs=$2 ;;
+		--dir) WORK=$2 ;;
+		esac
+		shift
+		;;
+	--keep) keep=1 ;;
+	*)
+		echo 'usage: scale.sh [--sizes "N ..."] [--runs N] [--dir DIR] [--keep]' >&2
+		exit 2
+		;;
+	esac
+	shift
+done
+case "$runs" in
+*[!0-9]* | '' | 0) echo "scale.sh: --runs: not a positive number: $runs" >&2; exit 2 ;;
+esac
+
+DATA=$WORK/data
+RUN=$WORK/run
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$BENCH/lib.sh"
+for tool in sqlite3 cc python3; do
+	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (run make deps)"
+done
+for p in dbs-load; do
+	[ -x "$DBS_BUILD/$p" ] || die "$DBS_BUILD/$p not built"
+done
+case "$(cd "$WORK" 2>/dev/null && pwd || echo "$WORK")/" in
+"$TOP"/*) die "--dir $WORK is inside the repository; put the data elsewhere" ;;
+esac
+mkdir -p "$DATA" "$RUN" "$WORK/bin"
+rm -f "$RUN"/*.time "$RUN"/*.db "$RUN"/*.db-*
+LOAD=$DBS_BUILD/dbs-load
+
+SCHEMA='CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, code TEXT NOT NULL,
+name TEXT NOT NULL, amount TEXT NOT NULL, qty INTEGER NOT NULL,
+ratio REAL NOT NULL, flag INTEGER NOT NULL, created TEXT NOT NULL,
+note TEXT, guid TEXT NOT NULL, _dbs_fp INTEGER NOT NULL);'
+printf '%s\n' "$SCHEMA" >"$RUN/schema.sql"
+
+# need_disk N: die unless DIR's file system has room for size N (the
+# bytes per row measured on the data of an earlier size, else 170).
+need_disk() {
+	local n=$1 per=170 avail need f m
+	for f in "$DATA"/base-*.csv; do
+		[ -s "$f" ] || continue
+		m=${f##*/base-}
+		per=$(($(stat -c %s "$f") / ${m%.csv} + 1))
+	done
+	# base.csv, base.plain, next.csv, two databases, a WAL and slack
+	need=$((n * per * 11 / 2))
+	avail=$(($(df -Pk "$WORK" | awk 'NR == 2 { print $4 }') * 1024))
+	[ "$avail" -ge "$need" ] ||
+		die "$n rows need about $((need >> 30)) GiB in $WORK, $((avail >> 30)) GiB free"
+}
+
+# timed NAME COMMAND: run the sh command line once through rusage.c,
+# appending "wall user sys maxrss_kib" to NAME.time; die if it fails.
+timed() {
+	"$WORK/bin/dbs-bench-rusage" "$RUN/$1.time" sh -c "$2" ||
+		die "$1: failed: $2"
+}
+
+# gen N VARIANT [PLAIN]: the stream of VARIANT at N rows (and its plain
+# CSV), unless there.
+gen() {
+	local f=$DATA/$2-$1.csv
+	[ -s "$f" ] && { [ -z "${3:-}" ] || [ -s "$3" ]; } && return 0
+	say "generating $2 of $1 rows"
+	"$WORK/bin/dbs-bench-gen" --fp "$1" "$2" "$f.tmp" "${3:-/dev/null}"
+	mv "$f.tmp" "$f"
+}
+
+# unchanged DB N: die unless table t of DB holds the base snapshot.
+unchanged() {
+	local out
+	out=$("$LOAD" --db "$1" --table t --dry-run --allow-older \
+		--summary json <"$DATA/base-$2.csv")
+	case "$out" in
+	*'"inserted":0,"updated":0,"deleted":0'*) ;;
+	*) die "$2 rows: the table is not the base snapshot after the runs: $out" ;;
+	esac
+}
+
+# size N: every scenario at N rows.
+size() {
+	local n=$1 r db=$RUN/load.db ai=$RUN/import.db top w
+	need_disk "$n"
+	gen "$n" base "$DATA/base-$n.plain"
+	for ((r = 1; r <= runs; r++)); do
+		say "$n rows, round $r of $runs: import load"
+		sh -c "$(fresh "$ai")"
+		sqlite3 "$ai" <"$RUN/schema.sql"
+		timed "import-$n" "sqlite3 $(q "$ai") $(q ".import --csv $DATA/base-$n.plain t")"
+		sh -c "$(fresh "$ai")"
+		sh -c "$(fresh "$db")"
+		timed "load-$n" "$(q "$LOAD") --db $(q "$db") --table t --quiet <$(q "$DATA/base-$n.csv")"
+	done
+	rm -f "$DATA/base-$n.plain"
+	gen "$n" next
+	gen "$n" delta
+	gen "$n" undo
+	# The grids of a segments sync: 256 cells of 16^k keys covering the
+	# span from the first key (1), then cells of 16 keys (dense keys).
+	w=1
+	while [ $((w * 256)) -lt "$n" ]; do w=$((w * 16)); done
+	top=$((1 + 256 * w))
+	printf '5:hello\n4:span\n4:grid1:1%d:%d%d:%d\n4:grid1:1%d:%d2:16\n3:bye\n' \
+		"${#top}" "$top" "${#w}" "$w" "${#top}" "$top" >"$RUN/serve.req"
+	for ((r = 1; r <= runs; r++)); do
+		say "$n rows, round $r of $runs: same merge delta serve"
+		timed "same-$n" "$(q "$LOAD") --db $(q "$db") --table t --quiet --allow-older <$(q "$DATA/base-$n.csv")"
+		timed "merge-$n" "$(q "$LOAD") --db $(q "$db") --table t --quiet --allow-older <$(q "$DATA/next-$n.csv")"
+		timed "mergeback-$n" "$(q "$LOAD") --db $(q "$db") --table t --quiet --allow-older <$(q "$DATA/base-$n.csv")"
+		timed "delta-$n" "$(q "$LOAD") --db $(q "$db") --table t --quiet --allow-older <$(q "$DATA/delta-$n.csv")"
+		timed "undo-$n" "$(q "$LOAD") --db $(q "$db") --table t --quiet --allow-older <$(q "$DATA/undo-$n.csv")"
+		timed "serve-$n" "$(q "$LOAD") --db $(q "$db") --serve t <$(q "$RUN/serve.req") >$(q "$RUN/serve.out")"
+	done
+	[ "$(grep -c '^4:cell' "$RUN/serve.out")" -gt $((n / 16)) ] ||
+		die "serve: too few cells: $(head -c 300 "$RUN/serve.out")"
+	rm -f "$RUN/serve.out"
+	unchanged "$db" "$n"
+	sh -c "$(fresh "$db")"
+	[ "$keep" = 1 ] || rm -f "$DATA"/*-"$n".csv
+}
+
+say "sizes $sizes, $runs run(s) each, data in $WORK, build $DBS_BUILD"
+commit=${BENCH_COMMIT:-$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)}
+cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.start"
+build_gen
+build_rusage
+for n in $sizes; do
+	size "$n"
+done
+cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.end"
+python3 "$BENCH/scale_report.py" --sizes "$sizes" --runs "$runs" \
+	--commit "$commit" --out "${BENCH_OUT:-$BENCH}/SCALE.md" "$RUN"
