@@ -12,6 +12,7 @@ is "$(cd "$inst" && find . -type f -printf '%m %p\n' | sort)" \
 644 ./opt/dbs/share/man/man1/dbs-load.1
 644 ./opt/dbs/share/man/man1/dbs-sync.1
 644 ./opt/dbs/share/man/man5/dbs-stream.5
+644 ./opt/dbs/share/man/man5/dbs.conf.5
 755 ./opt/dbs/bin/dbs-extract
 755 ./opt/dbs/bin/dbs-load
 755 ./opt/dbs/bin/dbs-sync" "installed files and modes"

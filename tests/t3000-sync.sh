@@ -49,6 +49,13 @@ while read -r o; do
 	grep -q -- "$o" stdout
 	_t_report $? "--help describes $o"
 done < <(sed -n 's/^\.It Fl -\([a-z-]*\).*/--\1/p' "$TOP/man/dbs-sync.1")
+mandoc -Tascii "$TOP/man/dbs-sync.1" | col -b >man.txt
+is "$(sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' man.txt | sed '1d;$d' |
+	tr -s ' \t\n' '   ' | sed 's/^ //; s/ $//')" \
+	"$(printf '%s\n' "$usage" | sed 's/^usage: //' | tr -s ' \t\n' '   ' |
+		sed 's/^ //; s/ $//')" "SYNOPSIS is the usage text"
+run mandoc -Tlint -Wwarning "$TOP/man/dbs-sync.1"
+expect 0 "" "" "mandoc -Tlint"
 run dbs-sync --version
 expect 0 "dbs-sync 0.1.0" "" "--version"
 run dbs-sync --bogus

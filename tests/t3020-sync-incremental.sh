@@ -154,4 +154,17 @@ run dbs-sync -c ex.conf -v events
 is "$(logs)" "T events ok inserted=0 updated=0 deleted=0 unchanged=0 stream=incremental" \
 	"man page example: the incremental view"
 
+# the commands of the example, with the paths of this test
+oldest=$(find "$SCRATCH/ex-snapshots/orders" -name '*.snapshot' | sort | head -n 1)
+sed -n '/^Sync every view, then only/,/^\.Ed/p' "$TOP/man/dbs-sync.1" |
+	sed -n 's/^\$ //p' | sed -e 's/sales\.conf/ex.conf/' \
+	-e "s#/var/lib/dbs/snapshots/orders/[^ ]*#$oldest#" >cmds
+is "$(wc -l <cmds)" 4 "man page example: four commands"
+while IFS= read -r cmd; do
+	run bash -c "$cmd"
+	is_status 0 "man page example: $cmd"
+done <cmds
+is "$(sql ex-sales.db "SELECT stream, status FROM _dbs_runs WHERE table_name = 'events' ORDER BY id DESC LIMIT 1")" \
+	"full|ok" "man page example: --full events ran a full extract"
+
 done_testing
