@@ -13,11 +13,14 @@
 #include "load.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "sql.h"
 #include "util.h"
 
 /* The page cache (4 MiB) bounds the memory used for any number of rows;
@@ -92,30 +95,35 @@ db_prepare(struct load_run *pRun, const char *zSql, sqlite3_stmt **ppStmt)
 	return 0;
 }
 
-/* db_prepare() of SQL built with sqlite3_mprintf() (freed here; NULL
- * means out of memory). */
+/* db_prepare() of the SQL text zFmt formats (sql_fmt()). */
 int
-db_prepare_owned(struct load_run *pRun, char *zSql, sqlite3_stmt **ppStmt)
+db_preparef(struct load_run *pRun, sqlite3_stmt **ppStmt, const char *zFmt, ...)
 {
+	va_list ap;
+	char *zSql;
 	int rc;
 
-	if (zSql == NULL)
-		util_die(DBS_EXIT_FAIL, "out of memory");
+	va_start(ap, zFmt);
+	zSql = sql_vfmt(zFmt, ap);
+	va_end(ap);
 	rc = db_prepare(pRun, zSql, ppStmt);
-	sqlite3_free(zSql);
+	free(zSql);
 	return rc;
 }
 
-/* db_exec() of SQL built with sqlite3_mprintf() (freed here). */
+/* db_exec() of the SQL text zFmt formats (sql_fmt()). */
 int
-db_exec_owned(struct load_run *pRun, char *zSql)
+db_execf(struct load_run *pRun, const char *zFmt, ...)
 {
+	va_list ap;
+	char *zSql;
 	int rc;
 
-	if (zSql == NULL)
-		util_die(DBS_EXIT_FAIL, "out of memory");
+	va_start(ap, zFmt);
+	zSql = sql_vfmt(zFmt, ap);
+	va_end(ap);
 	rc = db_exec(pRun, zSql);
-	sqlite3_free(zSql);
+	free(zSql);
 	return rc;
 }
 
@@ -136,6 +144,29 @@ db_step_done(struct load_run *pRun, sqlite3_stmt *pStmt)
 	return ret;
 }
 
+/*
+ * Bind z (NULL: an SQL NULL) to parameter i of pStmt, unless *pRc is
+ * already an error; *pRc becomes the SQLite result code. z must stay
+ * valid until the statement is reset (it is not copied), as
+ * db_step_done() does.
+ */
+void
+db_bind_text(sqlite3_stmt *pStmt, int i, const char *z, int *pRc)
+{
+	if (*pRc != SQLITE_OK)
+		return;
+	*pRc = z != NULL ? sqlite3_bind_text(pStmt, i, z, -1, SQLITE_STATIC)
+	                 : sqlite3_bind_null(pStmt, i);
+}
+
+/* Bind v to parameter i of pStmt, unless *pRc is already an error. */
+void
+db_bind_int64(sqlite3_stmt *pStmt, int i, int64_t v, int *pRc)
+{
+	if (*pRc == SQLITE_OK)
+		*pRc = sqlite3_bind_int64(pStmt, i, v);
+}
+
 /* Run a query returning one integer into *pN. Returns 0 or a status. */
 int
 db_count(struct load_run *pRun, const char *zSql, uint64_t *pN)
@@ -153,16 +184,19 @@ db_count(struct load_run *pRun, const char *zSql, uint64_t *pN)
 	return rc;
 }
 
-/* db_count() of SQL built with sqlite3_mprintf() (freed here). */
+/* db_count() of the SQL text zFmt formats (sql_fmt()). */
 int
-db_count_owned(struct load_run *pRun, char *zSql, uint64_t *pN)
+db_countf(struct load_run *pRun, uint64_t *pN, const char *zFmt, ...)
 {
+	va_list ap;
+	char *zSql;
 	int rc;
 
-	if (zSql == NULL)
-		util_die(DBS_EXIT_FAIL, "out of memory");
+	va_start(ap, zFmt);
+	zSql = sql_vfmt(zFmt, ap);
+	va_end(ap);
 	rc = db_count(pRun, zSql, pN);
-	sqlite3_free(zSql);
+	free(zSql);
 	return rc;
 }
 
@@ -191,8 +225,7 @@ set_journal(struct load_run *pRun, const char *zMode)
 	const unsigned char *zGot;
 	int rc;
 
-	rc = db_prepare_owned(
-	    pRun, sqlite3_mprintf("PRAGMA journal_mode=%s", zMode), &pStmt);
+	rc = db_preparef(pRun, &pStmt, "PRAGMA journal_mode=%s", zMode);
 	if (rc != 0)
 		return rc;
 	if (sqlite3_step(pStmt) != SQLITE_ROW) {

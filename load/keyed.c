@@ -18,51 +18,58 @@
  */
 #include "apply.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "sql.h"
 #include "util.h"
 
 /* CREATE TEMP TABLE zName(k0, k1, ...) keyed like pTab. */
 static char *
 sql_temp(const struct load_table *pTab, const char *zName)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	struct sql_text t;
 	size_t k;
 
-	sqlite3_str_appendf(pStr, "CREATE TEMP TABLE \"%w\"(", zName);
+	sql_init(&t);
+	sql_add(&t, "CREATE TEMP TABLE \"%w\"(", zName);
 	for (k = 0; k < pTab->nKey; k++)
-		sqlite3_str_appendf(pStr, "k%d %s, ", (int)k,
+		sql_add(&t, "k%d %s, ", (int)k,
 		    dtype_decltype(&pTab->aCol[pTab->aiKey[k]].type));
-	sqlite3_str_appendall(pStr, "PRIMARY KEY(");
+	sql_add(&t, "PRIMARY KEY(");
 	for (k = 0; k < pTab->nKey; k++)
-		sqlite3_str_appendf(pStr, "%sk%d", k ? "," : "", (int)k);
-	sqlite3_str_appendall(pStr, ")) WITHOUT ROWID");
-	return sqlite3_str_finish(pStr);
+		sql_add(&t, "%sk%d", k ? "," : "", (int)k);
+	sql_add(&t, ")) WITHOUT ROWID");
+	return sql_finish(&t);
 }
 
 /* "k0,k1" or with zQual "s.k0,s.k1"; "?1,?2" when bParams. */
 static char *
 temp_cols(const struct load_table *pTab, int bParams)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	struct sql_text t;
 	size_t k;
 
+	sql_init(&t);
 	for (k = 0; k < pTab->nKey; k++)
-		sqlite3_str_appendf(pStr, "%s%s%d", k ? "," : "",
-		    bParams ? "?" : "k", (int)(bParams ? k + 1 : k));
-	return sqlite3_str_finish(pStr);
+		sql_add(&t, "%s%s%d", k ? "," : "", bParams ? "?" : "k",
+		    (int)(bParams ? k + 1 : k));
+	return sql_finish(&t);
 }
 
 /* (Re)create one temp key set. */
 static int
 temp_create(struct load_apply *pA, const char *zName)
 {
+	char *zSql;
 	int rc;
 
-	rc = db_exec_owned(pA->pRun,
-	    sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\"", zName));
-	if (rc == 0)
-		rc = db_exec_owned(pA->pRun, sql_temp(pA->pTab, zName));
+	rc = db_execf(pA->pRun, "DROP TABLE IF EXISTS temp.\"%w\"", zName);
+	if (rc == 0) {
+		zSql = sql_temp(pA->pTab, zName);
+		rc = db_exec(pA->pRun, zSql);
+		free(zSql);
+	}
 	return rc;
 }
 
@@ -79,25 +86,21 @@ keyed_begin(struct load_apply *pA)
 
 	rc = temp_create(pA, "_dbs_seen");
 	if (rc == 0)
-		rc = db_prepare_owned(pA->pRun,
-		    sqlite3_mprintf("INSERT INTO temp._dbs_seen(%s) VALUES(%s)",
-		        zCols, zParams),
-		    &pA->pSeen);
+		rc = db_preparef(pA->pRun, &pA->pSeen,
+		    "INSERT INTO temp._dbs_seen(%s) VALUES(%s)", zCols,
+		    zParams);
 	if (rc == 0 && pA->mode == LOAD_MERGE)
 		rc = temp_create(pA, "_dbs_gone");
 	if (rc == 0 && pA->mode == LOAD_MERGE)
-		rc = db_prepare_owned(pA->pRun,
-		    sqlite3_mprintf("INSERT INTO temp._dbs_gone(%s) VALUES(%s)",
-		        zCols, zParams),
-		    &pA->pGoneIns);
+		rc = db_preparef(pA->pRun, &pA->pGoneIns,
+		    "INSERT INTO temp._dbs_gone(%s) VALUES(%s)", zCols,
+		    zParams);
 	if (rc == 0 && pA->mode == LOAD_MERGE)
-		rc = db_prepare_owned(pA->pRun,
-		    sqlite3_mprintf(
-		        "DELETE FROM temp._dbs_gone WHERE (%s)=(%s)", zCols,
-		        zParams),
-		    &pA->pGoneDel);
-	sqlite3_free(zCols);
-	sqlite3_free(zParams);
+		rc = db_preparef(pA->pRun, &pA->pGoneDel,
+		    "DELETE FROM temp._dbs_gone WHERE (%s)=(%s)", zCols,
+		    zParams);
+	free(zCols);
+	free(zParams);
 	return rc;
 }
 
@@ -215,10 +218,10 @@ sql_after(const struct load_table *pTab)
 {
 	char *zKeys = schema_keylist(pTab, NULL);
 	char *zParams = temp_cols(pTab, 1);
-	char *z = sqlite3_mprintf("(%s) > (%s)", zKeys, zParams);
+	char *z = sql_fmt("(%s) > (%s)", zKeys, zParams);
 
-	sqlite3_free(zKeys);
-	sqlite3_free(zParams);
+	free(zKeys);
+	free(zParams);
 	return z;
 }
 
@@ -234,14 +237,11 @@ keyed_fallback(struct load_apply *pA)
 	int rc = 0;
 
 	if (pA->curState == CUR_ROW) {
-		rc = db_prepare_owned(pA->pRun,
-		    sqlite3_mprintf(
-		        "SELECT count(*) FROM main.\"%w\" WHERE %s%s",
-		        pA->pTab->zName, zAfter,
-		        pA->pTab->hasDeletedAt
-		            ? " AND \"_dbs_deleted_at\" IS NULL"
-		            : ""),
-		    &pStmt);
+		rc = db_preparef(pA->pRun, &pStmt,
+		    "SELECT count(*) FROM main.\"%w\" WHERE %s%s",
+		    pA->pTab->zName, zAfter,
+		    pA->pTab->hasDeletedAt ? " AND \"_dbs_deleted_at\" IS NULL"
+		                           : "");
 		if (rc == 0 &&
 		    value_key_bind(pStmt, 1, pA->cur.aVal, pA->pTab) !=
 		        SQLITE_OK)
@@ -253,7 +253,7 @@ keyed_fallback(struct load_apply *pA)
 			    (uint64_t)sqlite3_column_int64(pStmt, 0);
 		sqlite3_finalize(pStmt);
 	}
-	sqlite3_free(zAfter);
+	free(zAfter);
 	sqlite3_reset(pA->pCur);
 	pA->curState = CUR_DONE;
 	pA->keyed = 1;
@@ -266,30 +266,34 @@ static int
 gone_rest(struct load_apply *pA)
 {
 	const struct load_table *pTab = pA->pTab;
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	struct sql_text t;
 	sqlite3_stmt *pStmt = NULL;
 	char *zKeys = schema_keylist(pTab, "t");
 	char *zAfter = sql_after(pTab);
+	char *zSql;
 	size_t k;
 	int rc;
 
-	sqlite3_str_appendf(pStr,
+	sql_init(&t);
+	sql_add(&t,
 	    "INSERT INTO temp._dbs_gone SELECT %s FROM main.\"%w\" AS t "
 	    "WHERE %s AND NOT EXISTS (SELECT 1 FROM temp._dbs_seen AS s WHERE ",
 	    zKeys, pTab->zName, zAfter);
 	for (k = 0; k < pTab->nKey; k++)
-		sqlite3_str_appendf(pStr, "%ss.k%d=t.\"%w\"", k ? " AND " : "",
-		    (int)k, pTab->aCol[pTab->aiKey[k]].zName);
-	sqlite3_str_appendall(pStr, ")");
-	rc = db_prepare_owned(pA->pRun, sqlite3_str_finish(pStr), &pStmt);
+		sql_add(&t, "%ss.k%d=t.\"%w\"", k ? " AND " : "", (int)k,
+		    pTab->aCol[pTab->aiKey[k]].zName);
+	sql_add(&t, ")");
+	zSql = sql_finish(&t);
+	rc = db_prepare(pA->pRun, zSql, &pStmt);
+	free(zSql);
 	if (rc == 0 &&
 	    value_key_bind(pStmt, 1, pA->prev.aVal, pTab) != SQLITE_OK)
 		rc = run_sqlfail(pA->pRun, NULL);
 	if (rc == 0)
 		rc = db_step_done(pA->pRun, pStmt);
 	sqlite3_finalize(pStmt);
-	sqlite3_free(zKeys);
-	sqlite3_free(zAfter);
+	free(zKeys);
+	free(zAfter);
 	return rc;
 }
 
@@ -301,7 +305,7 @@ int
 keyed_end(struct load_apply *pA)
 {
 	const struct load_table *pTab = pA->pTab;
-	char *zKeys, *zCols, *zSql;
+	char *zKeys, *zCols;
 	int rc = 0;
 
 	if (pA->deletes == LOAD_DEL_KEEP)
@@ -315,34 +319,32 @@ keyed_end(struct load_apply *pA)
 	/* live rows first (the deletions that count), then, for a hard
 	 * delete, the soft-deleted ones left from earlier runs (purged) */
 	if (pA->deletes == LOAD_DEL_HARD)
-		zSql =
-		    sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE %s(%s) IN "
-		                    "(SELECT %s FROM temp._dbs_gone)",
-		        pTab->zName,
-		        pTab->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL AND "
-		                           : "",
-		        zKeys, zCols);
+		rc = db_execf(pA->pRun,
+		    "DELETE FROM main.\"%w\" WHERE %s(%s) IN "
+		    "(SELECT %s FROM temp._dbs_gone)",
+		    pTab->zName,
+		    pTab->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL AND "
+		                       : "",
+		    zKeys, zCols);
 	else
-		zSql =
-		    sqlite3_mprintf("UPDATE main.\"%w\" SET "
-		                    "\"_dbs_deleted_at\"=%Q WHERE "
-		                    "\"_dbs_deleted_at\" IS NULL AND (%s) IN "
-		                    "(SELECT %s FROM temp._dbs_gone)",
-		        pTab->zName, pA->zDeletedAt, zKeys, zCols);
-	rc = db_exec_owned(pA->pRun, zSql);
+		rc = db_execf(pA->pRun,
+		    "UPDATE main.\"%w\" SET \"_dbs_deleted_at\"=%Q WHERE "
+		    "\"_dbs_deleted_at\" IS NULL AND (%s) IN "
+		    "(SELECT %s FROM temp._dbs_gone)",
+		    pTab->zName, pA->zDeletedAt, zKeys, zCols);
 	if (rc == 0)
 		pA->pS->pRes->c.nDeleted +=
 		    (uint64_t)sqlite3_changes64(pA->pRun->db);
 	if (rc == 0 && pA->deletes == LOAD_DEL_HARD && pTab->hasDeletedAt)
-		rc = db_exec_owned(pA->pRun,
-		    sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE (%s) IN "
-		                    "(SELECT %s FROM temp._dbs_gone)",
-		        pTab->zName, zKeys, zCols));
+		rc = db_execf(pA->pRun,
+		    "DELETE FROM main.\"%w\" WHERE (%s) IN "
+		    "(SELECT %s FROM temp._dbs_gone)",
+		    pTab->zName, zKeys, zCols);
 	if (rc == 0 && pA->deletes == LOAD_DEL_HARD && pTab->hasDeletedAt)
 		pA->pS->pRes->c.nPurged +=
 		    (uint64_t)sqlite3_changes64(pA->pRun->db);
-	sqlite3_free(zKeys);
-	sqlite3_free(zCols);
+	free(zKeys);
+	free(zCols);
 	return rc;
 }
 

@@ -165,16 +165,18 @@ int run_load(struct load_run *pRun);
 /* ---- db.c ---- */
 int db_open(struct load_run *pRun, int readOnly);
 void db_wal(struct load_run *pRun);
-void db_wal(struct load_run *pRun);
 int db_exec(struct load_run *pRun, const char *zSql);
 int db_prepare(struct load_run *pRun, const char *zSql, sqlite3_stmt **ppStmt);
-int db_prepare_owned(struct load_run *pRun, char *zSql, sqlite3_stmt **ppStmt);
-int db_exec_owned(struct load_run *pRun, char *zSql);
+int db_preparef(
+    struct load_run *pRun, sqlite3_stmt **ppStmt, const char *zFmt, ...);
+int db_execf(struct load_run *pRun, const char *zFmt, ...);
 int db_step_done(struct load_run *pRun, sqlite3_stmt *pStmt);
+void db_bind_text(sqlite3_stmt *pStmt, int i, const char *z, int *pRc);
+void db_bind_int64(sqlite3_stmt *pStmt, int i, int64_t v, int *pRc);
 int db_is_problem(int rcSqlite);
 void db_now(char *zBuf, size_t nBuf);
 int db_count(struct load_run *pRun, const char *zSql, uint64_t *pN);
-int db_count_owned(struct load_run *pRun, char *zSql, uint64_t *pN);
+int db_countf(struct load_run *pRun, uint64_t *pN, const char *zFmt, ...);
 
 /* ---- value.c ---- */
 void value_decode(const struct stream_field *pF, enum dtype_storage st,

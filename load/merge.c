@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sql.h"
 #include "util.h"
 
 /* Is column i of pTab a key column? */
@@ -45,14 +46,14 @@ is_key(const struct load_table *pTab, size_t i)
 
 /* Append "k1"=?a AND "k2"=?b with the parameters of the key columns. */
 static void
-append_key_where(sqlite3_str *pStr, const struct load_table *pTab, int byCol)
+append_key_where(struct sql_text *pT, const struct load_table *pTab, int byCol)
 {
 	size_t k;
 	size_t iParam;
 
 	for (k = 0; k < pTab->nKey; k++) {
 		iParam = byCol ? pTab->aiKey[k] + 1 : k + 1;
-		sqlite3_str_appendf(pStr, "%s\"%w\"=?%d", k ? " AND " : "",
+		sql_add(pT, "%s\"%w\"=?%d", k ? " AND " : "",
 		    pTab->aCol[pTab->aiKey[k]].zName, (int)iParam);
 	}
 }
@@ -61,37 +62,39 @@ append_key_where(sqlite3_str *pStr, const struct load_table *pTab, int byCol)
 static char *
 sql_insert(const struct load_table *pTab)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	struct sql_text t;
 	size_t i;
 
-	sqlite3_str_appendf(pStr, "INSERT INTO main.\"%w\"(", pTab->zName);
+	sql_init(&t);
+	sql_add(&t, "INSERT INTO main.\"%w\"(", pTab->zName);
 	for (i = 0; i < pTab->nCol; i++)
-		sqlite3_str_appendf(pStr, "\"%w\",", pTab->aCol[i].zName);
-	sqlite3_str_appendall(pStr, "\"_dbs_hash\") VALUES(");
+		sql_add(&t, "\"%w\",", pTab->aCol[i].zName);
+	sql_add(&t, "\"_dbs_hash\") VALUES(");
 	for (i = 0; i <= pTab->nCol; i++)
-		sqlite3_str_appendf(pStr, "%s?%d", i ? "," : "", (int)i + 1);
-	sqlite3_str_appendall(pStr, ")");
-	return sqlite3_str_finish(pStr);
+		sql_add(&t, "%s?%d", i ? "," : "", (int)i + 1);
+	sql_add(&t, ")");
+	return sql_finish(&t);
 }
 
 /* UPDATE t SET non-key columns, hash (and revive) WHERE key. */
 static char *
 sql_update(const struct load_table *pTab)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	struct sql_text t;
 	size_t i;
 
-	sqlite3_str_appendf(pStr, "UPDATE main.\"%w\" SET ", pTab->zName);
+	sql_init(&t);
+	sql_add(&t, "UPDATE main.\"%w\" SET ", pTab->zName);
 	for (i = 0; i < pTab->nCol; i++)
 		if (!is_key(pTab, i))
-			sqlite3_str_appendf(pStr, "\"%w\"=?%d,",
-			    pTab->aCol[i].zName, (int)i + 1);
-	sqlite3_str_appendf(pStr, "\"_dbs_hash\"=?%d", (int)pTab->nCol + 1);
+			sql_add(
+			    &t, "\"%w\"=?%d,", pTab->aCol[i].zName, (int)i + 1);
+	sql_add(&t, "\"_dbs_hash\"=?%d", (int)pTab->nCol + 1);
 	if (pTab->hasDeletedAt)
-		sqlite3_str_appendall(pStr, ",\"_dbs_deleted_at\"=NULL");
-	sqlite3_str_appendall(pStr, " WHERE ");
-	append_key_where(pStr, pTab, 1);
-	return sqlite3_str_finish(pStr);
+		sql_add(&t, ",\"_dbs_deleted_at\"=NULL");
+	sql_add(&t, " WHERE ");
+	append_key_where(&t, pTab, 1);
+	return sql_finish(&t);
 }
 
 /*
@@ -103,23 +106,24 @@ sql_update(const struct load_table *pTab)
 static char *
 sql_select(const struct load_table *pTab, int bLook)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	struct sql_text t;
 	char *zKeys = schema_keylist(pTab, NULL);
 
-	sqlite3_str_appendf(pStr,
+	sql_init(&t);
+	sql_add(&t,
 	    "SELECT %s%s\"_dbs_hash\", 2 * (\"_dbs_hash\" IS NULL)%s "
 	    "FROM main.\"%w\"",
 	    bLook ? "" : zKeys, bLook ? "" : ",",
 	    pTab->hasDeletedAt ? " + (\"_dbs_deleted_at\" IS NOT NULL)" : "",
 	    pTab->zName);
 	if (bLook) {
-		sqlite3_str_appendall(pStr, " WHERE ");
-		append_key_where(pStr, pTab, 0);
+		sql_add(&t, " WHERE ");
+		append_key_where(&t, pTab, 0);
 	} else {
-		sqlite3_str_appendf(pStr, " ORDER BY %s", zKeys);
+		sql_add(&t, " ORDER BY %s", zKeys);
 	}
-	sqlite3_free(zKeys);
-	return sqlite3_str_finish(pStr);
+	free(zKeys);
+	return sql_finish(&t);
 }
 
 /*
@@ -384,21 +388,27 @@ replace_begin(struct load_apply *pA)
 {
 	struct load_counts *pC = &pA->pS->pRes->c;
 	uint64_t nLive = 0;
-	char *zSql;
 	int rc;
 
-	zSql = sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"%s",
+	rc = db_countf(pA->pRun, &nLive, "SELECT count(*) FROM main.\"%w\"%s",
 	    pA->pTab->zName,
 	    pA->pTab->hasDeletedAt ? " WHERE \"_dbs_deleted_at\" IS NULL" : "");
-	rc = db_count(pA->pRun, zSql, &nLive);
-	sqlite3_free(zSql);
 	if (rc != 0)
 		return rc;
 	pC->nBefore += nLive;
-	rc = db_exec_owned(pA->pRun,
-	    sqlite3_mprintf("DELETE FROM main.\"%w\"", pA->pTab->zName));
+	rc = db_execf(pA->pRun, "DELETE FROM main.\"%w\"", pA->pTab->zName);
 	if (rc == 0)
 		pC->nDeleted += (uint64_t)sqlite3_changes64(pA->pRun->db);
+	return rc;
+}
+
+/* Prepare zSql (built here, freed here) into *ppStmt. */
+static int
+prepare_built(struct load_apply *pA, char *zSql, sqlite3_stmt **ppStmt)
+{
+	int rc = db_prepare(pA->pRun, zSql, ppStmt);
+
+	free(zSql);
 	return rc;
 }
 
@@ -408,16 +418,13 @@ prepare_all(struct load_apply *pA)
 {
 	int rc;
 
-	rc = db_prepare_owned(pA->pRun, sql_insert(pA->pTab), &pA->pIns);
+	rc = prepare_built(pA, sql_insert(pA->pTab), &pA->pIns);
 	if (rc == 0 && pA->pTab->nKey > 0)
-		rc =
-		    db_prepare_owned(pA->pRun, sql_update(pA->pTab), &pA->pUpd);
+		rc = prepare_built(pA, sql_update(pA->pTab), &pA->pUpd);
 	if (rc == 0 && pA->pTab->nKey > 0)
-		rc = db_prepare_owned(
-		    pA->pRun, sql_select(pA->pTab, 1), &pA->pLook);
+		rc = prepare_built(pA, sql_select(pA->pTab, 1), &pA->pLook);
 	if (rc == 0 && pA->mode == LOAD_MERGE)
-		rc = db_prepare_owned(
-		    pA->pRun, sql_select(pA->pTab, 0), &pA->pCur);
+		rc = prepare_built(pA, sql_select(pA->pTab, 0), &pA->pCur);
 	return rc;
 }
 

@@ -52,18 +52,15 @@ meta_ensure(struct load_run *pRun)
 
 	for (i = 0; rc == 0 && i < sizeof azRunsAdded / sizeof *azRunsAdded;
 	     i++) {
-		rc = db_count_owned(pRun,
-		    sqlite3_mprintf(
-		        "SELECT count(*) FROM "
-		        "pragma_table_info('_dbs_runs', 'main') "
-		        "WHERE name=substr(%Q, 1, instr(%Q, ' ')-1)",
-		        azRunsAdded[i], azRunsAdded[i]),
-		    &nHas);
+		rc = db_countf(pRun, &nHas,
+		    "SELECT count(*) FROM pragma_table_info('_dbs_runs', "
+		    "'main') "
+		    "WHERE name=substr(%Q, 1, instr(%Q, ' ')-1)",
+		    azRunsAdded[i], azRunsAdded[i]);
 		if (rc == 0 && nHas == 0)
-			rc = db_exec_owned(pRun,
-			    sqlite3_mprintf(
-			        "ALTER TABLE _dbs_runs ADD COLUMN %s",
-			        azRunsAdded[i]));
+			rc = db_execf(pRun,
+			    "ALTER TABLE _dbs_runs ADD COLUMN %s",
+			    azRunsAdded[i]);
 	}
 	return rc;
 }
@@ -273,39 +270,25 @@ meta_read(struct load_run *pRun, const char *zTable, struct load_stored *pSt)
 	return rc;
 }
 
-/* Bind z, or NULL when z is NULL. */
-static int
-bind_opt(sqlite3_stmt *pStmt, int i, const char *z)
-{
-	if (z == NULL)
-		return sqlite3_bind_null(pStmt, i);
-	return sqlite3_bind_text(pStmt, i, z, -1, SQLITE_TRANSIENT);
-}
-
 /* The key as a JSON array of names, or NULL if none. free() it. */
 static char *
 key_json(const struct load_table *pT)
 {
-	sqlite3_str *pStr;
-	char *zQ, *z, *zCopy;
+	struct buf b = {0};
+	char *zQ;
 	size_t k;
 
 	if (pT->nKey == 0)
 		return NULL;
-	pStr = sqlite3_str_new(NULL);
-	sqlite3_str_appendchar(pStr, 1, '[');
+	buf_append(&b, "[", 1);
 	for (k = 0; k < pT->nKey; k++) {
 		zQ = json_quote(pT->aCol[pT->aiKey[k]].zName);
-		sqlite3_str_appendf(pStr, "%s%s", k ? "," : "", zQ);
+		buf_append(&b, ",", k > 0);
+		buf_append(&b, zQ, strlen(zQ));
 		free(zQ);
 	}
-	sqlite3_str_appendchar(pStr, 1, ']');
-	z = sqlite3_str_finish(pStr);
-	if (z == NULL)
-		util_die(DBS_EXIT_FAIL, "out of memory");
-	zCopy = util_strdup(z);
-	sqlite3_free(z);
-	return zCopy;
+	buf_append(&b, "]", 2);
+	return b.z;
 }
 
 /* Write the _dbs_tables row of pS's table. */
@@ -315,30 +298,33 @@ write_table_row(struct load_stream *pS, const char *zNow)
 	const struct load_result *pR = pS->pRes;
 	sqlite3_stmt *pStmt = NULL;
 	char *zKey = key_json(&pS->tab);
+	int rcb = SQLITE_OK;
 	int rc = db_prepare(pS->pRun,
 	    "INSERT OR REPLACE INTO _dbs_tables VALUES"
 	    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
 	    &pStmt);
 
 	if (rc == 0) {
-		bind_opt(pStmt, 1, pS->tab.zName);
-		bind_opt(pStmt, 2, pR->zServer);
-		bind_opt(pStmt, 3, pR->zDatabase);
-		bind_opt(pStmt, 4, pR->zObject);
-		bind_opt(pStmt, 5, pR->zQuery);
-		bind_opt(pStmt, 6, zKey);
-		bind_opt(pStmt, 7, runlog_mode(pR->mode));
-		bind_opt(pStmt, 8, runlog_deletes_of(pR));
-		bind_opt(pStmt, 9,
+		db_bind_text(pStmt, 1, pS->tab.zName, &rcb);
+		db_bind_text(pStmt, 2, pR->zServer, &rcb);
+		db_bind_text(pStmt, 3, pR->zDatabase, &rcb);
+		db_bind_text(pStmt, 4, pR->zObject, &rcb);
+		db_bind_text(pStmt, 5, pR->zQuery, &rcb);
+		db_bind_text(pStmt, 6, zKey, &rcb);
+		db_bind_text(pStmt, 7, runlog_mode(pR->mode), &rcb);
+		db_bind_text(pStmt, 8, runlog_deletes_of(pR), &rcb);
+		db_bind_text(pStmt, 9,
 		    pR->zExtractedAt ? pR->zExtractedAt
-		                     : pS->stored.zExtractedAt);
-		bind_opt(pStmt, 10, pR->zWmCol);
-		bind_opt(pStmt, 11, pR->zWmVal);
-		sqlite3_bind_int64(pStmt, 12, pS->stored.schemaVersion);
-		bind_opt(pStmt, 13,
-		    pS->stored.zCreated ? pS->stored.zCreated : zNow);
-		bind_opt(pStmt, 14, zNow);
-		rc = db_step_done(pS->pRun, pStmt);
+		                     : pS->stored.zExtractedAt,
+		    &rcb);
+		db_bind_text(pStmt, 10, pR->zWmCol, &rcb);
+		db_bind_text(pStmt, 11, pR->zWmVal, &rcb);
+		db_bind_int64(pStmt, 12, pS->stored.schemaVersion, &rcb);
+		db_bind_text(pStmt, 13,
+		    pS->stored.zCreated ? pS->stored.zCreated : zNow, &rcb);
+		db_bind_text(pStmt, 14, zNow, &rcb);
+		rc = rcb != SQLITE_OK ? run_sqlfail(pS->pRun, NULL)
+		                      : db_step_done(pS->pRun, pStmt);
 	}
 	sqlite3_finalize(pStmt);
 	free(zKey);
@@ -365,24 +351,27 @@ write_columns(struct load_stream *pS)
 	sqlite3_stmt *pStmt = NULL;
 	char zType[DTYPE_NAME_MAX];
 	size_t i;
-	int rc = db_exec_owned(pS->pRun,
-	    sqlite3_mprintf(
-	        "DELETE FROM _dbs_columns WHERE table_name=%Q", pT->zName));
+	int rcb,
+	    rc = db_execf(pS->pRun,
+	        "DELETE FROM _dbs_columns WHERE table_name=%Q", pT->zName);
 
 	if (rc == 0)
 		rc = db_prepare(pS->pRun,
 		    "INSERT INTO _dbs_columns VALUES(?1,?2,?3,?4,?5,?6,?7)",
 		    &pStmt);
 	for (i = 0; i < pT->nCol && rc == 0; i++) {
-		bind_opt(pStmt, 1, pT->zName);
-		sqlite3_bind_int64(pStmt, 2, (int64_t)i + 1);
-		bind_opt(pStmt, 3, pT->aCol[i].zName);
-		bind_opt(pStmt, 4, dtype_format(&pT->aCol[i].type, zType));
-		bind_opt(pStmt, 5, pT->aCol[i].zSource);
-		sqlite3_bind_int(pStmt, 6, pT->aCol[i].notnull);
+		rcb = SQLITE_OK;
+		db_bind_text(pStmt, 1, pT->zName, &rcb);
+		db_bind_int64(pStmt, 2, (int64_t)i + 1, &rcb);
+		db_bind_text(pStmt, 3, pT->aCol[i].zName, &rcb);
+		db_bind_text(
+		    pStmt, 4, dtype_format(&pT->aCol[i].type, zType), &rcb);
+		db_bind_text(pStmt, 5, pT->aCol[i].zSource, &rcb);
+		db_bind_int64(pStmt, 6, pT->aCol[i].notnull, &rcb);
 		if (key_ordinal(pT, i) > 0)
-			sqlite3_bind_int(pStmt, 7, key_ordinal(pT, i));
-		rc = db_step_done(pS->pRun, pStmt);
+			db_bind_int64(pStmt, 7, key_ordinal(pT, i), &rcb);
+		rc = rcb != SQLITE_OK ? run_sqlfail(pS->pRun, NULL)
+		                      : db_step_done(pS->pRun, pStmt);
 	}
 	sqlite3_finalize(pStmt);
 	return rc;

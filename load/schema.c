@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "ident.h"
+#include "sql.h"
 #include "util.h"
 
 #define REBUILD_NAME "_dbs_rebuild" /* the new table during a rebuild */
@@ -45,23 +46,19 @@ schema_table_clear(struct load_table *pT)
 
 /*
  * The key columns as an SQL list, "\"a\",\"b\"", each prefixed by
- * "zQual." if zQual is not NULL. The caller sqlite3_free()s it.
+ * "zQual." if zQual is not NULL. The caller free()s it.
  */
 char *
 schema_keylist(const struct load_table *pT, const char *zQual)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	struct sql_text t;
 	size_t k;
-	char *z;
 
+	sql_init(&t);
 	for (k = 0; k < pT->nKey; k++)
-		sqlite3_str_appendf(pStr, "%s%s%s\"%w\"", k ? "," : "",
-		    zQual ? zQual : "", zQual ? "." : "",
-		    pT->aCol[pT->aiKey[k]].zName);
-	if (sqlite3_str_errcode(pStr) != SQLITE_OK)
-		util_die(DBS_EXIT_FAIL, "out of memory");
-	z = sqlite3_str_finish(pStr);
-	return z != NULL ? z : sqlite3_mprintf("");
+		sql_add(&t, "%s%s%s\"%w\"", k ? "," : "", zQual ? zQual : "",
+		    zQual ? "." : "", pT->aCol[pT->aiKey[k]].zName);
+	return sql_finish(&t);
 }
 
 /* Index of the column named zName in pT, or -1. */
@@ -269,31 +266,31 @@ schema_from_header(struct load_stream *pS, const struct stream_header *pH)
 static char *
 sql_create(const struct load_table *pT, const char *zName, int bDeletedAt)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	struct sql_text t;
 	char *zKeys = schema_keylist(pT, NULL);
 	size_t i, k;
 	int isKey;
 
-	sqlite3_str_appendf(pStr, "CREATE TABLE main.\"%w\"(", zName);
+	sql_init(&t);
+	sql_add(&t, "CREATE TABLE main.\"%w\"(", zName);
 	for (i = 0; i < pT->nCol; i++) {
 		for (k = 0, isKey = 0; k < pT->nKey; k++)
 			isKey |= pT->aiKey[k] == i;
-		sqlite3_str_appendf(pStr, "\"%w\" %s%s, ", pT->aCol[i].zName,
+		sql_add(&t, "\"%w\" %s%s, ", pT->aCol[i].zName,
 		    dtype_decltype(&pT->aCol[i].type),
 		    isKey ? " NOT NULL" : "");
 	}
-	sqlite3_str_appendall(pStr, "\"_dbs_hash\" INTEGER");
+	sql_add(&t, "\"_dbs_hash\" INTEGER");
 	if (bDeletedAt)
-		sqlite3_str_appendall(pStr, ", \"_dbs_deleted_at\" TEXT");
+		sql_add(&t, ", \"_dbs_deleted_at\" TEXT");
 	if (pT->nKey == 1 && pT->aCol[pT->aiKey[0]].st == DTYPE_STORE_INTEGER)
-		sqlite3_str_appendf(pStr, ", PRIMARY KEY(%s))", zKeys);
+		sql_add(&t, ", PRIMARY KEY(%s))", zKeys);
 	else if (pT->nKey > 0)
-		sqlite3_str_appendf(
-		    pStr, ", PRIMARY KEY(%s)) WITHOUT ROWID", zKeys);
+		sql_add(&t, ", PRIMARY KEY(%s)) WITHOUT ROWID", zKeys);
 	else
-		sqlite3_str_appendall(pStr, ")");
-	sqlite3_free(zKeys);
-	return sqlite3_str_finish(pStr);
+		sql_add(&t, ")");
+	free(zKeys);
+	return sql_finish(&t);
 }
 
 static int
@@ -302,25 +299,29 @@ same_type(const struct dtype *pA, const struct dtype *pB)
 	return pA->kind == pB->kind && pA->p == pB->p && pA->s == pB->s;
 }
 
-/* "a,b" (or "none") for messages; the caller sqlite3_free()s it. */
+/* "a,b" (or "none") for messages; the caller free()s it. */
 static char *
 key_names(const struct load_table *pT)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	struct buf b = {0};
+	const char *z;
 	size_t k;
 
 	if (pT->nKey == 0)
-		sqlite3_str_appendall(pStr, "none");
-	for (k = 0; k < pT->nKey; k++)
-		sqlite3_str_appendf(
-		    pStr, "%s%s", k ? "," : "", pT->aCol[pT->aiKey[k]].zName);
-	return sqlite3_str_finish(pStr);
+		buf_append(&b, "none", 4);
+	for (k = 0; k < pT->nKey; k++) {
+		z = pT->aCol[pT->aiKey[k]].zName;
+		buf_append(&b, ",", k > 0);
+		buf_append(&b, z, strlen(z));
+	}
+	buf_append(&b, "", 1);
+	return b.z;
 }
 
 /*
  * The first difference between the stored table pOld and pNew that ADD
  * COLUMN cannot make (key, dropped or retyped column), described for a
- * message, or NULL. The caller sqlite3_free()s it.
+ * message, or NULL. The caller free()s it.
  */
 static char *
 hard_change(const struct load_table *pOld, const struct load_table *pNew)
@@ -333,19 +334,18 @@ hard_change(const struct load_table *pOld, const struct load_table *pNew)
 	zA = key_names(pOld);
 	zB = key_names(pNew);
 	if (strcmp(zA, zB) != 0)
-		z = sqlite3_mprintf("key changed from (%s) to (%s)", zA, zB);
-	sqlite3_free(zA);
-	sqlite3_free(zB);
+		z = util_format("key changed from (%s) to (%s)", zA, zB);
+	free(zA);
+	free(zB);
 	for (i = 0; i < pOld->nCol && z == NULL; i++) {
 		j = find_col(pNew, pOld->aCol[i].zName);
 		if (j < 0)
-			z = sqlite3_mprintf("column \"%s\" is no longer in the "
-			                    "stream",
+			z = util_format(
+			    "column \"%s\" is no longer in the stream",
 			    pOld->aCol[i].zName);
 		else if (!same_type(&pOld->aCol[i].type, &pNew->aCol[j].type))
-			z = sqlite3_mprintf(
-			    "column \"%s\" changed type from %s "
-			    "to %s",
+			z = util_format(
+			    "column \"%s\" changed type from %s to %s",
 			    pOld->aCol[i].zName,
 			    dtype_format(&pOld->aCol[i].type, zTa),
 			    dtype_format(&pNew->aCol[j].type, zTb));
@@ -375,12 +375,10 @@ add_columns(struct load_stream *pS)
 
 	for (i = 0; i < pT->nCol && rc == 0; i++)
 		if (find_col(&pS->stored.tab, pT->aCol[i].zName) < 0)
-			rc = db_exec_owned(pS->pRun,
-			    sqlite3_mprintf(
-			        "ALTER TABLE main.\"%w\" ADD COLUMN "
-			        "\"%w\" %s",
-			        pT->zName, pT->aCol[i].zName,
-			        dtype_decltype(&pT->aCol[i].type)));
+			rc = db_execf(pS->pRun,
+			    "ALTER TABLE main.\"%w\" ADD COLUMN \"%w\" %s",
+			    pT->zName, pT->aCol[i].zName,
+			    dtype_decltype(&pT->aCol[i].type));
 	return rc;
 }
 
@@ -418,17 +416,14 @@ check_copy_key(struct load_stream *pS)
 			    "be keyed by it; use --mode replace",
 			    pS->zInput, pT->zName, zCol);
 		if (copyable(pS, pT->aiKey[k]))
-			rc = db_count_owned(pS->pRun,
-			    sqlite3_mprintf("SELECT EXISTS(SELECT 1 FROM "
-			                    "main.\"%w\" WHERE \"%w\" IS NULL)",
-			        pT->zName, zCol),
-			    &nBad);
+			rc = db_countf(pS->pRun, &nBad,
+			    "SELECT EXISTS(SELECT 1 FROM main.\"%w\" WHERE "
+			    "\"%w\" IS NULL)",
+			    pT->zName, zCol);
 		else
-			rc = db_count_owned(pS->pRun,
-			    sqlite3_mprintf(
-			        "SELECT EXISTS(SELECT 1 FROM main.\"%w\")",
-			        pT->zName),
-			    &nBad);
+			rc = db_countf(pS->pRun, &nBad,
+			    "SELECT EXISTS(SELECT 1 FROM main.\"%w\")",
+			    pT->zName);
 		if (rc == 0 && nBad)
 			rc = run_fail(pS->pRun, DBS_EXIT_FAIL,
 			    "%s: table %s: cannot rebuild: stored rows have no "
@@ -450,26 +445,26 @@ static int
 copy_rows(struct load_stream *pS, int bDeletedAt)
 {
 	const struct load_table *pT = &pS->tab;
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	struct sql_text t;
 	char *zCols, *zSql;
 	size_t i;
 	int all = 1, rc = check_copy_key(pS);
 
+	sql_init(&t);
 	for (i = 0; i < pT->nCol; i++) {
 		if (copyable(pS, i))
-			sqlite3_str_appendf(pStr, "\"%w\",", pT->aCol[i].zName);
+			sql_add(&t, "\"%w\",", pT->aCol[i].zName);
 		else
 			all = 0;
 	}
-	zCols = sqlite3_str_finish(pStr);
+	zCols = sql_finish(&t);
 	bDeletedAt = bDeletedAt && pS->stored.tab.hasDeletedAt;
-	zSql = sqlite3_mprintf("INSERT INTO main.\"%w\"(%s\"_dbs_hash\"%s) "
-	                       "SELECT %s%s%s FROM main.\"%w\"",
-	    REBUILD_NAME, zCols ? zCols : "",
-	    bDeletedAt ? ",\"_dbs_deleted_at\"" : "", zCols ? zCols : "",
-	    all ? "\"_dbs_hash\"" : "NULL",
+	zSql = sql_fmt("INSERT INTO main.\"%w\"(%s\"_dbs_hash\"%s) "
+	               "SELECT %s%s%s FROM main.\"%w\"",
+	    REBUILD_NAME, zCols, bDeletedAt ? ",\"_dbs_deleted_at\"" : "",
+	    zCols, all ? "\"_dbs_hash\"" : "NULL",
 	    bDeletedAt ? ",\"_dbs_deleted_at\"" : "", pT->zName);
-	sqlite3_free(zCols);
+	free(zCols);
 	if (rc == 0 &&
 	    sqlite3_exec(pS->pRun->db, zSql, NULL, NULL, NULL) != SQLITE_OK) {
 		if ((sqlite3_errcode(pS->pRun->db) & 0xff) == SQLITE_CONSTRAINT)
@@ -480,7 +475,7 @@ copy_rows(struct load_stream *pS, int bDeletedAt)
 		else
 			rc = run_sqlfail(pS->pRun, NULL);
 	}
-	sqlite3_free(zSql);
+	free(zSql);
 	return rc;
 }
 
@@ -497,33 +492,29 @@ rebuild(struct load_stream *pS, int bDeletedAt)
 	char *zSql;
 	int rc;
 
-	rc = db_exec_owned(
-	    pS->pRun, sql_create(&pS->tab, REBUILD_NAME, bDeletedAt));
+	zSql = sql_create(&pS->tab, REBUILD_NAME, bDeletedAt);
+	rc = db_exec(pS->pRun, zSql);
+	free(zSql);
 	if (rc == 0 && pS->pRes->mode != LOAD_REPLACE)
 		rc = copy_rows(pS, bDeletedAt);
 	if (rc == 0 && pS->pRes->mode == LOAD_REPLACE) {
-		zSql =
-		    sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"%s", zName,
-		        pS->stored.tab.hasDeletedAt
-		            ? " WHERE \"_dbs_deleted_at\" IS NULL"
-		            : "");
-		rc = db_count(pS->pRun, zSql, &pC->nBefore);
-		sqlite3_free(zSql);
-		zSql =
-		    sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"", zName);
+		rc = db_countf(pS->pRun, &pC->nBefore,
+		    "SELECT count(*) FROM main.\"%w\"%s", zName,
+		    pS->stored.tab.hasDeletedAt
+		        ? " WHERE \"_dbs_deleted_at\" IS NULL"
+		        : "");
 		if (rc == 0)
-			rc = db_count(pS->pRun, zSql, &pC->nDeleted);
-		sqlite3_free(zSql);
+			rc = db_countf(pS->pRun, &pC->nDeleted,
+			    "SELECT count(*) FROM main.\"%w\"", zName);
 	}
 	if (rc == 0)
-		rc = db_exec_owned(
-		    pS->pRun, sqlite3_mprintf("DROP TABLE main.\"%w\"", zName));
+		rc = db_execf(pS->pRun, "DROP TABLE main.\"%w\"", zName);
 	if (rc == 0)
 		rc = db_exec(pS->pRun, "PRAGMA legacy_alter_table=ON");
 	if (rc == 0)
-		rc = db_exec_owned(pS->pRun,
-		    sqlite3_mprintf("ALTER TABLE main.\"%w\" RENAME TO \"%w\"",
-		        REBUILD_NAME, zName));
+		rc = db_execf(pS->pRun,
+		    "ALTER TABLE main.\"%w\" RENAME TO \"%w\"", REBUILD_NAME,
+		    zName);
 	if (rc == 0)
 		rc = db_exec(pS->pRun, "PRAGMA legacy_alter_table=OFF");
 	return rc;
@@ -595,7 +586,7 @@ evolve(struct load_stream *pS, int bSoft)
 		rc = add_columns(pS);
 	}
 	pS->stored.schemaVersion += rc == 0;
-	sqlite3_free(zHard);
+	free(zHard);
 	return rc;
 }
 
@@ -611,6 +602,7 @@ schema_prepare(struct load_stream *pS)
 	struct load_table *pT = &pS->tab;
 	int bSoft =
 	    pS->pRes->mode == LOAD_MERGE && pS->pRes->deletes == LOAD_DEL_SOFT;
+	char *zSql;
 	int rc;
 
 	if (!pSt->known && pSt->tableExists)
@@ -620,16 +612,18 @@ schema_prepare(struct load_stream *pS)
 	if (!pSt->tableExists) {
 		pT->hasDeletedAt = bSoft;
 		pSt->schemaVersion++;
-		return db_exec_owned(
-		    pS->pRun, sql_create(pT, pT->zName, bSoft));
+		zSql = sql_create(pT, pT->zName, bSoft);
+		rc = db_exec(pS->pRun, zSql);
+		free(zSql);
+		return rc;
 	}
 	pT->hasDeletedAt = pSt->tab.hasDeletedAt;
 	rc = evolve(pS, bSoft);
 	if (rc == 0 && bSoft && !pT->hasDeletedAt) {
-		rc = db_exec_owned(pS->pRun,
-		    sqlite3_mprintf("ALTER TABLE main.\"%w\" ADD COLUMN "
-		                    "\"_dbs_deleted_at\" TEXT",
-		        pT->zName));
+		rc = db_execf(pS->pRun,
+		    "ALTER TABLE main.\"%w\" ADD COLUMN \"_dbs_deleted_at\" "
+		    "TEXT",
+		    pT->zName);
 		pT->hasDeletedAt = 1;
 	}
 	return rc;
