@@ -59,7 +59,7 @@ SCRIPTS = scripts/dbs-sync
 MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 
-all: $(PROGS) $(O)/dbs-sync $(UNIT_BIN)
+all: $(PROGS) $(O)/dbs-sync $(UNIT_BIN) $(O)/tests/dbs-load-oom
 
 # dbs-sync runs the dbs-extract and dbs-load beside it: a copy in $(O)
 # finds the ones built with it.
@@ -87,7 +87,14 @@ $(O)/tests/unit-%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libdbs.a
 	$(CC) $(DBS_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/tests/unit/tap.o \
 		$(O)/libdbs.a $(LOAD_LIBS)
 
--include $(wildcard $(O)/*/*.d $(O)/tests/unit/*.d)
+# dbs-load with out of memory on demand (tests/oom/oom.c), for the tests
+OOM_WRAP = -Wl,--wrap=sqlite3_vmprintf,--wrap=sqlite3_mprintf \
+	-Wl,--wrap=sqlite3_str_finish
+$(O)/tests/dbs-load-oom: $(LOAD_OBJ) $(O)/tests/oom/oom.o $(O)/libdbs.a
+	$(CC) $(DBS_CFLAGS) $(LDFLAGS) $(OOM_WRAP) -o $@ $(LOAD_OBJ) \
+		$(O)/tests/oom/oom.o $(O)/libdbs.a $(LOAD_LIBS)
+
+-include $(wildcard $(O)/*/*.d $(O)/tests/unit/*.d $(O)/tests/oom/*.d)
 
 # ---- tests ----
 
@@ -166,7 +173,7 @@ fuzz-smoke: $(O)/fuzz_reader
 # ---- lint ----
 
 C_FILES = $(wildcard common/*.[ch] load/*.[ch] extract/*.[ch] tests/unit/*.[ch] \
-	tests/fuzz/*.c tests/bench/*.c tests/torture/*.[ch] tests/tds/*.c \
+	tests/oom/*.c tests/fuzz/*.c tests/bench/*.c tests/torture/*.[ch] tests/tds/*.c \
 	tests/fixtures/extract/*.c tests/server/*.c)
 SH_FILES = $(wildcard scripts/*.sh tests/*.sh tests/*/*.sh tests/run .ci/run \
 	tests/server/run) $(SCRIPTS)
