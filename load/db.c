@@ -51,28 +51,6 @@ db_is_problem(int rcSqlite)
 	}
 }
 
-/*
- * Record the connection's last error as the run's failure: exit status
- * 4 for busy/locked, 1 otherwise. zWhat, if not NULL, says what was
- * being done. Returns the exit status.
- */
-int
-run_sqlfail(struct load_run *pRun, const char *zWhat)
-{
-	int rcSql = sqlite3_extended_errcode(pRun->db);
-	int rc = DBS_EXIT_FAIL;
-	const char *zDb = pRun->pOpts->zDb;
-
-	if ((rcSql & 0xff) == SQLITE_BUSY || (rcSql & 0xff) == SQLITE_LOCKED)
-		rc = DBS_EXIT_BUSY;
-	if (db_is_problem(rcSql) && pRun->rc == 0)
-		pRun->dbProblem = 1;
-	if (zWhat != NULL)
-		return run_fail(pRun, rc, "%s: %s: %s", zDb, zWhat,
-		    sqlite3_errmsg(pRun->db));
-	return run_fail(pRun, rc, "%s: %s", zDb, sqlite3_errmsg(pRun->db));
-}
-
 /* Run zSql (no result rows expected). Returns 0 or an exit status. */
 int
 db_exec(struct load_run *pRun, const char *zSql)
@@ -232,12 +210,9 @@ set_journal(struct load_run *pRun, const char *zMode)
 		rc = run_sqlfail(pRun, NULL);
 	} else {
 		zGot = sqlite3_column_text(pStmt, 0);
-		if (zGot == NULL || strcmp((const char *)zGot, zMode) != 0) {
-			pRun->dbProblem = 1;
-			rc = run_fail(pRun, DBS_EXIT_FAIL,
-			    "%s: cannot set journal mode %s", pRun->pOpts->zDb,
-			    zMode);
-		}
+		if (zGot == NULL || strcmp((const char *)zGot, zMode) != 0)
+			rc = run_dbfail(pRun, "%s: cannot set journal mode %s",
+			    pRun->pOpts->zDb, zMode);
 	}
 	sqlite3_finalize(pStmt);
 	return rc;
@@ -339,10 +314,8 @@ db_open(struct load_run *pRun, int readOnly)
 	 * users who may only read the database can still open it. */
 	sqlite3_file_control(
 	    pRun->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-	if (sqlite3_db_readonly(pRun->db, "main") == 1) {
-		pRun->dbProblem = 1;
-		return run_fail(pRun, DBS_EXIT_FAIL,
-		    "%s: database is read-only", pRun->pOpts->zDb);
-	}
+	if (sqlite3_db_readonly(pRun->db, "main") == 1)
+		return run_dbfail(
+		    pRun, "%s: database is read-only", pRun->pOpts->zDb);
 	return db_setup(pRun);
 }

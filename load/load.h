@@ -89,6 +89,8 @@ struct load_run {
 	char zStarted[32];        /* UTC start time, ISO 8601 */
 	struct load_result *aRes; /* one per input begun */
 	size_t nRes;
+	char **azNote; /* notices of the run, printed if it commits */
+	size_t nNote;
 };
 
 /* A column of the target table as the stream describes it. */
@@ -157,10 +159,18 @@ struct load_stream {
 };
 
 /* ---- run.c ---- */
+int run_load(struct load_run *pRun);
+
+/* ---- outcome.c ---- */
 int run_fail(struct load_run *pRun, int rc, const char *zFmt, ...)
     __attribute__((format(printf, 3, 4)));
+int run_dbfail(struct load_run *pRun, const char *zFmt, ...)
+    __attribute__((format(printf, 2, 3)));
 int run_sqlfail(struct load_run *pRun, const char *zWhat);
-int run_load(struct load_run *pRun);
+void run_note(struct load_run *pRun, const char *zFmt, ...)
+    __attribute__((format(printf, 2, 3)));
+struct load_result *run_result_add(struct load_run *pRun, const char *zInput);
+void run_free(struct load_run *pRun);
 
 /* ---- db.c ---- */
 int db_open(struct load_run *pRun, int readOnly);

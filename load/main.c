@@ -311,20 +311,7 @@ main(int argc, char **argv)
 	} else {
 		rc = run_load(&run);
 	}
-	sqlite3_close(run.db);
-	for (i = 0; i < run.nRes; i++) {
-		free(run.aRes[i].zInput);
-		free(run.aRes[i].zTable);
-		free(run.aRes[i].zServer);
-		free(run.aRes[i].zDatabase);
-		free(run.aRes[i].zObject);
-		free(run.aRes[i].zQuery);
-		free(run.aRes[i].zExtractedAt);
-		free(run.aRes[i].zWmCol);
-		free(run.aRes[i].zWmVal);
-	}
-	free(run.aRes);
-	free(run.zErr);
+	run_free(&run);
 	for (i = 0; i < opts.nKey; i++)
 		free(opts.azKey[i]);
 	free(opts.azKey);

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,42 +21,6 @@
 #include "util.h"
 
 #define READ_CHUNK (256 * 1024) /* bytes per read(2) */
-
-/*
- * Record the run's failure: exit status rc and a message (without the
- * program name; control characters escaped, see util_vformat()). The
- * first failure wins; later ones are consequences. Returns the run's
- * exit status.
- */
-int
-run_fail(struct load_run *pRun, int rc, const char *zFmt, ...)
-{
-	va_list ap;
-
-	if (pRun->rc != 0)
-		return pRun->rc;
-	va_start(ap, zFmt);
-	pRun->zErr = util_vformat(zFmt, ap);
-	va_end(ap);
-	pRun->rc = rc;
-	return rc;
-}
-
-/* Start the result of a new input. */
-static struct load_result *
-result_add(struct load_run *pRun, const char *zInput)
-{
-	struct load_result *pR;
-
-	pRun->aRes =
-	    util_realloc(pRun->aRes, (pRun->nRes + 1) * sizeof *pRun->aRes);
-	pR = &pRun->aRes[pRun->nRes++];
-	memset(pR, 0, sizeof *pR);
-	pR->zInput = util_strdup(zInput);
-	pR->mode = pRun->pOpts->mode;
-	pR->deletes = pRun->pOpts->deletes;
-	return pR;
-}
 
 /* A copy of meta entry zName of pH, or NULL. */
 static char *
@@ -146,20 +109,6 @@ on_row(void *pCtx, const struct stream_field *aF, uint64_t hash, uint64_t iLine)
 	return rc != 0 && rc != DBS_EXIT_REFUSED;
 }
 
-/*
- * A stream that turned out damaged after a safety rule refused it: the
- * damage is the failure to report (status 1), not the refusal.
- */
-static void
-unrefuse(struct load_run *pRun)
-{
-	if (pRun->rc != DBS_EXIT_REFUSED)
-		return;
-	free(pRun->zErr);
-	pRun->zErr = NULL;
-	pRun->rc = 0;
-}
-
 /* xTrailer: the stream is complete and verified. */
 static int
 on_trailer(void *pCtx, uint64_t nRow, uint64_t checksum)
@@ -198,9 +147,6 @@ read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
 		rc = stream_reader_feed(pR, pBuf, (size_t)n);
 	}
 	free(pBuf);
-	if (readErr != 0 || rc == STREAM_ERR ||
-	    (rc == STREAM_OK && !pS->sawTrailer))
-		unrefuse(pS->pRun);
 	if (readErr != 0)
 		return run_fail(pS->pRun, DBS_EXIT_FAIL, "%s: %s", pS->zInput,
 		    strerror(readErr));
@@ -259,7 +205,7 @@ run_input(struct load_run *pRun, const char *zFile)
 
 	s.pRun = pRun;
 	s.zInput = isStdin ? "stdin" : zFile;
-	s.pRes = result_add(pRun, s.zInput);
+	s.pRes = run_result_add(pRun, s.zInput);
 	s.iWm = -1;
 	fd = isStdin ? STDIN_FILENO : open(zFile, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -320,11 +266,22 @@ run_abort(struct load_run *pRun)
 	return pRun->rc;
 }
 
+/* Print the notices of a run that went through (run_note()). */
+static void
+put_notes(const struct load_run *pRun)
+{
+	size_t i;
+
+	for (i = 0; i < pRun->nNote; i++)
+		util_warn("%s", pRun->azNote[i]);
+}
+
 /* --dry-run: roll back (no run row either: nothing changes), report. */
 static int
 run_dry(struct load_run *pRun)
 {
 	rollback(pRun);
+	put_notes(pRun);
 	if (!pRun->pOpts->json) {
 		if (!pRun->pOpts->quiet)
 			summary_text(pRun);
@@ -353,6 +310,7 @@ run_commit(struct load_run *pRun)
 	if (rc != 0)
 		return run_abort(pRun);
 	db_wal(pRun);
+	put_notes(pRun);
 	if (pRun->pOpts->json && summary_json(pRun, "ok") != 0) {
 		util_warn(
 		    "stdout: %s (the run was committed)", strerror(errno));

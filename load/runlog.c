@@ -7,6 +7,9 @@
  */
 #include "load.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "util.h"
 
 /* The --mode name of m. */
@@ -86,16 +89,33 @@ bind_result(sqlite3_stmt *pStmt, const struct load_result *pR,
 	db_bind_int64(pStmt, 24, (int64_t)pR->c.nPurged, pRc);
 }
 
+/* The notices of pRun, one a line, or NULL if none (free() it). */
+static char *
+notes_text(const struct load_run *pRun)
+{
+	struct buf b = {0};
+	size_t i;
+
+	for (i = 0; i < pRun->nNote; i++) {
+		buf_append(&b, "\n", i > 0);
+		buf_append(&b, pRun->azNote[i], strlen(pRun->azNote[i]));
+	}
+	if (b.z != NULL)
+		buf_append(&b, "", 1);
+	return b.z;
+}
+
 /*
  * Insert one _dbs_runs row per input of pRun with status zStatus ("ok",
- * "dry-run", "failed", "refused") and the run's error as message. The
- * caller holds the transaction. Returns 0 or an exit status.
+ * "dry-run", "failed", "refused") and as message the run's error, or
+ * its notices (run_note()) when it has none. The caller holds the
+ * transaction. Returns 0 or an exit status.
  */
 int
 runlog_write(struct load_run *pRun, const char *zStatus)
 {
 	sqlite3_stmt *pStmt = NULL;
-	char zNow[32];
+	char zNow[32], *zNotes = notes_text(pRun);
 	size_t i;
 	int rcb, rc = meta_ensure(pRun);
 
@@ -115,12 +135,14 @@ runlog_write(struct load_run *pRun, const char *zStatus)
 	db_now(zNow, sizeof zNow);
 	for (i = 0; i < pRun->nRes && rc == 0; i++) {
 		rcb = SQLITE_OK;
-		bind_result(pStmt, &pRun->aRes[i], zStatus, pRun->zErr, &rcb);
+		bind_result(pStmt, &pRun->aRes[i], zStatus,
+		    pRun->zErr != NULL ? pRun->zErr : zNotes, &rcb);
 		db_bind_text(pStmt, 3, pRun->zStarted, &rcb);
 		db_bind_text(pStmt, 4, zNow, &rcb);
 		rc = rcb != SQLITE_OK ? run_sqlfail(pRun, NULL)
 		                      : db_step_done(pRun, pStmt);
 	}
 	sqlite3_finalize(pStmt);
+	free(zNotes);
 	return rc;
 }
