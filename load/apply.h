@@ -7,6 +7,7 @@
 #ifndef DBS_APPLY_H
 #define DBS_APPLY_H
 
+#include "db.h"
 #include "load.h"
 
 /* Flags of a stored row, from the cursor and the lookup. */

@@ -10,7 +10,7 @@
  * since the last checkpoint, which the next run repeats (dbs-load(1),
  * FILES).
  */
-#include "load.h"
+#include "db.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -3,7 +3,9 @@
  * a SQLite database. This file parses the options and hands the run to
  * run.c (or state.c for --state). See dbs-load(1).
  */
-#include "load.h"
+#include "opts.h"
+#include "report.h"
+#include "run.h"
 
 #include <getopt.h>
 #include <limits.h>

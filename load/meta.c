@@ -5,12 +5,15 @@
  * version); _dbs_columns, the columns as the stream described them; and
  * _dbs_runs, the run log (runlog.c writes it).
  */
-#include "load.h"
+#include "meta.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "json.h"
+#include "load.h"
+#include "report.h"
 #include "util.h"
 
 static const char zMetaSchema[] =

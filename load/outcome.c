@@ -10,12 +10,13 @@
  * consequences. So a refused stream that then turns out damaged reports
  * the damage, which no override could let through, and not the refusal.
  */
-#include "load.h"
+#include "run.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "util.h"
 
 /* How severe exit status rc is; 0 for success. */

@@ -18,6 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db.h"
+#include "meta.h"
+#include "report.h"
 #include "util.h"
 
 #define READ_CHUNK (256 * 1024) /* bytes per read(2) */

@@ -5,11 +5,14 @@
  * or dry run writes them after the rollback, in a small transaction of
  * their own (run.c).
  */
-#include "load.h"
+#include "report.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "db.h"
+#include "meta.h"
 #include "util.h"
 
 /* The --mode name of m. */

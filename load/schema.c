@@ -16,13 +16,15 @@
  * unchanged snapshot, the rowid table 2.0 s and 0.60 s.) The internal
  * columns are _dbs_hash and, for soft deletes, _dbs_deleted_at.
  */
-#include "load.h"
+#include "schema.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "db.h"
 #include "ident.h"
+#include "load.h"
 #include "sql.h"
 #include "util.h"
 

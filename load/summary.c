@@ -4,7 +4,7 @@
  * (merge)"), or with --summary json one JSON object on stdout, the only
  * thing a load writes there. Formats in dbs-load(1), "OUTPUT".
  */
-#include "load.h"
+#include "report.h"
 
 #include <errno.h>
 #include <stdio.h>

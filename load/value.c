@@ -6,11 +6,12 @@
  * and then length). The merge relies on this order being exactly the
  * order of "ORDER BY key" on the table.
  */
-#include "load.h"
+#include "value.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
 #include "util.h"
 
 #define KEYTEXT_MAX 60 /* bytes of one key value shown in a message */

@@ -1,0 +1,40 @@
+/*
+ * opts.h - the options of a dbs-load run, as main.c parses them from
+ * the command line (dbs-load(1)).
+ */
+#ifndef DBS_LOAD_OPTS_H
+#define DBS_LOAD_OPTS_H
+
+#include <stddef.h>
+
+enum load_mode { LOAD_MERGE, LOAD_APPEND, LOAD_REPLACE };
+enum load_deletes { LOAD_DEL_HARD, LOAD_DEL_SOFT, LOAD_DEL_KEEP };
+enum load_schema { LOAD_SCHEMA_FAIL, LOAD_SCHEMA_ADD, LOAD_SCHEMA_REBUILD };
+
+/* Command line, as parsed by main.c. Strings point into argv, except
+ * azKey, whose strings main.c owns. */
+struct load_opts {
+	const char *zDb;               /* --db */
+	const char *zTable;            /* --table, or NULL */
+	char **azKey;                  /* --key split at commas, or NULL */
+	size_t nKey;                   /* entries of azKey */
+	enum load_mode mode;           /* --mode */
+	int modeSet;                   /* --mode given explicitly */
+	enum load_deletes deletes;     /* --deletes */
+	int deletesSet;                /* --deletes given explicitly */
+	enum load_schema schemaChange; /* --schema-change */
+	double maxDelete;              /* --max-delete, percent */
+	int allowMass;                 /* --allow-mass-delete */
+	int allowEmpty;                /* --allow-empty */
+	int allowOlder;                /* --allow-older */
+	const char *zWatermark;        /* --watermark, or NULL */
+	int json;                      /* --summary json */
+	int dryRun;                    /* --dry-run */
+	int quiet;                     /* --quiet */
+	int busyTimeout;               /* --busy-timeout, milliseconds */
+	const char *zState;            /* --state TABLE, or NULL */
+	char **azFile;                 /* operands ("-" is stdin) */
+	size_t nFile;
+};
+
+#endif

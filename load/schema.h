@@ -1,0 +1,59 @@
+/*
+ * schema.h - the target table of a stream (schema.c): its name, columns
+ * and key as the options, the header and the metadata say, and making
+ * the table match the stream: created, or changed per --schema-change.
+ */
+#ifndef DBS_LOAD_SCHEMA_H
+#define DBS_LOAD_SCHEMA_H
+
+#include <stddef.h>
+
+#include "dtype.h"
+#include "stream.h"
+
+struct load_stream;
+
+/* A column of the target table as the stream describes it. */
+struct load_col {
+	char *zName;
+	struct dtype type;
+	enum dtype_storage st; /* dtype_storage(&type) */
+	char *zSource;         /* source type, "decimal(18,4)" */
+	int notnull;
+};
+
+/* The target table of one input. */
+struct load_table {
+	char *zName;           /* SQLite table name */
+	struct load_col *aCol; /* in stream order */
+	size_t nCol;
+	size_t *aiKey;    /* key columns, indexes into aCol */
+	size_t nKey;      /* 0: no key (replace only) */
+	int hasDeletedAt; /* the table has _dbs_deleted_at */
+};
+
+/* Release what *pT owns and zero it. */
+void schema_table_clear(struct load_table *pT);
+
+/*
+ * Describe the table of stream pS from its header pH into pS->tab:
+ * name (--table, else the stream's object), columns, key (--key, else
+ * the header's, else the stored one), reading the stored metadata into
+ * pS->stored on the way. Returns 0 or an exit status.
+ */
+int schema_from_header(struct load_stream *pS, const struct stream_header *pH);
+
+/*
+ * Make the table of pS match its stream: create it, or compare it with
+ * the stored schema and change it per --schema-change. Adds
+ * _dbs_deleted_at for soft deletes. Returns 0 or an exit status.
+ */
+int schema_prepare(struct load_stream *pS);
+
+/*
+ * The key columns as an SQL list, "\"a\",\"b\"", each prefixed by
+ * "zQual." if zQual is not NULL. The caller free()s it.
+ */
+char *schema_keylist(const struct load_table *pT, const char *zQual);
+
+#endif
