@@ -79,11 +79,4 @@ int safety_end(struct load_stream *pS);
 /* The mass-delete rule, once per run and table, before the COMMIT. */
 int safety_run(struct load_run *pRun);
 
-/* ---- merge.c ---- */
-int merge_begin(struct load_stream *pS);
-int merge_row(struct load_stream *pS, const struct stream_field *aF,
-    uint64_t hash, uint64_t iLine);
-int merge_end(struct load_stream *pS);
-void merge_free(struct load_apply *pA);
-
 #endif

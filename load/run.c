@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "db.h"
 #include "meta.h"
 #include "report.h"
@@ -91,7 +92,7 @@ on_header(void *pCtx, const struct stream_header *pH)
 	if (rc == 0) {
 		pS->aVal = util_calloc(pS->tab.nCol, sizeof *pS->aVal);
 		pS->aBuf = util_calloc(pS->tab.nCol, sizeof *pS->aBuf);
-		rc = merge_begin(pS);
+		rc = apply_begin(pS);
 	}
 	/* A refusal reads on, to tell a refused stream from a damaged one. */
 	return rc != 0 && rc != DBS_EXIT_REFUSED;
@@ -108,7 +109,7 @@ on_row(void *pCtx, const struct stream_field *aF, uint64_t hash, uint64_t iLine)
 	if (pS->pRun->rc == DBS_EXIT_REFUSED)
 		return 0;
 	wm_row(pS, aF);
-	rc = merge_row(pS, aF, hash, iLine);
+	rc = apply_row(pS, aF, hash, iLine);
 	return rc != 0 && rc != DBS_EXIT_REFUSED;
 }
 
@@ -166,7 +167,7 @@ read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
 static int
 stream_end(struct load_stream *pS)
 {
-	int rc = merge_end(pS);
+	int rc = apply_end(pS);
 
 	if (rc == 0)
 		rc = safety_end(pS);
@@ -184,7 +185,7 @@ stream_clear(struct load_stream *pS)
 {
 	size_t i;
 
-	merge_free(pS->pApply);
+	apply_free(pS->pApply);
 	for (i = 0; pS->aBuf != NULL && i < pS->tab.nCol; i++)
 		buf_free(&pS->aBuf[i]);
 	free(pS->aBuf);

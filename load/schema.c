@@ -63,6 +63,61 @@ schema_keylist(const struct load_table *pT, const char *zQual)
 	return sql_finish(&t);
 }
 
+/* "(\"a\",\"b\") > (?1,?2)": the stored keys after a bound key. */
+char *
+schema_key_after(const struct load_table *pT)
+{
+	char *zKeys = schema_keylist(pT, NULL);
+	char *zParams = schema_keyset_cols(pT, 1);
+	char *z = sql_fmt("(%s) > (%s)", zKeys, zParams);
+
+	free(zKeys);
+	free(zParams);
+	return z;
+}
+
+/* "k0,k1": the columns of a key set; "?1,?2" with bParams. */
+char *
+schema_keyset_cols(const struct load_table *pT, int bParams)
+{
+	struct sql_text t;
+	size_t k;
+
+	sql_init(&t);
+	for (k = 0; k < pT->nKey; k++)
+		sql_add(&t, "%s%s%d", k ? "," : "", bParams ? "?" : "k",
+		    (int)(bParams ? k + 1 : k));
+	return sql_finish(&t);
+}
+
+/* (Re)create the key set temp.zName: columns k0.. keyed like pT. */
+int
+schema_keyset(
+    struct load_run *pRun, const struct load_table *pT, const char *zName)
+{
+	struct sql_text t;
+	char *zSql;
+	size_t k;
+	int rc;
+
+	rc = db_execf(pRun, "DROP TABLE IF EXISTS temp.\"%w\"", zName);
+	if (rc != 0)
+		return rc;
+	sql_init(&t);
+	sql_add(&t, "CREATE TEMP TABLE \"%w\"(", zName);
+	for (k = 0; k < pT->nKey; k++)
+		sql_add(&t, "k%d %s, ", (int)k,
+		    dtype_decltype(&pT->aCol[pT->aiKey[k]].type));
+	sql_add(&t, "PRIMARY KEY(");
+	for (k = 0; k < pT->nKey; k++)
+		sql_add(&t, "%sk%d", k ? "," : "", (int)k);
+	sql_add(&t, ")) WITHOUT ROWID");
+	zSql = sql_finish(&t);
+	rc = db_exec(pRun, zSql);
+	free(zSql);
+	return rc;
+}
+
 /* Index of the column named zName in pT, or -1. */
 static long
 find_col(const struct load_table *pT, const char *zName)

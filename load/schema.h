@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "dtype.h"
+#include "run.h"
 #include "stream.h"
 
 struct load_stream;
@@ -55,5 +56,20 @@ int schema_prepare(struct load_stream *pS);
  * "zQual." if zQual is not NULL. The caller free()s it.
  */
 char *schema_keylist(const struct load_table *pT, const char *zQual);
+
+/* "(\"a\",\"b\") > (?1,?2)": SQL for the stored keys after a key bound
+ * to ?1, ?2, ... The caller free()s it. */
+char *schema_key_after(const struct load_table *pT);
+
+/*
+ * Key sets: temporary tables of keys (the keys seen, the keys gone),
+ * columns k0, k1, ... declared and ordered like the key of pT, which is
+ * their primary key. schema_keyset() (re)creates an empty one named
+ * temp.zName; schema_keyset_cols() is "k0,k1", or "?1,?2" with bParams
+ * (the caller free()s it).
+ */
+int schema_keyset(
+    struct load_run *pRun, const struct load_table *pT, const char *zName);
+char *schema_keyset_cols(const struct load_table *pT, int bParams);
 
 #endif
