@@ -128,6 +128,8 @@ dtype_storage(const struct dtype *pT)
 		return DTYPE_STORE_INTEGER;
 	case DTYPE_REAL:
 		return DTYPE_STORE_REAL;
+	case DTYPE_DECIMAL:
+		return DTYPE_STORE_DECIMAL;
 	case DTYPE_BLOB:
 		return DTYPE_STORE_BLOB;
 	default:
@@ -136,18 +138,33 @@ dtype_storage(const struct dtype *pT)
 }
 
 const char *
-dtype_decltype(const struct dtype *pT)
+dtype_decltype(enum dtype_storage st)
 {
-	switch (dtype_storage(pT)) {
+	switch (st) {
 	case DTYPE_STORE_INTEGER:
 		return "INTEGER";
-	case DTYPE_STORE_REAL:
-		return "REAL";
+	case DTYPE_STORE_TEXT:
+		return "TEXT";
 	case DTYPE_STORE_BLOB:
 		return "BLOB";
-	default:
-		return "TEXT";
+	case DTYPE_STORE_REAL:
+	case DTYPE_STORE_DECIMAL:
+		break;
 	}
+	return "";
+}
+
+int
+dtype_decimal_digits(const char *z, size_t n)
+{
+	size_t i = 0;
+	int nDigit = 0;
+
+	while (i < n && (z[i] == '-' || z[i] == '0' || z[i] == '.'))
+		i++;
+	for (; i < n; i++)
+		nDigit += z[i] != '.';
+	return nDigit;
 }
 
 /* ---- UTF-8 ---- */

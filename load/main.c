@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident.h"
 #include "sync.h"
 #include "util.h"
 
@@ -24,6 +25,7 @@ static const char zUsage[] =
     "usage: dbs-load --db file [--table name] [--key columns]\n"
     "\t\t[--mode merge | append | replace] [--deletes hard | soft | keep]\n"
     "\t\t[--schema-change fail | add | rebuild] [--max-delete pct]\n"
+    "\t\t[--decimals auto | text | real] [--index columns]\n"
     "\t\t[--allow-mass-delete] [--allow-empty] [--allow-older]\n"
     "\t\t[--watermark column] [--summary text | json] [--dry-run]\n"
     "\t\t[--quiet] [--busy-timeout ms] [file ...]\n"
@@ -37,6 +39,8 @@ enum {
 	OPT_MODE,
 	OPT_DELETES,
 	OPT_SCHEMA,
+	OPT_DECIMALS,
+	OPT_INDEX,
 	OPT_MAXDEL,
 	OPT_ALLOW_MASS,
 	OPT_ALLOW_EMPTY,
@@ -57,6 +61,8 @@ static const struct option aLongOpt[] = {
     {"mode", required_argument, NULL, OPT_MODE},
     {"deletes", required_argument, NULL, OPT_DELETES},
     {"schema-change", required_argument, NULL, OPT_SCHEMA},
+    {"decimals", required_argument, NULL, OPT_DECIMALS},
+    {"index", required_argument, NULL, OPT_INDEX},
     {"max-delete", required_argument, NULL, OPT_MAXDEL},
     {"allow-mass-delete", no_argument, NULL, OPT_ALLOW_MASS},
     {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
@@ -89,6 +95,10 @@ static const char zHelp[] =
     "                        or kept; an incremental stream never deletes\n"
     "  --schema-change fail|add|rebuild\n"
     "                        when the stream's columns differ (default fail)\n"
+    "  --decimals auto|text|real\n"
+    "                        decimal columns as numbers where exact (auto,\n"
+    "                        default), as text, or always as numbers\n"
+    "  --index columns       keep an index on these columns (repeatable)\n"
     "  --max-delete pct      refuse to delete more than pct% of the rows\n"
     "                        (default 50)\n"
     "  --allow-mass-delete   no limit on deletions\n"
@@ -155,6 +165,28 @@ parse_key(struct load_opts *pO, const char *zArg)
 	}
 }
 
+/* Add --index COLS (identifiers as in dbs.conf(5)) to pO->aIndex. */
+static void
+add_index(struct load_opts *pO, const char *zArg)
+{
+	struct ident_list l;
+	const char *zWhy = NULL;
+	size_t i, j;
+
+	if (ident_parse_list(zArg, ',', &l, &zWhy) != 0)
+		util_die(DBS_EXIT_USAGE, "--index: \"%s\": %s", zArg, zWhy);
+	for (i = 0; i < l.n; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(l.az[i], l.az[j]) == 0)
+				util_die(DBS_EXIT_USAGE,
+				    "--index: \"%s\": column \"%s\" named "
+				    "twice",
+				    zArg, l.az[i]);
+	pO->aIndex =
+	    util_realloc(pO->aIndex, (pO->nIndex + 1) * sizeof *pO->aIndex);
+	pO->aIndex[pO->nIndex++] = l;
+}
+
 /* Apply one option with an argument-free or simple value. */
 static void
 set_simple(struct load_opts *pO, int c, const char *zArg)
@@ -164,6 +196,7 @@ set_simple(struct load_opts *pO, int c, const char *zArg)
 	static const char *const azDel[] = {"hard", "soft", "keep", NULL};
 	static const char *const azSc[] = {"fail", "add", "rebuild", NULL};
 	static const char *const azSum[] = {"text", "json", NULL};
+	static const char *const azDec[] = {"auto", "text", "real", NULL};
 	int64_t ms;
 
 	switch (c) {
@@ -181,6 +214,10 @@ set_simple(struct load_opts *pO, int c, const char *zArg)
 		break;
 	case OPT_SUMMARY:
 		pO->json = pick("--summary", zArg, azSum, "text or json");
+		break;
+	case OPT_DECIMALS:
+		pO->decimals = (enum load_decimals)pick(
+		    "--decimals", zArg, azDec, "auto, text or real");
 		break;
 	case OPT_MAXDEL:
 		if (util_parse_percent(zArg, &pO->maxDelete) != 0)
@@ -222,6 +259,9 @@ set_option(struct load_opts *pO, int c, const char *zArg)
 		break;
 	case OPT_KEY:
 		parse_key(pO, zArg);
+		break;
+	case OPT_INDEX:
+		add_index(pO, zArg);
 		break;
 	case OPT_WATERMARK:
 		pO->zWatermark = zArg;
@@ -317,5 +357,8 @@ main(int argc, char **argv)
 	for (i = 0; i < opts.nKey; i++)
 		free(opts.azKey[i]);
 	free(opts.azKey);
+	for (i = 0; i < opts.nIndex; i++)
+		ident_list_clear(&opts.aIndex[i]);
+	free(opts.aIndex);
 	return rc;
 }

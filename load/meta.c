@@ -22,7 +22,7 @@ static const char zMetaSchema[] =
     "source_database TEXT, source_object TEXT, source_query TEXT, "
     "key_columns TEXT, mode TEXT NOT NULL, deletes TEXT, extracted_at TEXT, "
     "watermark_column TEXT, watermark TEXT, schema_version INTEGER NOT NULL, "
-    "created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, decimals TEXT);"
     "CREATE TABLE IF NOT EXISTS _dbs_columns("
     "table_name TEXT NOT NULL COLLATE NOCASE, ordinal INTEGER NOT NULL, "
     "name TEXT NOT NULL, type TEXT NOT NULL, source_type TEXT NOT NULL, "
@@ -38,9 +38,13 @@ static const char zMetaSchema[] =
     "watermark TEXT, status TEXT NOT NULL, message TEXT, tool TEXT NOT NULL, "
     "stream TEXT, purged INTEGER);";
 
-/* Columns of _dbs_runs that came after its first version (NULL in the
- * rows an older dbs-load wrote), with their types. */
-static const char *const azRunsAdded[] = {"stream TEXT", "purged INTEGER"};
+/* Columns of the metadata tables that came after their first version
+ * (NULL in the rows an older dbs-load wrote), with their types. */
+static const struct {
+	const char *zTable;
+	const char *zCol; /* name and type */
+} aAdded[] = {{"_dbs_runs", "stream TEXT"}, {"_dbs_runs", "purged INTEGER"},
+    {"_dbs_tables", "decimals TEXT"}};
 
 /*
  * Create the metadata tables if missing, and bring those of an older
@@ -53,17 +57,14 @@ meta_ensure(struct load_run *pRun)
 	size_t i;
 	int rc = db_exec(pRun, zMetaSchema);
 
-	for (i = 0; rc == 0 && i < sizeof azRunsAdded / sizeof *azRunsAdded;
-	     i++) {
+	for (i = 0; rc == 0 && i < sizeof aAdded / sizeof *aAdded; i++) {
 		rc = db_countf(pRun, &nHas,
-		    "SELECT count(*) FROM pragma_table_info('_dbs_runs', "
-		    "'main') "
+		    "SELECT count(*) FROM pragma_table_info(%Q, 'main') "
 		    "WHERE name=substr(%Q, 1, instr(%Q, ' ')-1)",
-		    azRunsAdded[i], azRunsAdded[i]);
+		    aAdded[i].zTable, aAdded[i].zCol, aAdded[i].zCol);
 		if (rc == 0 && nHas == 0)
-			rc = db_execf(pRun,
-			    "ALTER TABLE _dbs_runs ADD COLUMN %s",
-			    azRunsAdded[i]);
+			rc = db_execf(pRun, "ALTER TABLE \"%w\" ADD COLUMN %s",
+			    aAdded[i].zTable, aAdded[i].zCol);
 	}
 	return rc;
 }
@@ -133,11 +134,21 @@ read_table_row(
     struct load_run *pRun, const char *zTable, struct load_stored *pSt)
 {
 	sqlite3_stmt *pStmt = NULL;
-	int rc = db_prepare(pRun,
-	    "SELECT extracted_at, watermark_column, watermark, schema_version, "
-	    "created_at FROM _dbs_tables WHERE name=?1",
-	    &pStmt);
+	const unsigned char *zDec;
+	uint64_t nDec = 0;
+	int rc;
 
+	/* --state reads the tables of older versions as they are */
+	rc = db_count(pRun,
+	    "SELECT count(*) FROM pragma_table_info('_dbs_tables', 'main') "
+	    "WHERE name='decimals'",
+	    &nDec);
+	if (rc == 0)
+		rc = db_preparef(pRun, &pStmt,
+		    "SELECT extracted_at, watermark_column, watermark, "
+		    "schema_version, created_at, %s FROM _dbs_tables "
+		    "WHERE name=?1",
+		    nDec > 0 ? "decimals" : "NULL");
 	if (rc != 0)
 		return rc;
 	rc = step_for(pStmt, zTable);
@@ -148,6 +159,13 @@ read_table_row(
 		pSt->zWmVal = column_dup(pStmt, 2);
 		pSt->schemaVersion = sqlite3_column_int64(pStmt, 3);
 		pSt->zCreated = column_dup(pStmt, 4);
+		/* NULL: a table of a dbs-load that kept decimals as text */
+		zDec = sqlite3_column_text(pStmt, 5);
+		pSt->decimals = LOAD_DEC_TEXT;
+		if (zDec != NULL && strcmp((const char *)zDec, "auto") == 0)
+			pSt->decimals = LOAD_DEC_AUTO;
+		if (zDec != NULL && strcmp((const char *)zDec, "real") == 0)
+			pSt->decimals = LOAD_DEC_REAL;
 	}
 	rc =
 	    rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : run_sqlfail(pRun, NULL);
@@ -172,7 +190,6 @@ add_stored_col(struct load_run *pRun, sqlite3_stmt *pStmt,
 		return run_fail(pRun, DBS_EXIT_FAIL,
 		    "%s: table %s: damaged row in _dbs_columns",
 		    pRun->pOpts->zDb, pT->zName ? pT->zName : "?");
-	pC->st = dtype_storage(&pC->type);
 	pT->nCol++;
 	return 0;
 }
@@ -220,8 +237,10 @@ read_columns(struct load_run *pRun, const char *zTable, struct load_stored *pSt)
 		rc = 0;
 	else if (rc != 0 && pRun->rc == 0)
 		rc = run_sqlfail(pRun, NULL);
-	if (rc == 0)
+	if (rc == 0) {
 		order_key(&pSt->tab, aiOrd);
+		schema_set_storage(&pSt->tab, pSt->decimals);
+	}
 	free(aiOrd);
 	sqlite3_finalize(pStmt);
 	return rc;
@@ -303,8 +322,11 @@ write_table_row(struct load_stream *pS, const char *zNow)
 	char *zKey = key_json(&pS->tab);
 	int rcb = SQLITE_OK;
 	int rc = db_prepare(pS->pRun,
-	    "INSERT OR REPLACE INTO _dbs_tables VALUES"
-	    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+	    "INSERT OR REPLACE INTO _dbs_tables(name, source_server, "
+	    "source_database, source_object, source_query, key_columns, mode, "
+	    "deletes, extracted_at, watermark_column, watermark, "
+	    "schema_version, created_at, updated_at, decimals) VALUES"
+	    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
 	    &pStmt);
 
 	if (rc == 0) {
@@ -326,6 +348,8 @@ write_table_row(struct load_stream *pS, const char *zNow)
 		db_bind_text(pStmt, 13,
 		    pS->stored.zCreated ? pS->stored.zCreated : zNow, &rcb);
 		db_bind_text(pStmt, 14, zNow, &rcb);
+		db_bind_text(pStmt, 15,
+		    runlog_decimals(pS->pRun->pOpts->decimals), &rcb);
 		rc = rcb != SQLITE_OK ? run_sqlfail(pS->pRun, NULL)
 		                      : db_step_done(pS->pRun, pStmt);
 	}

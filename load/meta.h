@@ -22,8 +22,9 @@ struct load_stored {
 	char *zWmCol;
 	char *zWmVal;
 	int64_t schemaVersion;
-	struct load_table tab; /* columns and key as last loaded */
-	char *zCreated;        /* created_at */
+	enum load_decimals decimals; /* how its decimals are stored */
+	struct load_table tab;       /* columns and key as last loaded */
+	char *zCreated;              /* created_at */
 };
 
 /* Create the metadata tables if missing and bring those of an older

@@ -7,12 +7,18 @@
 
 #include <stddef.h>
 
+#include "ident.h"
+
 enum load_mode { LOAD_MERGE, LOAD_APPEND, LOAD_REPLACE };
 enum load_deletes { LOAD_DEL_HARD, LOAD_DEL_SOFT, LOAD_DEL_KEEP };
 enum load_schema { LOAD_SCHEMA_FAIL, LOAD_SCHEMA_ADD, LOAD_SCHEMA_REBUILD };
 
+/* How decimal columns are stored (--decimals): REAL when exact, else
+ * TEXT; always TEXT (what versions before 0.2 did); always REAL. */
+enum load_decimals { LOAD_DEC_AUTO, LOAD_DEC_TEXT, LOAD_DEC_REAL };
+
 /* Command line, as parsed by main.c. Strings point into argv, except
- * azKey, whose strings main.c owns. */
+ * those of azKey and aIndex, which main.c owns. */
 struct load_opts {
 	const char *zDb;               /* --db */
 	const char *zTable;            /* --table, or NULL */
@@ -23,17 +29,20 @@ struct load_opts {
 	enum load_deletes deletes;     /* --deletes */
 	int deletesSet;                /* --deletes given explicitly */
 	enum load_schema schemaChange; /* --schema-change */
-	double maxDelete;              /* --max-delete, percent */
-	int allowMass;                 /* --allow-mass-delete */
-	int allowEmpty;                /* --allow-empty */
-	int allowOlder;                /* --allow-older */
-	const char *zWatermark;        /* --watermark, or NULL */
-	int json;                      /* --summary json */
-	int dryRun;                    /* --dry-run */
-	int quiet;                     /* --quiet */
-	int busyTimeout;               /* --busy-timeout, milliseconds */
-	const char *zState;            /* --state TABLE, or NULL */
-	char **azFile;                 /* operands ("-" is stdin) */
+	enum load_decimals decimals;   /* --decimals */
+	struct ident_list *aIndex;     /* each --index, parsed (owned) */
+	size_t nIndex;
+	double maxDelete;       /* --max-delete, percent */
+	int allowMass;          /* --allow-mass-delete */
+	int allowEmpty;         /* --allow-empty */
+	int allowOlder;         /* --allow-older */
+	const char *zWatermark; /* --watermark, or NULL */
+	int json;               /* --summary json */
+	int dryRun;             /* --dry-run */
+	int quiet;              /* --quiet */
+	int busyTimeout;        /* --busy-timeout, milliseconds */
+	const char *zState;     /* --state TABLE, or NULL */
+	char **azFile;          /* operands ("-" is stdin) */
 	size_t nFile;
 };
 

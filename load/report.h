@@ -17,9 +17,10 @@
  */
 int runlog_write(struct load_run *pRun, const char *zStatus);
 
-/* The --mode and --deletes names. */
+/* The --mode, --deletes and --decimals names. */
 const char *runlog_mode(enum load_mode m);
 const char *runlog_deletes(enum load_deletes d);
+const char *runlog_decimals(enum load_decimals d);
 
 /* The deletes an input applied: its --deletes for a merge of a full
  * stream, else NULL. */

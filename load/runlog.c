@@ -45,6 +45,21 @@ runlog_deletes(enum load_deletes d)
 	return "hard";
 }
 
+/* The --decimals name of d. */
+const char *
+runlog_decimals(enum load_decimals d)
+{
+	switch (d) {
+	case LOAD_DEC_TEXT:
+		return "text";
+	case LOAD_DEC_REAL:
+		return "real";
+	case LOAD_DEC_AUTO:
+		break;
+	}
+	return "auto";
+}
+
 /* The deletes an input applied: its --deletes for a merge of a full
  * stream, else none (NULL). */
 const char *

@@ -25,10 +25,10 @@
 #include "db.h"
 #include "ident.h"
 #include "load.h"
+#include "rebuild.h"
+#include "report.h"
 #include "sql.h"
 #include "util.h"
-
-#define REBUILD_NAME "_dbs_rebuild" /* the new table during a rebuild */
 
 /* Release what *pT owns and zero it. */
 void
@@ -107,7 +107,7 @@ schema_keyset(
 	sql_add(&t, "CREATE TEMP TABLE \"%w\"(", zName);
 	for (k = 0; k < pT->nKey; k++)
 		sql_add(&t, "k%d %s, ", (int)k,
-		    dtype_decltype(&pT->aCol[pT->aiKey[k]].type));
+		    dtype_decltype(pT->aCol[pT->aiKey[k]].st));
 	sql_add(&t, "PRIMARY KEY(");
 	for (k = 0; k < pT->nKey; k++)
 		sql_add(&t, "%sk%d", k ? "," : "", (int)k);
@@ -119,8 +119,8 @@ schema_keyset(
 }
 
 /* Index of the column named zName in pT, or -1. */
-static long
-find_col(const struct load_table *pT, const char *zName)
+long
+schema_find_col(const struct load_table *pT, const char *zName)
 {
 	size_t i;
 
@@ -226,6 +226,49 @@ check_names(struct load_stream *pS, const struct load_table *pT)
 	return rc;
 }
 
+enum dtype_storage
+schema_storage(const struct dtype *pT, enum load_decimals d, int isKey)
+{
+	enum dtype_storage st = dtype_storage(pT);
+
+	if (st != DTYPE_STORE_DECIMAL || d == LOAD_DEC_AUTO)
+		return st;
+	if (d == LOAD_DEC_TEXT)
+		return DTYPE_STORE_TEXT;
+	return isKey ? DTYPE_STORE_DECIMAL : DTYPE_STORE_REAL;
+}
+
+void
+schema_set_storage(struct load_table *pT, enum load_decimals d)
+{
+	size_t i, k;
+	int isKey;
+
+	for (i = 0; i < pT->nCol; i++) {
+		for (k = 0, isKey = 0; k < pT->nKey; k++)
+			isKey |= pT->aiKey[k] == i;
+		pT->aCol[i].st = schema_storage(&pT->aCol[i].type, d, isKey);
+	}
+}
+
+/*
+ * Append the definition of column *pC: its name and declared type, or,
+ * where it has none, its logical type in an SQL comment, which readers
+ * see in .schema: "amount" followed by decimal(18,4) in a comment.
+ */
+static void
+add_coldef(struct sql_text *pT, const struct load_col *pC)
+{
+	const char *zDecl = dtype_decltype(pC->st);
+	char zType[DTYPE_NAME_MAX];
+
+	if (*zDecl != '\0')
+		sql_add(pT, "\"%w\" %s", pC->zName, zDecl);
+	else
+		sql_add(pT, "\"%w\" /* %s */", pC->zName,
+		    dtype_format(&pC->type, zType));
+}
+
 /*
  * Copy the header's columns into pS->tab and check them: first their
  * number against SQLite's limit for a table (with dbs-load's own two
@@ -247,7 +290,6 @@ copy_columns(struct load_stream *pS, const struct stream_header *pH)
 	for (i = 0; i < pH->nCol; i++, pT->nCol++) {
 		pT->aCol[i].zName = util_strdup(pH->aCol[i].zName);
 		pT->aCol[i].type = pH->aCol[i].type;
-		pT->aCol[i].st = dtype_storage(&pH->aCol[i].type);
 		pT->aCol[i].zSource = util_strdup(pH->aCol[i].zSourceType);
 		pT->aCol[i].notnull = pH->aCol[i].notnull;
 	}
@@ -274,7 +316,7 @@ choose_key(struct load_stream *pS, const struct stream_header *pH)
 		zName = pO->nKey ? pO->azKey[k]
 		    : pH->nKey   ? pH->azKey[k]
 		                 : pOld->aCol[pOld->aiKey[k]].zName;
-		i = find_col(pT, zName);
+		i = schema_find_col(pT, zName);
 		if (i < 0 && pO->nKey)
 			return run_fail(pS->pRun, DBS_EXIT_USAGE,
 			    "%s: --key: no column \"%s\" in the stream",
@@ -311,6 +353,8 @@ schema_from_header(struct load_stream *pS, const struct stream_header *pH)
 		rc = copy_columns(pS, pH);
 	if (rc == 0)
 		rc = choose_key(pS, pH);
+	if (rc == 0)
+		schema_set_storage(&pS->tab, pS->pRun->pOpts->decimals);
 	if (rc == 0 && pS->tab.nKey == 0 && pS->pRes->mode != LOAD_REPLACE)
 		rc = run_fail(pS->pRun, DBS_EXIT_USAGE,
 		    "%s: table %s: no key (the stream names none and --key "
@@ -320,8 +364,9 @@ schema_from_header(struct load_stream *pS, const struct stream_header *pH)
 }
 
 /* CREATE TABLE main.zName for the columns of pT. */
-static char *
-sql_create(const struct load_table *pT, const char *zName, int bDeletedAt)
+char *
+schema_create_sql(
+    const struct load_table *pT, const char *zName, int bDeletedAt)
 {
 	struct sql_text t;
 	char *zKeys = schema_keylist(pT, NULL);
@@ -333,9 +378,8 @@ sql_create(const struct load_table *pT, const char *zName, int bDeletedAt)
 	for (i = 0; i < pT->nCol; i++) {
 		for (k = 0, isKey = 0; k < pT->nKey; k++)
 			isKey |= pT->aiKey[k] == i;
-		sql_add(&t, "\"%w\" %s%s, ", pT->aCol[i].zName,
-		    dtype_decltype(&pT->aCol[i].type),
-		    isKey ? " NOT NULL" : "");
+		add_coldef(&t, &pT->aCol[i]);
+		sql_add(&t, "%s, ", isKey ? " NOT NULL" : "");
 	}
 	sql_add(&t, "\"_dbs_hash\" INTEGER");
 	if (bDeletedAt)
@@ -350,8 +394,8 @@ sql_create(const struct load_table *pT, const char *zName, int bDeletedAt)
 	return sql_finish(&t);
 }
 
-static int
-same_type(const struct dtype *pA, const struct dtype *pB)
+int
+schema_same_type(const struct dtype *pA, const struct dtype *pB)
 {
 	return pA->kind == pB->kind && pA->p == pB->p && pA->s == pB->s;
 }
@@ -395,12 +439,13 @@ hard_change(const struct load_table *pOld, const struct load_table *pNew)
 	free(zA);
 	free(zB);
 	for (i = 0; i < pOld->nCol && z == NULL; i++) {
-		j = find_col(pNew, pOld->aCol[i].zName);
+		j = schema_find_col(pNew, pOld->aCol[i].zName);
 		if (j < 0)
 			z = util_format(
 			    "column \"%s\" is no longer in the stream",
 			    pOld->aCol[i].zName);
-		else if (!same_type(&pOld->aCol[i].type, &pNew->aCol[j].type))
+		else if (!schema_same_type(
+		             &pOld->aCol[i].type, &pNew->aCol[j].type))
 			z = util_format(
 			    "column \"%s\" changed type from %s to %s",
 			    pOld->aCol[i].zName,
@@ -417,7 +462,7 @@ first_new(const struct load_table *pOld, const struct load_table *pNew)
 	size_t i;
 
 	for (i = 0; i < pNew->nCol; i++)
-		if (find_col(pOld, pNew->aCol[i].zName) < 0)
+		if (schema_find_col(pOld, pNew->aCol[i].zName) < 0)
 			return (long)i;
 	return -1;
 }
@@ -427,209 +472,79 @@ static int
 add_columns(struct load_stream *pS)
 {
 	const struct load_table *pT = &pS->tab;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < pT->nCol && rc == 0; i++)
-		if (find_col(&pS->stored.tab, pT->aCol[i].zName) < 0)
-			rc = db_execf(pS->pRun,
-			    "ALTER TABLE main.\"%w\" ADD COLUMN \"%w\" %s",
-			    pT->zName, pT->aCol[i].zName,
-			    dtype_decltype(&pT->aCol[i].type));
-	return rc;
-}
-
-/* Can column i of the new table take the old column's values? */
-static int
-copyable(const struct load_stream *pS, size_t i)
-{
-	const struct load_col *pC = &pS->tab.aCol[i];
-	long j = find_col(&pS->stored.tab, pC->zName);
-
-	return j >= 0 && pS->stored.tab.aCol[j].st == pC->st;
-}
-
-/*
- * Check that every stored row can be keyed in the new table: no new key
- * column may be NULL in a stored row, or not copied at all.
- */
-static int
-check_copy_key(struct load_stream *pS)
-{
-	const struct load_table *pT = &pS->tab;
-	const char *zCol;
-	uint64_t nBad = 0;
-	size_t k;
-	int rc = 0;
-
-	for (k = 0; k < pT->nKey && rc == 0 && nBad == 0; k++) {
-		zCol = pT->aCol[pT->aiKey[k]].zName;
-		if (find_col(&pS->stored.tab, zCol) >= 0 &&
-		    !copyable(pS, pT->aiKey[k]))
-			return run_fail(pS->pRun, DBS_EXIT_REFUSED,
-			    "%s: table %s: cannot rebuild: key column \"%s\" "
-			    "changed its storage type, so the stored rows "
-			    "cannot "
-			    "be keyed by it; use --mode replace",
-			    pS->zInput, pT->zName, zCol);
-		if (copyable(pS, pT->aiKey[k]))
-			rc = db_countf(pS->pRun, &nBad,
-			    "SELECT EXISTS(SELECT 1 FROM main.\"%w\" WHERE "
-			    "\"%w\" IS NULL)",
-			    pT->zName, zCol);
-		else
-			rc = db_countf(pS->pRun, &nBad,
-			    "SELECT EXISTS(SELECT 1 FROM main.\"%w\")",
-			    pT->zName);
-		if (rc == 0 && nBad)
-			rc = run_fail(pS->pRun, DBS_EXIT_FAIL,
-			    "%s: table %s: cannot rebuild: stored rows have no "
-			    "value for the new key column \"%s\"; use --mode "
-			    "replace",
-			    pS->zInput, pT->zName, zCol);
-	}
-	return rc;
-}
-
-/*
- * Copy the old rows into the new table: the columns with the same name
- * and storage class. If any new column is not filled that way, the
- * copied rows get a NULL _dbs_hash, which never matches, so the next
- * stream row with their key rewrites them (the row hash covers values,
- * not types: "10" as int and as text hash the same).
- */
-static int
-copy_rows(struct load_stream *pS, int bDeletedAt)
-{
-	const struct load_table *pT = &pS->tab;
 	struct sql_text t;
-	char *zCols, *zSql;
-	size_t i;
-	int all = 1, rc = check_copy_key(pS);
-
-	sql_init(&t);
-	for (i = 0; i < pT->nCol; i++) {
-		if (copyable(pS, i))
-			sql_add(&t, "\"%w\",", pT->aCol[i].zName);
-		else
-			all = 0;
-	}
-	zCols = sql_finish(&t);
-	bDeletedAt = bDeletedAt && pS->stored.tab.hasDeletedAt;
-	zSql = sql_fmt("INSERT INTO main.\"%w\"(%s\"_dbs_hash\"%s) "
-	               "SELECT %s%s%s FROM main.\"%w\"",
-	    REBUILD_NAME, zCols, bDeletedAt ? ",\"_dbs_deleted_at\"" : "",
-	    zCols, all ? "\"_dbs_hash\"" : "NULL",
-	    bDeletedAt ? ",\"_dbs_deleted_at\"" : "", pT->zName);
-	free(zCols);
-	if (rc == 0 &&
-	    sqlite3_exec(pS->pRun->db, zSql, NULL, NULL, NULL) != SQLITE_OK) {
-		if ((sqlite3_errcode(pS->pRun->db) & 0xff) == SQLITE_CONSTRAINT)
-			rc = run_fail(pS->pRun, DBS_EXIT_REFUSED,
-			    "%s: table %s: cannot rebuild: the stored rows are "
-			    "not unique under the new key",
-			    pS->zInput, pT->zName);
-		else
-			rc = run_sqlfail(pS->pRun, NULL);
-	}
-	free(zSql);
-	return rc;
-}
-
-/*
- * Rebuild the table with the stream's schema: create the new table,
- * copy the old rows (not for replace, which deletes them anyway), drop
- * the old table, rename. User indexes and triggers on it are dropped.
- */
-static int
-rebuild(struct load_stream *pS, int bDeletedAt)
-{
-	struct load_counts *pC = &pS->pRes->c;
-	const char *zName = pS->tab.zName;
 	char *zSql;
-	int rc;
+	size_t i;
+	int rc = 0;
 
-	zSql = sql_create(&pS->tab, REBUILD_NAME, bDeletedAt);
-	rc = db_exec(pS->pRun, zSql);
-	free(zSql);
-	if (rc == 0 && pS->pRes->mode != LOAD_REPLACE)
-		rc = copy_rows(pS, bDeletedAt);
-	if (rc == 0 && pS->pRes->mode == LOAD_REPLACE) {
-		rc = db_countf(pS->pRun, &pC->nBefore,
-		    "SELECT count(*) FROM main.\"%w\"%s", zName,
-		    pS->stored.tab.hasDeletedAt
-		        ? " WHERE \"_dbs_deleted_at\" IS NULL"
-		        : "");
-		if (rc == 0)
-			rc = db_countf(pS->pRun, &pC->nDeleted,
-			    "SELECT count(*) FROM main.\"%w\"", zName);
+	for (i = 0; i < pT->nCol && rc == 0; i++) {
+		if (schema_find_col(&pS->stored.tab, pT->aCol[i].zName) >= 0)
+			continue;
+		sql_init(&t);
+		sql_add(&t, "ALTER TABLE main.\"%w\" ADD COLUMN ", pT->zName);
+		add_coldef(&t, &pT->aCol[i]);
+		zSql = sql_finish(&t);
+		rc = db_exec(pS->pRun, zSql);
+		free(zSql);
 	}
-	if (rc == 0)
-		rc = db_execf(pS->pRun, "DROP TABLE main.\"%w\"", zName);
-	if (rc == 0)
-		rc = db_exec(pS->pRun, "PRAGMA legacy_alter_table=ON");
-	if (rc == 0)
-		rc = db_execf(pS->pRun,
-		    "ALTER TABLE main.\"%w\" RENAME TO \"%w\"", REBUILD_NAME,
-		    zName);
-	if (rc == 0)
-		rc = db_exec(pS->pRun, "PRAGMA legacy_alter_table=OFF");
 	return rc;
 }
 
 /*
- * A rebuild fed by a stream that does not hold every row (append, or an
- * incremental stream) cannot give the rows it does not carry a value for
- * a retyped column, nor the new type's text: refuse it. Returns 0 or an
- * exit status.
+ * The decimal columns that the table stores one way and the run
+ * another (--decimals), as "\"a\", \"b\"" for a message, or NULL if none.
+ * The caller free()s it.
  */
-static int
-check_partial_rebuild(struct load_stream *pS)
+static char *
+converted(const struct load_table *pOld, const struct load_table *pNew)
 {
-	const struct load_table *pOld = &pS->stored.tab, *pNew = &pS->tab;
-	char zTa[DTYPE_NAME_MAX], zTb[DTYPE_NAME_MAX];
-	size_t i;
+	struct buf b = {0};
+	const struct load_col *pC;
 	long j;
+	size_t i;
 
-	if (pS->pRes->mode != LOAD_APPEND && !pS->pRes->partial)
-		return 0;
-	for (i = 0; i < pOld->nCol; i++) {
-		j = find_col(pNew, pOld->aCol[i].zName);
-		if (j >= 0 &&
-		    !same_type(&pOld->aCol[i].type, &pNew->aCol[j].type))
-			return run_fail(pS->pRun, DBS_EXIT_REFUSED,
-			    "%s: table %s: cannot rebuild from %s stream: "
-			    "column \"%s\" changed type from %s to %s, and the "
-			    "rows the stream does not carry would keep no "
-			    "value "
-			    "of the new type; load a full stream with --mode "
-			    "merge or replace",
-			    pS->zInput, pNew->zName,
-			    pS->pRes->partial ? "an incremental" : "an append",
-			    pOld->aCol[i].zName,
-			    dtype_format(&pOld->aCol[i].type, zTa),
-			    dtype_format(&pNew->aCol[j].type, zTb));
+	for (i = 0; i < pNew->nCol; i++) {
+		pC = &pNew->aCol[i];
+		j = schema_find_col(pOld, pC->zName);
+		if (j < 0 || pC->type.kind != DTYPE_DECIMAL ||
+		    pOld->aCol[j].type.kind != DTYPE_DECIMAL ||
+		    pOld->aCol[j].st == pC->st)
+			continue;
+		buf_append(&b, ", ", b.n > 0 ? 2 : 0);
+		buf_append(&b, "\"", 1);
+		buf_append(&b, pC->zName, strlen(pC->zName));
+		buf_append(&b, "\"", 1);
 	}
-	return 0;
+	if (b.z != NULL)
+		buf_append(&b, "", 1);
+	return b.z;
 }
 
-/* The stored table differs from the stream: follow --schema-change. */
+/*
+ * The stored table differs from the stream: follow --schema-change. A
+ * table whose decimals are stored otherwise than --decimals asks is
+ * rebuilt whatever --schema-change says (the columns are the same, and
+ * no value changes), and that is noted.
+ */
 static int
 evolve(struct load_stream *pS, int bSoft)
 {
 	struct load_table *pT = &pS->tab;
 	char *zHard = hard_change(&pS->stored.tab, pT);
 	long iNew = first_new(&pS->stored.tab, pT);
+	char *zConv = converted(&pS->stored.tab, pT);
 	enum load_schema sc = pS->pRun->pOpts->schemaChange;
 	int rc = 0;
 
-	if (zHard == NULL && iNew < 0)
+	if (zHard == NULL && iNew < 0 && zConv == NULL)
 		return 0;
-	if (sc == LOAD_SCHEMA_REBUILD) {
+	if (sc == LOAD_SCHEMA_REBUILD ||
+	    (zHard == NULL && zConv != NULL &&
+	        (iNew < 0 || sc == LOAD_SCHEMA_ADD))) {
 		pT->hasDeletedAt |= bSoft;
-		rc = check_partial_rebuild(pS);
+		rc = rebuild_check_partial(pS);
 		if (rc == 0)
-			rc = rebuild(pS, pT->hasDeletedAt);
+			rc = rebuild_table(pS);
 	} else if (zHard != NULL) {
 		rc = run_fail(pS->pRun, DBS_EXIT_REFUSED,
 		    "%s: table %s: %s; use --schema-change rebuild", pS->zInput,
@@ -643,7 +558,15 @@ evolve(struct load_stream *pS, int bSoft)
 		rc = add_columns(pS);
 	}
 	pS->stored.schemaVersion += rc == 0;
+	if (rc == 0 && zConv != NULL)
+		run_note(pS->pRun,
+		    "%s: decimal columns %s converted from --decimals %s to "
+		    "%s (schema version %lld)",
+		    pT->zName, zConv, runlog_decimals(pS->stored.decimals),
+		    runlog_decimals(pS->pRun->pOpts->decimals),
+		    (long long)pS->stored.schemaVersion);
 	free(zHard);
+	free(zConv);
 	return rc;
 }
 
@@ -669,7 +592,7 @@ schema_prepare(struct load_stream *pS)
 	if (!pSt->tableExists) {
 		pT->hasDeletedAt = bSoft;
 		pSt->schemaVersion++;
-		zSql = sql_create(pT, pT->zName, bSoft);
+		zSql = schema_create_sql(pT, pT->zName, bSoft);
 		rc = db_exec(pS->pRun, zSql);
 		free(zSql);
 		return rc;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "dtype.h"
+#include "opts.h"
 #include "run.h"
 #include "stream.h"
 
@@ -18,7 +19,7 @@ struct load_stream;
 struct load_col {
 	char *zName;
 	struct dtype type;
-	enum dtype_storage st; /* dtype_storage(&type) */
+	enum dtype_storage st; /* schema_storage() */
 	char *zSource;         /* source type, "decimal(18,4)" */
 	int notnull;
 };
@@ -32,6 +33,17 @@ struct load_table {
 	size_t nKey;      /* 0: no key (replace only) */
 	int hasDeletedAt; /* the table has _dbs_deleted_at */
 };
+
+/*
+ * How the values of a column of type *pT are stored under --decimals d:
+ * dtype_storage(), but for decimals TEXT (text), REAL (real, except in
+ * a key, which is never rounded) or DECIMAL (auto).
+ */
+enum dtype_storage schema_storage(
+    const struct dtype *pT, enum load_decimals d, int isKey);
+
+/* Set the storage of every column of pT (its key known) for d. */
+void schema_set_storage(struct load_table *pT, enum load_decimals d);
 
 /* Release what *pT owns and zero it. */
 void schema_table_clear(struct load_table *pT);
@@ -50,6 +62,20 @@ int schema_from_header(struct load_stream *pS, const struct stream_header *pH);
  * _dbs_deleted_at for soft deletes. Returns 0 or an exit status.
  */
 int schema_prepare(struct load_stream *pS);
+
+/* Index of the column named zName in pT, or -1. */
+long schema_find_col(const struct load_table *pT, const char *zName);
+
+/* Do two logical types differ (kind, precision, scale)? 0 if they do. */
+int schema_same_type(const struct dtype *pA, const struct dtype *pB);
+
+/*
+ * CREATE TABLE main.zName for the columns of pT, each declared after
+ * its storage (dtype_decltype()), with _dbs_hash, _dbs_deleted_at if
+ * bDeletedAt, and the key as primary key. The caller free()s it.
+ */
+char *schema_create_sql(
+    const struct load_table *pT, const char *zName, int bDeletedAt);
 
 /*
  * The key columns as an SQL list, "\"a\",\"b\"", each prefixed by

@@ -38,16 +38,16 @@ static const double aPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
     1e22};
 
 /*
- * The value of the n bytes at z, a real checked by the stream reader
- * (JSON number syntax). Most reals in a stream are short decimals
+ * The value of the n bytes at z, a real or decimal checked by the
+ * stream reader (JSON number syntax). Most are short decimals
  * ("4241.581"): when the digits form an integer m < 2^53 and there are
  * at most 22 of them after the point and no exponent, m / 10^k is one
  * IEEE division of two exact values, hence correctly rounded, the same
  * double strtod() returns (Clinger's fast path), at a fraction of its
  * cost. Anything else goes to strtod() (the field is NUL-terminated).
  */
-static double
-parse_real(const char *z, size_t n)
+double
+value_real(const char *z, size_t n)
 {
 	uint64_t m = 0;
 	size_t i = z[0] == '-', nFrac = 0, nDigit = 0;
@@ -82,9 +82,17 @@ value_decode(const struct stream_field *pF, enum dtype_storage st,
 		pV->i = parse_int(pF->z, pF->n);
 		break;
 	case DTYPE_STORE_REAL:
-		pV->r = parse_real(pF->z, pF->n);
+		pV->r = value_real(pF->z, pF->n);
 		break;
 	case DTYPE_STORE_TEXT:
+		pV->p = (const unsigned char *)pF->z;
+		pV->n = pF->n;
+		break;
+	case DTYPE_STORE_DECIMAL:
+		pV->isText =
+		    dtype_decimal_digits(pF->z, pF->n) > DTYPE_DECIMAL_DIGITS;
+		if (!pV->isText)
+			pV->r = value_real(pF->z, pF->n);
 		pV->p = (const unsigned char *)pF->z;
 		pV->n = pF->n;
 		break;
@@ -123,6 +131,15 @@ value_column(
 		pV->p = sqlite3_column_blob(pStmt, iCol);
 		pV->n = (size_t)sqlite3_column_bytes(pStmt, iCol);
 		break;
+	case DTYPE_STORE_DECIMAL:
+		pV->isText = sqlite3_column_type(pStmt, iCol) == SQLITE_TEXT;
+		if (!pV->isText) {
+			pV->r = sqlite3_column_double(pStmt, iCol);
+			break;
+		}
+		pV->p = sqlite3_column_text(pStmt, iCol);
+		pV->n = (size_t)sqlite3_column_bytes(pStmt, iCol);
+		break;
 	}
 }
 
@@ -149,6 +166,12 @@ value_cmp(
 		return pA->i < pB->i ? -1 : pA->i > pB->i;
 	case DTYPE_STORE_REAL:
 		return pA->r < pB->r ? -1 : pA->r > pB->r;
+	case DTYPE_STORE_DECIMAL:
+		if (pA->isText != pB->isText)
+			return pA->isText ? 1 : -1;
+		if (!pA->isText)
+			return pA->r < pB->r ? -1 : pA->r > pB->r;
+		break;
 	case DTYPE_STORE_TEXT:
 	case DTYPE_STORE_BLOB:
 		break;
@@ -172,6 +195,11 @@ value_bind(sqlite3_stmt *pStmt, int iParam, const struct load_val *pV,
 		return sqlite3_bind_int64(pStmt, iParam, pV->i);
 	case DTYPE_STORE_REAL:
 		return sqlite3_bind_double(pStmt, iParam, pV->r);
+	case DTYPE_STORE_DECIMAL:
+		if (!pV->isText)
+			return sqlite3_bind_double(pStmt, iParam, pV->r);
+		return sqlite3_bind_text64(
+		    pStmt, iParam, p, pV->n, SQLITE_STATIC, SQLITE_UTF8);
 	case DTYPE_STORE_TEXT:
 		return sqlite3_bind_text64(
 		    pStmt, iParam, p, pV->n, SQLITE_STATIC, SQLITE_UTF8);
@@ -219,7 +247,9 @@ value_key_set(struct load_key *pK, const struct load_val *aKeyVal,
 	for (k = 0; k < pK->n; k++) {
 		pK->aVal[k] = aKeyVal[k];
 		if (key_st(pTab, k) == DTYPE_STORE_TEXT ||
-		    key_st(pTab, k) == DTYPE_STORE_BLOB) {
+		    key_st(pTab, k) == DTYPE_STORE_BLOB ||
+		    (key_st(pTab, k) == DTYPE_STORE_DECIMAL &&
+		        aKeyVal[k].isText)) {
 			buf_set(&pK->aBuf[k], aKeyVal[k].p, aKeyVal[k].n);
 			pK->aVal[k].p = (const unsigned char *)pK->aBuf[k].z;
 		}

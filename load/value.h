@@ -25,6 +25,7 @@ struct load_val {
 	double r;               /* REAL */
 	const unsigned char *p; /* TEXT, BLOB */
 	size_t n;
+	int isText; /* DECIMAL: the value is TEXT (p, n), not REAL (r) */
 };
 
 /* An owned copy of a key: n values, their bytes in aBuf. */
@@ -43,6 +44,12 @@ void value_decode(const struct stream_field *pF, enum dtype_storage st,
     struct load_val *pV, struct buf *pBuf);
 
 /*
+ * The double of the n bytes at z, a canonical decimal or real text (the
+ * nearest double, as strtod() gives it).
+ */
+double value_real(const char *z, size_t n);
+
+/*
  * Read result column iCol of the current row of pStmt into *pV as
  * storage class st. Text and blob point into the statement: valid until
  * it steps, resets or the table is written.
@@ -50,7 +57,8 @@ void value_decode(const struct stream_field *pF, enum dtype_storage st,
 void value_column(
     sqlite3_stmt *pStmt, int iCol, enum dtype_storage st, struct load_val *pV);
 
-/* Compare two values of storage class st as SQLite does: <0, 0, >0. */
+/* Compare two values of storage class st as SQLite does: <0, 0, >0
+ * (DECIMAL: REAL values by value, before TEXT values by their bytes). */
 int value_cmp(const struct load_val *pA, const struct load_val *pB,
     enum dtype_storage st);
 

@@ -4,7 +4,8 @@
 # need 17 digits (compared with printf('%!.17g')), denormals, decimal(38,4)
 # with 38 digits, -0.0100, 7-digit fractions, offsets -09:30 and +14:00,
 # empty string vs NULL, non-BMP characters, a NUL inside text, empty
-# blobs. The same rows written as NDJSON load to the same table and hash
+# blobs; decimals with at most 15 significant digits as REAL, longer
+# ones as TEXT; -0 kept. The same rows written as NDJSON load to the same table and hash
 # to the same row hashes (a second load changes nothing). Short
 # decimals (decoded without strtod(), see value.c) and the longer reals
 # next to them give the double that Python's float() gives.
@@ -57,14 +58,15 @@ q="SELECT k, typeof(b) || ':' || quote(b), typeof(i) || ':' || quote(i),
 	typeof(u) || ':' || quote(u), quote(dt), quote(tm), quote(ts), quote(tz)
 	FROM types ORDER BY k"
 want="1|integer:1|integer:9223372036854775807|real|real|text:'1234567890123456789012345678901234.5678'|text:F09D849E206E6F6E2D424D502C202271756F746564222C20636F6D6D61|blob:00FF10|text:'6F9619FF-8B86-D011-B42D-00C04FC964FF'|'0001-01-01'|'00:00:00.0000000'|'9999-12-31 23:59:59.9999999'|'2024-01-02 03:04:05.1234567 -09:30'
-2|integer:0|integer:-9223372036854775808|real|real|text:'-0.0100'|text:|blob:|text:'00000000-0000-0000-0000-000000000000'|'9999-12-31'|'23:59:59.9999999'|'0001-01-01 00:00:00.0000000'|'0001-01-01 00:00:00.0000000 +14:00'
+2|integer:0|integer:-9223372036854775808|real|real|real:-0.01|text:|blob:|text:'00000000-0000-0000-0000-000000000000'|'9999-12-31'|'23:59:59.9999999'|'0001-01-01 00:00:00.0000000'|'0001-01-01 00:00:00.0000000 +14:00'
 3|null:NULL|null:NULL|null|null|null:NULL|null:|null:|null:NULL|NULL|NULL|NULL|NULL
-4|integer:1|integer:0|real|real|text:'0.0000'|text:23686173680A74776F206C696E6573|blob:FF|null:NULL|NULL|NULL|NULL|NULL
+4|integer:1|integer:0|real|real|real:0.0|text:23686173680A74776F206C696E6573|blob:FF|null:NULL|NULL|NULL|NULL|NULL
 5|integer:0|integer:-1|real|real|text:'-9999999999999999999999999999999999.9999'|text:206C65616420616E6420747261696C20|blob:0102|null:NULL|NULL|NULL|NULL|NULL
 6|null:NULL|null:NULL|null|null|null:NULL|text:610062|null:|null:NULL|NULL|NULL|NULL|NULL"
 # Reals as Python reads them back: repr() is the shortest text that
-# round-trips, so equal text means the same double. SQLite stores -0.0
-# as 0.0 (a documented limitation of its REAL storage).
+# round-trips, so equal text means the same double. -0 stays -0.0: the
+# column has no declared type, so SQLite stores the double as it is
+# (REAL affinity would store it as the integer 0).
 reals() {
 	python3 -c 'import sqlite3, sys
 for row in sqlite3.connect(sys.argv[1]).execute("SELECT k, r, f FROM types ORDER BY k"):
@@ -73,7 +75,7 @@ for row in sqlite3.connect(sys.argv[1]).execute("SELECT k, r, f FROM types ORDER
 want_reals="1 0.1 0.1
 2 0.30000000000000004 1e+20
 3 None None
-4 5e-324 0.0
+4 5e-324 -0.0
 5 1.7976931348623157e+308 -3.4028235e+38
 6 None None"
 is "$(sql c.db "$q")" "$want" "every value as stored"
@@ -98,8 +100,8 @@ is "$(sql c.db "SELECT group_concat(name || ' ' || type || ' ' || source_type ||
 	"k int int 1/b bool bit 0/i int bigint 0/r real float 0/f real real 0/d decimal(38,4) decimal(38,4) 0/t text nvarchar(max) 0/x blob varbinary(max) 0/u uuid uniqueidentifier 0/dt date date 0/tm time(7) time(7) 0/ts datetime(7) datetime2(7) 0/tz datetimeoffset(7) datetimeoffset(7) 0" \
 	"logical and source types recorded"
 is "$(sql c.db "SELECT sql FROM sqlite_schema WHERE name = 'types'")" \
-	'CREATE TABLE "types"("k" INTEGER NOT NULL, "b" INTEGER, "i" INTEGER, "r" REAL, "f" REAL, "d" TEXT, "t" TEXT, "x" BLOB, "u" TEXT, "dt" TEXT, "tm" TEXT, "ts" TEXT, "tz" TEXT, "_dbs_hash" INTEGER, PRIMARY KEY("k"))' \
-	"declared types are plain storage classes"
+	'CREATE TABLE "types"("k" INTEGER NOT NULL, "b" INTEGER, "i" INTEGER, "r" /* real */, "f" /* real */, "d" /* decimal(38,4) */, "t" TEXT, "x" BLOB, "u" TEXT, "dt" TEXT, "tm" TEXT, "ts" TEXT, "tz" TEXT, "_dbs_hash" INTEGER, PRIMARY KEY("k"))' \
+	"declared types: plain storage classes, none (and the type in a comment) for reals and decimals"
 
 
 # Reals around the limits of the fast decoding (15 digits, 22 powers of

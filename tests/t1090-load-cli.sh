@@ -18,7 +18,7 @@ is "$status" 0 "--help: status"
 is "$(head -1 stdout)" "usage: dbs-load --db file [--table name] [--key columns]" \
 	"--help: usage on stdout"
 run dbs-load -h
-is "$(sed -n '/^$/q;p' stdout | wc -l)" 8 "-h: the whole usage"
+is "$(sed -n '/^$/q;p' stdout | wc -l)" 9 "-h: the whole usage"
 while read -r o; do
 	case "$o" in --help | --version | --) continue ;; esac
 	grep -q -- "^  $o" stdout
@@ -49,6 +49,16 @@ expect 2 "" 'dbs-load: --busy-timeout: "-5" is not a number of milliseconds' \
 	"bad --busy-timeout"
 run dbs-load --db t.db --key 'id,,v' s.csv
 expect 2 "" 'dbs-load: --key: empty column name in "id,,v"' "bad --key"
+run dbs-load --db t.db --decimals exact s.csv
+expect 2 "" 'dbs-load: --decimals: "exact" is not auto, text or real' \
+	"bad --decimals"
+run dbs-load --db t.db --index 'v,[w' s.csv
+is "$status" 2 "bad --index: status"
+like_usage=$(grep -c '^dbs-load: --index: "v,\[w": ' stderr)
+is "$like_usage" 1 "bad --index: one message naming the option and the value"
+run dbs-load --db t.db --index 'v,v' s.csv
+expect 2 "" 'dbs-load: --index: "v,v": column "v" named twice' \
+	"--index names a column twice"
 run dbs-load --db t.db --state t s.csv
 expect 2 "" "dbs-load: --state takes no FILE operands and no load options" \
 	"--state with an operand"
