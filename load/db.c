@@ -308,6 +308,11 @@ db_open(struct load_run *pRun, int readOnly)
 	 * close wrote and synced the database file even after a run that
 	 * changed nothing but the run log (the common cron case). */
 	sqlite3_db_config(pRun->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	/* A name in double quotes is a name, never a string: with SQLite's
+	 * old leniency a user's index recreated after a rebuild on a column
+	 * that is gone would index the constant text of its name. */
+	sqlite3_db_config(pRun->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	sqlite3_db_config(pRun->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	if (readOnly)
 		return 0;
 	/* Keep -wal and -shm after the last connection closes, so that

@@ -17,6 +17,7 @@
 
 #include "db.h"
 #include "load.h"
+#include "objects.h"
 #include "sql.h"
 #include "util.h"
 
@@ -219,6 +220,7 @@ rebuild_table(struct load_stream *pS)
 	struct load_counts *pC = &pS->pRes->c;
 	const char *zName = pS->tab.zName;
 	int bDeletedAt = pS->tab.hasDeletedAt;
+	struct objects_saved saved = {NULL, 0};
 	char *zSql;
 	int rc;
 
@@ -238,6 +240,8 @@ rebuild_table(struct load_stream *pS)
 			    "SELECT count(*) FROM main.\"%w\"", zName);
 	}
 	if (rc == 0)
+		rc = objects_save(pS->pRun, zName, &saved);
+	if (rc == 0)
 		rc = db_execf(pS->pRun, "DROP TABLE main.\"%w\"", zName);
 	if (rc == 0)
 		rc = db_exec(pS->pRun, "PRAGMA legacy_alter_table=ON");
@@ -247,6 +251,9 @@ rebuild_table(struct load_stream *pS)
 		    zName);
 	if (rc == 0)
 		rc = db_exec(pS->pRun, "PRAGMA legacy_alter_table=OFF");
+	if (rc == 0)
+		rc = objects_restore(pS, &saved);
+	objects_saved_clear(&saved);
 	return rc;
 }
 

@@ -21,7 +21,8 @@ int rebuild_check_partial(struct load_stream *pS);
  * Rebuild the table of pS with the columns of pS->tab (and
  * _dbs_deleted_at if pS->tab.hasDeletedAt): copy the stored rows (not
  * for replace, which deletes them anyway), drop the old table, rename
- * the new one. Returns 0 or an exit status.
+ * the new one, and bring back the user's indexes, triggers and views
+ * that still apply (objects.h). Returns 0 or an exit status.
  */
 int rebuild_table(struct load_stream *pS);
 

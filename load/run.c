@@ -21,6 +21,7 @@
 #include "apply.h"
 #include "db.h"
 #include "meta.h"
+#include "objects.h"
 #include "report.h"
 #include "util.h"
 
@@ -163,7 +164,8 @@ read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
 	return pS->pRun->rc;
 }
 
-/* After a verified trailer: deletions, safety rules, metadata. */
+/* After a verified trailer: deletions, safety rules, watermark, the
+ * --index indexes and TABLE_live, metadata. */
 static int
 stream_end(struct load_stream *pS)
 {
@@ -173,6 +175,8 @@ stream_end(struct load_stream *pS)
 		rc = safety_end(pS);
 	if (rc == 0)
 		rc = wm_final(pS);
+	if (rc == 0)
+		rc = objects_end(pS);
 	if (rc == 0)
 		rc = meta_write(pS);
 	pS->pRes->done = rc == 0;

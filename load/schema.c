@@ -25,6 +25,7 @@
 #include "db.h"
 #include "ident.h"
 #include "load.h"
+#include "objects.h"
 #include "rebuild.h"
 #include "report.h"
 #include "sql.h"
@@ -355,6 +356,8 @@ schema_from_header(struct load_stream *pS, const struct stream_header *pH)
 		rc = choose_key(pS, pH);
 	if (rc == 0)
 		schema_set_storage(&pS->tab, pS->pRun->pOpts->decimals);
+	if (rc == 0)
+		rc = objects_check(pS);
 	if (rc == 0 && pS->tab.nKey == 0 && pS->pRes->mode != LOAD_REPLACE)
 		rc = run_fail(pS->pRun, DBS_EXIT_USAGE,
 		    "%s: table %s: no key (the stream names none and --key "

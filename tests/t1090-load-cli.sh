@@ -68,6 +68,9 @@ ok "no database created by usage errors" test ! -e t.db
 run dbs-load --db t.db --watermark nope s.csv
 expect 2 "" 'dbs-load: s.csv: watermark column "nope" is not in the stream' \
 	"--watermark names a missing column"
+run dbs-load --db t.db --index nope s.csv
+expect 2 "" 'dbs-load: s.csv: --index: no column "nope" in the stream' \
+	"--index names a missing column"
 
 run dbs-load --db t.db s.csv
 expect 0 "" "dbs-load: t: 2 inserted, 0 updated, 0 deleted, 0 unchanged (merge)" "load"
