@@ -43,7 +43,8 @@ enum kind {
 	K_BOOL,     /* yes or no */
 	K_NAME,     /* [schema.]name */
 	K_COLUMN,   /* one identifier */
-	K_COLUMNS   /* identifiers separated by ',' */
+	K_COLUMNS,  /* identifiers separated by ',' */
+	K_INDEXES   /* K_COLUMNS lists separated by ';' */
 };
 
 /* Sections a key may appear in. */
@@ -61,6 +62,7 @@ static const char *const azFormat[] = {"csv", "ndjson", NULL};
 static const char *const azMode[] = {"merge", "append", "replace", NULL};
 static const char *const azDeletes[] = {"hard", "soft", "keep", NULL};
 static const char *const azSchema[] = {"fail", "add", "rebuild", NULL};
+static const char *const azDecimals[] = {"auto", "text", "real", NULL};
 
 static const struct {
 	const char *zName;
@@ -99,6 +101,7 @@ static const struct {
     [CONFIG_ALLOW_EMPTY] = {"allow-empty", IN_SYNC | IN_VIEW, K_BOOL, NULL},
     [CONFIG_ALLOW_MASS_DELETE] = {"allow-mass-delete", IN_SYNC | IN_VIEW,
         K_BOOL, NULL},
+    [CONFIG_DECIMALS] = {"decimals", IN_SYNC | IN_VIEW, K_CHOICE, azDecimals},
     [CONFIG_VIEW] = {"view", IN_VIEW, K_NAME, NULL},
     [CONFIG_QUERY] = {"query", IN_VIEW, K_TEXT, NULL},
     [CONFIG_TABLE] = {"table", IN_VIEW, K_TEXT, NULL},
@@ -107,6 +110,7 @@ static const struct {
     [CONFIG_WHERE] = {"where", IN_VIEW, K_TEXT, NULL},
     [CONFIG_ORDER_BY] = {"order-by", IN_VIEW, K_COLUMNS, NULL},
     [CONFIG_SINCE] = {"since", IN_VIEW, K_COLUMN, NULL},
+    [CONFIG_INDEX] = {"index", IN_VIEW, K_INDEXES, NULL},
 };
 
 /* Reading state, shared by the reader and the entry handler. */
@@ -491,6 +495,27 @@ check_idents(enum kind kind, const char *z)
 	return zWhy;
 }
 
+/* Check lists of columns separated by ';' (K_INDEXES). */
+static const char *
+check_indexes(const char *z)
+{
+	char *zCopy = util_strdup(z), *zPart, *zNext;
+	const char *zWhy = NULL;
+
+	for (zPart = zCopy; zPart != NULL && zWhy == NULL; zPart = zNext) {
+		zNext = strchr(zPart, ';');
+		if (zNext != NULL)
+			*zNext++ = '\0';
+		if (*trim(zPart) == '\0')
+			zWhy =
+			    "an empty list of columns (write index = a,b; c)";
+		else
+			zWhy = check_idents(K_COLUMNS, zPart);
+	}
+	free(zCopy);
+	return zWhy;
+}
+
 /* Check value z of key k: NULL if fine, else what is expected. */
 static const char *
 check_value(enum config_key k, const char *z, char *zBuf, size_t nBuf)
@@ -532,6 +557,8 @@ check_value(enum config_key k, const char *z, char *zBuf, size_t nBuf)
 	case K_COLUMN:
 	case K_COLUMNS:
 		return check_idents(aKey[k].kind, z);
+	case K_INDEXES:
+		return check_indexes(z);
 	}
 	return NULL;
 }

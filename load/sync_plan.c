@@ -302,6 +302,29 @@ args_allow(struct args *pA, const struct sync_ctx *pCtx, const char *zView,
 		args_add(pA, zFlag);
 }
 
+/* "--index COLS" for each list of the view's index key ("a,b; c"). */
+static void
+args_indexes(struct args *pA, const char *zIndexes)
+{
+	char *zCopy, *zPart, *zNext, *zEnd;
+
+	if (zIndexes == NULL)
+		return;
+	zCopy = util_strdup(zIndexes);
+	for (zPart = zCopy; zPart != NULL; zPart = zNext) {
+		zNext = strchr(zPart, ';');
+		if (zNext != NULL)
+			*zNext++ = '\0';
+		while (*zPart == ' ' || *zPart == '\t')
+			zPart++;
+		zEnd = zPart + strlen(zPart);
+		while (zEnd > zPart && (zEnd[-1] == ' ' || zEnd[-1] == '\t'))
+			*--zEnd = '\0';
+		args_opt(pA, "--index", zPart);
+	}
+	free(zCopy);
+}
+
 /* The dbs-load arguments of view zView. */
 static void
 load_args(const struct sync_ctx *pCtx, const char *zView, enum sync_kind kind,
@@ -321,6 +344,8 @@ load_args(const struct sync_ctx *pCtx, const char *zView, enum sync_kind kind,
 	args_opt(pA, "--max-delete", sync_get(pCtx, zView, CONFIG_MAX_DELETE));
 	args_opt(
 	    pA, "--schema-change", sync_get(pCtx, zView, CONFIG_SCHEMA_CHANGE));
+	args_opt(pA, "--decimals", sync_get(pCtx, zView, CONFIG_DECIMALS));
+	args_indexes(pA, sync_get(pCtx, zView, CONFIG_INDEX));
 	args_opt(pA, "--watermark", zSince);
 	args_allow(pA, pCtx, zView, pCtx->o.allowOlder, CONFIG_ALLOW_OLDER,
 	    "--allow-older");

@@ -31,6 +31,8 @@ mode = merge
 deletes = soft
 max-delete = 12.5%
 schema-change = add
+decimals = text
+index = region,[day of week]; customer
 allow-empty = yes
 query-timeout = 0
 
@@ -76,7 +78,7 @@ id, [a,b]
 --query-timeout
 0
 --no-progress
-18
+24
 --db
 $SCRATCH/p.db
 --table
@@ -91,6 +93,12 @@ soft
 12.5%
 --schema-change
 add
+--decimals
+text
+--index
+region,[day of week]
+--index
+customer
 --allow-older
 --allow-empty
 --summary

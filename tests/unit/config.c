@@ -211,6 +211,17 @@ test_errors(void)
 	    "auto");
 	bad("e35.conf", "[sync]\nDB = x\n",
 	    "line 2: unknown key \"DB\" in [sync]");
+	bad("e36.conf", "[sync]\ndecimals = exact\n",
+	    "line 2: decimals: expected auto, text or real");
+	bad("e37.conf", "[sync]\nindex = a\n",
+	    "line 2: misplaced key \"index\" in [sync]");
+	bad("e38.conf", "[view v]\nindex = a,b;;c\n",
+	    "line 2: index: an empty list of columns (write index = a,b; c)");
+	bad("e39.conf", "[view v]\nindex = a; b,b\n",
+	    "line 2: index: a column named twice");
+	bad("e40.conf", "[view v]\nindex = a ; b\n",
+	    "line 2: index: a '#' or ';' after a blank looks like a comment: "
+	    "put comments on lines of their own, or \"quote\" the value");
 }
 
 static void
