@@ -106,10 +106,12 @@ SCEN=$RUN/scenarios.tsv
 
 # ---- the workload ----
 
-# The anchor's table: the columns and SQLite types dbs-load creates
-# (dbs-stream(5): declared INTEGER/REAL/TEXT), keyed by id.
+# The anchor's table: the columns and the SQLite storage dbs-load gives
+# them (dbs-stream(5): integers, numbers, text; the decimal amount a
+# REAL, as dbs-load stores a decimal of at most 15 significant digits),
+# keyed by id.
 SCHEMA='CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, code TEXT NOT NULL,
-name TEXT NOT NULL, amount TEXT NOT NULL, qty INTEGER NOT NULL,
+name TEXT NOT NULL, amount REAL NOT NULL, qty INTEGER NOT NULL,
 ratio REAL NOT NULL, flag INTEGER NOT NULL, created TEXT NOT NULL,
 note TEXT, guid TEXT NOT NULL);'
 printf '%s\n' "$SCHEMA" >"$RUN/schema.sql"
@@ -195,10 +197,13 @@ import_plain() {
 
 # same_rows DB ANCHOR WHAT: die unless table t of DB holds the rows of
 # the anchor's (NULL notes compare equal to the anchor's empty ones,
-# since .import cannot load NULL; soft-deleted rows are left out).
+# since .import cannot load NULL; amounts by their text with the scale,
+# since SQLite's conversion of .import's text may differ from the
+# nearest double in the last bit; soft-deleted rows are left out).
 same_rows() {
 	local cols filter="" out
-	cols="id,code,name,amount,qty,ratio,flag,created,coalesce(note,''),guid"
+	cols="id,code,name,printf('%.4f',amount),typeof(amount),qty,ratio,flag,"
+	cols="${cols}created,coalesce(note,''),guid"
 	if sqlite3 "$1" 'PRAGMA table_info(t)' | grep -q '|_dbs_deleted_at|'; then
 		filter="WHERE _dbs_deleted_at IS NULL"
 	fi
