@@ -27,30 +27,6 @@
  * the merge reads and writes in key order, so a bigger one gains nothing. */
 #define CACHE_PRAGMA "PRAGMA cache_size=-4096"
 
-/*
- * Is rcSqlite a failure of the database itself (locked, read-only,
- * full, damaged, unreachable), so that the run cannot be logged in it?
- */
-int
-db_is_problem(int rcSqlite)
-{
-	switch (rcSqlite & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-	case SQLITE_READONLY:
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-	case SQLITE_CANTOPEN:
-	case SQLITE_PERM:
-	case SQLITE_NOMEM:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* Run zSql (no result rows expected). Returns 0 or an exit status. */
 int
 db_exec(struct load_run *pRun, const char *zSql)

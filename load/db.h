@@ -62,12 +62,6 @@ int db_count(struct load_run *pRun, const char *zSql, uint64_t *pN);
 /* db_count() of the SQL text zFmt formats (sql_fmt()). */
 int db_countf(struct load_run *pRun, uint64_t *pN, const char *zFmt, ...);
 
-/*
- * Is rcSqlite a failure of the database itself (locked, read-only,
- * full, damaged, unreachable), so that the run cannot be logged in it?
- */
-int db_is_problem(int rcSqlite);
-
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SS.ffffffZ" (32 bytes). */
 void db_now(char *zBuf, size_t nBuf);
 

@@ -6,7 +6,9 @@
  *   opts.h    the options          run.h     the run and its outcome
  *   db.h      the connection       sql.h     SQL text
  *   value.h   typed values         schema.h  the target table
- *   meta.h    the metadata tables  apply.h   applying the rows
+ *   meta.h    the metadata tables  rebuild.h a table made anew
+ *   objects.h indexes, triggers, views on the table
+ *   apply.h   applying the rows (over merge.h, keyed.h, delete.h, row.h)
  *   report.h  run log, summary, --state
  *
  * struct load_stream lives for one input (run.c) and owns its table

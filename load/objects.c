@@ -172,7 +172,7 @@ recreate(struct load_run *pRun, const struct load_table *pT,
 	int rc = 0;
 
 	if (sqlite3_exec(pRun->db, p->zSql, NULL, NULL, NULL) != SQLITE_OK) {
-		if (db_is_problem(sqlite3_extended_errcode(pRun->db)))
+		if (run_is_db_problem(sqlite3_extended_errcode(pRun->db)))
 			return run_sqlfail(pRun, NULL);
 		zWhy = util_strdup(sqlite3_errmsg(pRun->db));
 	} else if (strcmp(p->zType, "trigger") == 0 &&

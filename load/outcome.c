@@ -16,8 +16,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "db.h"
 #include "util.h"
+
+/*
+ * Is rcSqlite a failure of the database itself (locked, read-only,
+ * full, damaged, unreachable), so that the run cannot be logged in it?
+ */
+int
+run_is_db_problem(int rcSqlite)
+{
+	switch (rcSqlite & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_READONLY:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_NOMEM:
+		return 1;
+	default:
+		return 0;
+	}
+}
 
 /* How severe exit status rc is; 0 for success. */
 static int
@@ -94,7 +117,7 @@ run_sqlfail(struct load_run *pRun, const char *zWhat)
 		    "%s: %s: %s", zDb, zWhat, sqlite3_errmsg(pRun->db));
 	else
 		z = util_format("%s: %s", zDb, sqlite3_errmsg(pRun->db));
-	return record(pRun, rc, db_is_problem(rcSql), z);
+	return record(pRun, rc, run_is_db_problem(rcSql), z);
 }
 
 void

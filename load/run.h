@@ -98,6 +98,12 @@ int run_dbfail(struct load_run *pRun, const char *zFmt, ...)
 int run_sqlfail(struct load_run *pRun, const char *zWhat);
 
 /*
+ * Is rcSqlite a failure of the database itself (locked, read-only,
+ * full, damaged, unreachable), so that the run cannot be logged in it?
+ */
+int run_is_db_problem(int rcSqlite);
+
+/*
  * Add a notice: something the user should know about a run that goes
  * through (a user's index that a rebuild could not recreate). Notices
  * are printed on stderr after the commit, or at the end of a dry run,
