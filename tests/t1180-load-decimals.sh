@@ -17,7 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # The columns: name, logical type, source type; and their edge values.
-cols=(-c id,int,int,notnull
+cols=(-c 'id,int,int,notnull'
 	-c 'd92,"decimal(9,2)","decimal(9,2)",null'
 	-c 'd184,"decimal(18,4)","decimal(18,4)",null'
 	-c 'm,"decimal(19,4)",money,null'

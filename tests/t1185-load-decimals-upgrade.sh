@@ -11,7 +11,7 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-cols=(-c id,int,int,notnull -c 'customer,text,"nvarchar(50)",notnull'
+cols=(-c 'id,int,int,notnull' -c 'customer,text,"nvarchar(50)",notnull'
 	-c 'amount,"decimal(18,4)","decimal(18,4)",null'
 	-c 'fee,"decimal(19,4)",money,null' -c 'rate,real,float,null')
 # the second snapshot the fixture was made with
