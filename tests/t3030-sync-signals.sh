@@ -34,15 +34,17 @@ run dbs-sync -c ok.conf
 is_status 0 "a first sync"
 before=$(sql s.db 'SELECT count(*) FROM _dbs_runs')
 
-# stages: the pids of the processes of this config's runs
+# stages: the pids of the processes of this config's runs (by the paths
+# in their arguments, all under this test's scratch directory, so that
+# the runs of other tests on the machine do not count)
 stages() {
-	pgrep -f -- 'sig\.conf|/s\.db|snapshot\.part' | grep -v "^$$\$" || true
+	pgrep -f -- "$SCRATCH/(sig\\.conf|s\\.db|snap/)" | grep -v "^$$\$" || true
 }
 
 for sig in TERM INT HUP; do
 	n=$(grep -c 'batch: SELECT' "$TDS_LOG" || true)
 	set -m # a job of its own: SIGINT is not ignored in it
-	dbs-sync -c sig.conf >out 2>err &
+	dbs-sync -c "$SCRATCH/sig.conf" >out 2>err &
 	pid=$!
 	set +m
 	for _ in $(seq 100); do
