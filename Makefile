@@ -32,7 +32,7 @@ DBS_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 DBS_CFLAGS = $(WARN) $(OPT) $(CFLAGS) -MMD -MP
 
 COMMON_LIBS = -lcsv -lyajl -lxxhash -linih
-LOAD_LIBS = -lsqlite3 $(COMMON_LIBS)
+LOAD_LIBS = -lsqlite3 -lzstd $(COMMON_LIBS)
 # FREETDS_PREFIX: the headers in $(FREETDS_PREFIX)/include, the library in
 # $(FREETDS_PREFIX)/lib, found at run time through the RUNPATH. Use a
 # build directory of its own (O=...): objects are not rebuilt when only

@@ -43,6 +43,10 @@ struct load_opts {
 	int quiet;                     /* --quiet */
 	int busyTimeout;               /* --busy-timeout, milliseconds */
 	const char *zState;            /* --state TABLE, or NULL */
+	int progress;                  /* -1 auto, 0 --no-progress, 1 on */
+	int64_t progressEvery;         /* --progress=SECONDS, -1 default */
+	int progressFd;                /* --progress-fd, else stderr */
+	const char *zProgressLabel;    /* --progress-label, or NULL */
 	char **azFile;                 /* operands ("-" is stdin) */
 	size_t nFile;
 };
