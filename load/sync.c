@@ -398,7 +398,8 @@ sync_main(int argc, char **argv)
 	static const struct {
 		const char *zStep;
 		int nArg; /* before "--" */
-	} aStep[] = {{"views", 0}, {"lock", 1}, {"plan", 1}, {"done", 12}};
+	} aStep[] = {
+	    {"views", 0}, {"lock", 1}, {"plan", 1}, {"done", 12}, {"tee", 1}};
 	struct sync_ctx ctx;
 	struct sync_outcome out;
 	int iDash = find_dashes(argc, argv), rc, done;
@@ -410,8 +411,10 @@ sync_main(int argc, char **argv)
 			break;
 	if (s == sizeof aStep / sizeof aStep[0] || iDash != aStep[s].nArg + 1)
 		return warn_rc(DBS_EXIT_USAGE,
-		    "dbs-load --sync: expected views, lock VIEW, plan VIEW or "
-		    "done VIEW ..., then --");
+		    "dbs-load --sync: expected views, lock VIEW, plan VIEW, "
+		    "tee PART or done VIEW ..., then --");
+	if (s == 4) /* no config: the stream must flow */
+		return sync_tee(argv[1]);
 	if (s == 3 && parse_outcome(argv + 2, &out) != 0)
 		return DBS_EXIT_USAGE;
 	rc = sync_setup(&ctx, argc - iDash, argv + iDash, &done);

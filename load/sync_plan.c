@@ -2,7 +2,8 @@
  * sync_plan.c - the plan step of dbs-sync (sync.h), run under the view's
  * lock: read the view's state from its database (read-only), decide
  * whether this run is full or incremental, build the argument vectors of
- * dbs-extract and dbs-load from the config, and prepare the snapshot.
+ * dbs-extract and dbs-load from the config, and prepare the snapshot
+ * (zstd-compressed, .zst, unless compress = none: then .snapshot).
  *
  * An incremental view (since = COLUMN) runs incrementally from the
  * stored watermark, byte for byte as dbs-load stored it (no escaping
@@ -331,6 +332,9 @@ load_args(const struct sync_ctx *pCtx, const char *zView, enum sync_kind kind,
 	if (pCtx->o.dryRun)
 		args_add(pA, "--dry-run");
 	args_opt(pA, "--summary", "json");
+	/* a terminal shows the progress, a log nothing (sync.h) */
+	args_opt(pA, "--progress-fd", "3");
+	args_opt(pA, "--progress-label", zView);
 	if (kind == SYNC_REPLAY)
 		args_add(pA, pCtx->o.zReplay);
 }
@@ -351,11 +355,13 @@ sync_snapdir(const struct sync_ctx *pCtx, const char *zView)
 }
 
 int
-sync_is_snapshot(const char *zFile, const char *zView, int bPart)
+sync_is_snapshot(
+    const char *zFile, const char *zView, int bPart, int64_t *pTime)
 {
 	static const char zShape[] = "ddddddddTdddddd.dddddddddZ";
 	size_t n = strlen(zView), i;
 	const char *z = zFile + n + 1, *zExt;
+	struct tm tm;
 
 	if (strncmp(zFile, zView, n) != 0 || zFile[n] != '.')
 		return 0;
@@ -370,7 +376,23 @@ sync_is_snapshot(const char *zFile, const char *zView, int bPart)
 		zExt += 7;
 	else
 		return 0;
-	return strcmp(zExt, bPart ? ".snapshot.part" : ".snapshot") == 0;
+	if (strncmp(zExt, ".snapshot", 9) == 0)
+		zExt += 9;
+	else if (strncmp(zExt, ".zst", 4) == 0)
+		zExt += 4;
+	else
+		return 0;
+	if (strcmp(zExt, bPart ? ".part" : "") != 0)
+		return 0;
+	if (pTime != NULL) {
+		memset(&tm, 0, sizeof tm);
+		sscanf(z, "%4d%2d%2dT%2d%2d%2d", &tm.tm_year, &tm.tm_mon,
+		    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		*pTime = (int64_t)timegm(&tm);
+	}
+	return 1;
 }
 
 /* Remove the .part files a crashed run of zView left in zDir. */
@@ -382,7 +404,7 @@ remove_stale(const char *zDir, const char *zView)
 	char zPath[4096];
 
 	while (pDir != NULL && (pE = readdir(pDir)) != NULL) {
-		if (!sync_is_snapshot(pE->d_name, zView, 1))
+		if (!sync_is_snapshot(pE->d_name, zView, 1, NULL))
 			continue;
 		snprintf(zPath, sizeof zPath, "%s/%s", zDir, pE->d_name);
 		if (unlink(zPath) != 0)
@@ -424,6 +446,7 @@ prepare_snapshot(const struct sync_ctx *pCtx, const char *zView, char **pzPart,
     char **pzFinal)
 {
 	const char *zFormat = sync_get(pCtx, zView, CONFIG_FORMAT);
+	const char *zCompress = sync_get(pCtx, zView, CONFIG_COMPRESS);
 	char *zDir = sync_snapdir(pCtx, zView), zTime[40];
 	struct timespec ts;
 	struct tm tm;
@@ -448,8 +471,9 @@ prepare_snapshot(const struct sync_ctx *pCtx, const char *zView, char **pzPart,
 	strftime(zTime, sizeof zTime, "%Y%m%dT%H%M%S", &tm);
 	n = strlen(zDir) + 2 * strlen(zView) + 80;
 	*pzFinal = util_malloc(n);
-	snprintf(*pzFinal, n, "%s/%s.%s.%09ldZ.%s.snapshot", zDir, zView, zTime,
-	    (long)ts.tv_nsec, zFormat ? zFormat : "csv");
+	snprintf(*pzFinal, n, "%s/%s.%s.%09ldZ.%s.%s", zDir, zView, zTime,
+	    (long)ts.tv_nsec, zFormat ? zFormat : "csv",
+	    zCompress && strcmp(zCompress, "none") == 0 ? "snapshot" : "zst");
 	*pzPart = util_malloc(n + 5);
 	snprintf(*pzPart, n + 5, "%s.part", *pzFinal);
 	free(zDir);

@@ -144,9 +144,11 @@ is "$(sql s.db 'SELECT count(*), sum(quantity) FROM orders')" \
 	"$(sql fx.db 'SELECT count(*), sum(quantity) FROM "dbo.orders"')" \
 	"first sync: rows"
 is "$(cd snap && find . -type f | sed 's/[0-9]/N/g')" \
-	"./orders/orders.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.snapshot" \
-	"one snapshot, in the view's own directory"
-is "$(stat -c %a snap/orders/*.snapshot)" 600 "snapshots are private"
+	"./orders/orders.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.zst" \
+	"one snapshot, in the view's own directory, compressed"
+is "$(stat -c %a snap/orders/*.zst)" 600 "snapshots are private"
+is "$(zstd -q -d -c snap/orders/*.zst | sed -n '1p;$s/,.*//p')" "#dbs-stream,1
+#end" "the snapshot is the whole stream, zstd-compressed"
 
 run dbs-sync -c s.conf -v
 is_status 0 "no-change sync: status"
@@ -159,7 +161,7 @@ run dbs-sync -c s.conf --log-format json -v
 is_status 0 "changed sync: status"
 is "$(logs)" '{"time":"T","view":"orders","status":"ok","inserted":0,"updated":3,"deleted":1,"unchanged":16,"stream":"full","error":null}' \
 	"changed sync: json log line"
-is "$(find snap -name '*.snapshot' | wc -l)" 2 "snapshots rotated to keep = 2"
+is "$(find snap -name '*.zst' | wc -l)" 2 "snapshots rotated to keep = 2"
 ok "no .part left" test -z "$(find snap -name '*.part')"
 
 # --- rotation touches only the view's own snapshots ---
@@ -173,26 +175,27 @@ mkdir -p rsnap/orders
 run dbs-sync -c r.conf
 run dbs-sync -c r.conf
 is_status 0 "two views with names that share a prefix"
-is "$(find rsnap -name '*.snapshot' | sed 's/[0-9]/N/g' | sort)" \
+is "$(find rsnap -name '*.snapshot' -o -name '*.zst' | sed 's/[0-9]/N/g' |
+	sort)" \
 	"rsnap/orders.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.snapshot
-rsnap/orders.eu/orders.eu.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.snapshot
-rsnap/orders/orders.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.snapshot" \
+rsnap/orders.eu/orders.eu.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.zst
+rsnap/orders/orders.NNNNNNNNTNNNNNN.NNNNNNNNNZ.csv.zst" \
 	"each view kept its newest; the file of an older version stays"
 ok "files dbs-sync did not write stay" test -f rsnap/orders/notes.txt -a \
 	-f rsnap/orders/orders.20200101T000000.000000000Z.csv.snapshot.bak
 
 # --- replay: the oldest kept snapshot is older than the last applied ---
-oldest=$(find snap -name '*.snapshot' | sort | head -n 1)
+oldest=$(find snap -name '*.zst' | sort | head -n 1)
 run dbs-sync -c s.conf --replay "$oldest" orders
 is_status 3 "replaying an older snapshot is refused"
-is "$(logs)" "dbs-load: $oldest: table orders: snapshot extracted at $(sed -n 's/^#meta,extracted-at,//p' "$oldest") is older than the last one applied ($(sed -n 's/^#meta,extracted-at,//p' "$(find snap -name '*.snapshot' | sort | tail -n 1)")); use --allow-older
-T orders refused inserted=0 updated=0 deleted=0 unchanged=0 stream=full error=\"$oldest: table orders: snapshot extracted at $(sed -n 's/^#meta,extracted-at,//p' "$oldest") is older than the last one applied ($(sed -n 's/^#meta,extracted-at,//p' "$(find snap -name '*.snapshot' | sort | tail -n 1)")); use --allow-older\"" \
+is "$(logs)" "dbs-load: $oldest: table orders: snapshot extracted at $(zstdcat "$oldest" | sed -n 's/^#meta,extracted-at,//p') is older than the last one applied ($(zstdcat "$(find snap -name '*.zst' | sort | tail -n 1)" | sed -n 's/^#meta,extracted-at,//p')); use --allow-older
+T orders refused inserted=0 updated=0 deleted=0 unchanged=0 stream=full error=\"$oldest: table orders: snapshot extracted at $(zstdcat "$oldest" | sed -n 's/^#meta,extracted-at,//p') is older than the last one applied ($(zstdcat "$(find snap -name '*.zst' | sort | tail -n 1)" | sed -n 's/^#meta,extracted-at,//p')); use --allow-older\"" \
 	"refused replay: the message and the log line say why"
 run dbs-sync -c s.conf --replay "$oldest" --allow-older orders -v
 is_status 0 "--allow-older reaches dbs-load"
 is "$(logs)" "T orders ok inserted=1 updated=3 deleted=0 unchanged=16 stream=full" \
 	"the older snapshot applied"
-newest=$(find snap -name '*.snapshot' | sort | tail -n 1)
+newest=$(find snap -name '*.zst' | sort | tail -n 1)
 run dbs-sync -c s.conf -v --allow-older --replay "$newest" orders
 is "$(logs)" "T orders ok inserted=0 updated=3 deleted=1 unchanged=16 stream=full" \
 	"the newest snapshot again"
@@ -204,7 +207,7 @@ is_status 0 "dry run: status"
 is "$(logs)" "T orders dry-run inserted=0 updated=0 deleted=1 unchanged=18 stream=full" \
 	"dry run: counts, status dry-run"
 is "$(sql s.db 'SELECT count(*) FROM orders')" 19 "dry run: nothing deleted"
-is "$(find snap -name '*.snapshot' | wc -l)" 2 "dry run: no snapshot"
+is "$(find snap -name '*.zst' | wc -l)" 2 "dry run: no snapshot"
 is "$(sql s.db "SELECT count(*) FROM _dbs_runs WHERE status = 'dry-run'")" 0 \
 	"dry run: no run row"
 conf d.conf '[sync]' "db = new/d.db" "snapshots = dsnap" \
@@ -259,7 +262,7 @@ T orders refused inserted=0 updated=0 deleted=0 unchanged=0 stream=full error=\"
 		"mass delete ($c): the refusal, no 'Broken pipe'"
 done
 is "$(sql s.db 'SELECT count(*) FROM orders')" 19 "mass delete: unchanged"
-is "$(find snap -name '*.snapshot' | wc -l)" 2 \
+is "$(find snap -name '*.zst' | wc -l)" 2 \
 	"a complete extract that was refused is kept (and rotated)"
 printf 'allow-mass-delete = yes\n' >>ns.conf
 run dbs-sync -c ns.conf -v

@@ -1,6 +1,6 @@
 #!/bin/bash
 # t3030-sync-signals.sh - SIGTERM, SIGINT and SIGHUP stop dbs-sync's
-# whole pipeline: no dbs-extract, tee or dbs-load is left to commit after
+# whole pipeline: no dbs-extract, tee step or dbs-load is left to commit after
 # it, the snapshot's .part is removed, the view is logged "interrupted"
 # and the exit status is 128 + the signal. A stale .part of a crashed run
 # is removed by the next run of its view; other files stay.
@@ -34,9 +34,10 @@ run dbs-sync -c ok.conf
 is_status 0 "a first sync"
 before=$(sql s.db 'SELECT count(*) FROM _dbs_runs')
 
-# stages: the pids of the processes of this config's runs
+# stages: the pids of the processes of this config's runs (not those of
+# another test run on the machine: their files are elsewhere)
 stages() {
-	pgrep -f -- 'sig\.conf|/s\.db|snapshot\.part' | grep -v "^$$\$" || true
+	pgrep -f -- "-c sig\\.conf|$SCRATCH/(s\\.db|snap/)" | grep -v "^$$\$" || true
 }
 
 for sig in TERM INT HUP; do
@@ -50,7 +51,7 @@ for sig in TERM INT HUP; do
 		sleep 0.1
 	done
 	is "$(find snap -name '*.part' | wc -l)" 1 "SIG$sig: the snapshot is being written"
-	is "$(stages | wc -l)" 4 "SIG$sig: dbs-sync, dbs-extract, tee and dbs-load run"
+	is "$(stages | wc -l)" 4 "SIG$sig: dbs-sync, dbs-extract, the tee step and dbs-load run"
 	kill -s "$sig" "$pid"
 	wait "$pid"
 	status=$?
@@ -77,10 +78,12 @@ done
 mkdir -p snap/orders
 stale=snap/orders/orders.20200101T000000.000000000Z.csv.snapshot.part
 : >"$stale"
+: >"${stale%.snapshot.part}.zst.part"
 : >snap/orders/orders.keep.part
 run dbs-sync -c ok.conf
 is_status 0 "the next run"
-ok "the stale .part is removed" test ! -e "$stale"
+ok "the stale .parts are removed" test ! -e "$stale" \
+	-a ! -e "${stale%.snapshot.part}.zst.part"
 ok "another file stays" test -e snap/orders/orders.keep.part
 
 done_testing

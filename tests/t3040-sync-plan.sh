@@ -59,8 +59,8 @@ expect 0 "" "" "plan: status"
 fields plan.out | sed -E 's/[0-9]{8}T[0-9]{6}\.[0-9]{9}Z/TIME/' >got
 cat >want <<EOF
 full
-$SCRATCH/snap/orders/orders.TIME.csv.snapshot.part
-$SCRATCH/snap/orders/orders.TIME.csv.snapshot
+$SCRATCH/snap/orders/orders.TIME.csv.zst.part
+$SCRATCH/snap/orders/orders.TIME.csv.zst
 14
 -c
 p.conf
@@ -76,7 +76,7 @@ id, [a,b]
 --query-timeout
 0
 --no-progress
-18
+22
 --db
 $SCRATCH/p.db
 --table
@@ -95,6 +95,10 @@ add
 --allow-empty
 --summary
 json
+--progress-fd
+3
+--progress-label
+orders
 EOF
 ok "plan: the vectors of a full run, every value whole" cmp got want
 [ -s got ] && diff want got | sed 's/^/# /'
@@ -121,7 +125,7 @@ ndjson
 --query-timeout
 600
 --no-progress
-9
+13
 --db
 $SCRATCH/p.db
 --table
@@ -131,17 +135,21 @@ id
 --dry-run
 --summary
 json
+--progress-fd
+3
+--progress-label
+events
 EOF
 ok "plan: a dry run keeps no snapshot; the default query timeout" cmp got want
 [ -s got ] && diff want got | sed 's/^/# /'
 
 run dbs-load --sync plan events -- -c p.conf --replay p.conf events 3>plan.out
 is "$(fields plan.out | tr '\n' ' ')" \
-	"replay   0 9 --db $SCRATCH/p.db --table events --key id --summary json p.conf " \
+	"replay   0 13 --db $SCRATCH/p.db --table events --key id --summary json --progress-fd 3 --progress-label events p.conf " \
 	"plan: a replay runs no extract"
 
 run dbs-load --sync bogus -- -c p.conf
-expect 2 "" "dbs-sync: dbs-load --sync: expected views, lock VIEW, plan VIEW or done VIEW ..., then --" \
+expect 2 "" "dbs-sync: dbs-load --sync: expected views, lock VIEW, plan VIEW, tee PART or done VIEW ..., then --" \
 	"an unknown step"
 
 # --- the incremental plan, with a watermark that holds a tab and quotes
