@@ -108,7 +108,8 @@ progress_begin(
     struct load_progress *p, const struct load_opts *pO, const char *zInput)
 {
 	char z[512];
-	int on = pO->progress < 0 ? isatty(pO->progressFd) : pO->progress;
+	int on = pO->progress >= 0 ? pO->progress
+	                           : !pO->quiet && isatty(pO->progressFd);
 
 	memset(p, 0, sizeof *p);
 	p->fd = on ? pO->progressFd : -1;

@@ -4,8 +4,9 @@
  * a total is known, how far it is and how long it still takes. On a
  * terminal one line is redrawn in place; elsewhere (--progress into a
  * file) a line a second. Either ends with one final line. Off unless
- * the progress's file descriptor is a terminal or --progress is given,
- * so that the output of a run in a script stays what it was.
+ * the progress's file descriptor is a terminal (and no --quiet) or
+ * --progress is given, so that the output of a run in a script stays
+ * what it was.
  */
 #ifndef DBS_LOAD_PROGRESS_H
 #define DBS_LOAD_PROGRESS_H

@@ -38,6 +38,13 @@ run dbs-load --db a.db big.csv
 expect 0 "" "$summary" "no terminal: the summary alone"
 run "$TTY" 200 dbs-load --db b.db --no-progress big.csv
 expect 0 "$summary" "" "--no-progress at a terminal: the summary alone"
+run "$TTY" 200 dbs-load --db b.db --quiet big.csv
+expect 0 "" "" "--quiet at a terminal: nothing"
+run "$TTY" 200 dbs-load --db b.db --quiet --progress big.csv
+is "$(shown)" "
+dbs-load: big.csv: waiting for the stream
+dbs-load: orders: 20000 rows in T s (R rows/s)" \
+	"--quiet --progress at a terminal: the progress, no summary"
 
 # --- at a terminal: the label at once, then the final line ---
 run "$TTY" 200 dbs-load --db c.db big.csv
