@@ -36,13 +36,13 @@ before=$(sql s.db 'SELECT count(*) FROM _dbs_runs')
 
 # stages: the pids of the processes of this config's runs
 stages() {
-	pgrep -f -- 'sig\.conf|/s\.db|snapshot\.part' | grep -v "^$$\$" || true
+	pgrep -f -- "$SCRATCH/(sig\\.conf|s\\.db|snap/)" | grep -v "^$$\$" || true
 }
 
 for sig in TERM INT HUP; do
 	n=$(grep -c 'batch: SELECT' "$TDS_LOG" || true)
 	set -m # a job of its own: SIGINT is not ignored in it
-	dbs-sync -c sig.conf >out 2>err &
+	dbs-sync -c "$SCRATCH/sig.conf" >out 2>err &
 	pid=$!
 	set +m
 	for _ in $(seq 100); do
