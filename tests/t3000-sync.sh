@@ -273,4 +273,49 @@ run dbs-sync -c ns.conf -v
 is "$(logs)" "T orders ok inserted=0 updated=0 deleted=14 unchanged=5 stream=full" \
 	"allow-mass-delete = yes reaches dbs-load"
 
+
+# --- snapshots that cannot be kept ---
+conf sd.conf '[sync]' "db = sd.db" "snapshots = notadir/x" \
+	'[view orders]' 'view = dbo.orders' 'key = id'
+: >notadir
+run dbs-sync -c sd.conf
+is_status 1 "a snapshot directory that cannot be made: status"
+is "$(logs)" "dbs-sync: orders: $SCRATCH/notadir/x/orders: cannot create the snapshot directory: Not a directory
+T orders failed inserted=0 updated=0 deleted=0 unchanged=0 stream=- error=\"$SCRATCH/notadir/x/orders: cannot create the snapshot directory: Not a directory\"" \
+	"... fails the view before anything runs"
+ok "... and nothing was loaded" test ! -e sd.db
+# a snapshot that fills its disk while the load commits: ok, a warning
+tds_fixture big.db --generate dbo.orders --rows 3000
+tds_start big.db --user dbs --password secret --database demo
+big=$TDS_SERVER
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	mkdir fullsnap
+	{
+		printf '[source]\nserver = %s\nuser = dbs\npassword-file = pw\n' \
+			"$big"
+		printf '[sync]\ndb = fs.db\nsnapshots = fullsnap\n'
+		printf '[view orders]\nview = dbo.orders\nkey = id\n'
+	} >fs.conf
+	unshare -m bash -c 'mount -t tmpfs -o size=64k tmpfs fullsnap &&
+		dbs-sync -c fs.conf -v >fs.out 2>fs.err; echo $? >fs.status'
+	is "$(cat fs.status)" 0 "a snapshot that fills its disk: status 0"
+	is "$(logs fs.err | sed -E 's/[0-9]{8}T[0-9]{6}\.[0-9]{9}Z/TIME/')" \
+		"dbs-sync: orders: snapshot not kept: tee: $SCRATCH/fullsnap/orders/orders.TIME.csv.snapshot.part: No space left on device
+T orders ok inserted=3000 updated=0 deleted=0 unchanged=0 stream=full" \
+		"... the load committed, the snapshot is a warning"
+	is "$(sql fs.db 'SELECT count(*) FROM orders')" 3000 "... the rows are there"
+else
+	diag "skipping the full-disk snapshot test (needs root and unshare -m)"
+fi
+
+# --- a stalled server: the query timeout of the config stops the view
+conf st.conf '[sync]' "db = st.db" 'query-timeout = 1' '[view orders]' \
+	'view = dbo.orders' 'key = id'
+sed -i 's/^user = dbs$/user = dbs\napp-name = tdsfault:stall=5/' st.conf
+run dbs-sync -c st.conf
+is_status 1 "a stalled server: status"
+is "$(logs)" "dbs-extract: $TDS_SERVER: query timed out after 1 s (db-lib error 20003)
+T orders failed inserted=0 updated=0 deleted=0 unchanged=0 stream=full error=\"$TDS_SERVER: query timed out after 1 s (db-lib error 20003)\"" \
+	"a stalled server: the query timeout, not a hang"
+
 done_testing
