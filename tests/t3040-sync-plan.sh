@@ -140,6 +140,20 @@ is "$(fields plan.out | tr '\n' ' ')" \
 	"replay   0 9 --db $SCRATCH/p.db --table events --key id --summary json p.conf " \
 	"plan: a replay runs no extract"
 
+# done, after a signal: the .part files of the view go when this run holds
+# the lock (the plan may have made one before the script knew its name),
+# and stay when it does not (they may be another run's)
+mkdir -p tmp snap/orders
+p=snap/orders/orders.20260101T000000.000000000Z.csv.snapshot.part
+: >"$p"
+run dbs-load --sync "done" orders full 0 -1 -1 -1 15 0 0 0 tmp "" "" -- \
+	-c p.conf
+is "$status" 143 "done after SIGTERM: status 128 + 15"
+ok "done after SIGTERM without the lock: the .part stays" test -e "$p"
+run dbs-load --sync "done" orders full 0 -1 -1 -1 15 0 1 0 tmp "" "" -- \
+	-c p.conf
+ok "done after SIGTERM with the lock: the .part goes" test ! -e "$p"
+
 run dbs-load --sync bogus -- -c p.conf
 expect 2 "" "dbs-sync: dbs-load --sync: expected views, lock VIEW, plan VIEW or done VIEW ..., then --" \
 	"an unknown step"
