@@ -14,30 +14,10 @@ cat >tw.json <<'EOF'
   "rows": [[1, "a\tb"], [2, "a\tc"]]}}}
 EOF
 tds_fixture fx.db tw.json --append
-tds_start fx.db --user dbs --password secret --database demo
-printf 'secret\n' >pw
-chmod 600 pw
-cat >inc.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-
-[sync]
-db = inc.db
-log = sync.log
-
-[view events]
-view = dbo.events
-key = id
-since = updated_at
-
-[view tw]
-view = dbo.tw
-key = id
-since = k
-EOF
+tds_sync_start fx.db
+tds_conf inc.conf '[sync]' 'db = inc.db' 'log = sync.log' '' \
+	'[view events]' 'view = dbo.events' 'key = id' 'since = updated_at' '' \
+	'[view tw]' 'view = dbo.tw' 'key = id' 'since = k'
 
 # logs: the log lines of stderr, the volatile time and seconds replaced.
 logs() {

@@ -8,27 +8,11 @@
 . "$TOP/tests/fixtures/extract/tds.sh"
 
 tds_fixture fx.db --generate dbo.orders --rows 20
-tds_start fx.db --user dbs --password secret --database demo
-printf 'secret\n' >pw
-chmod 600 pw
+tds_sync_start fx.db
+tds_conf ok.conf '[sync]' 'db = s.db' 'snapshots = snap' '' \
+	'[view orders]' 'view = dbo.orders' 'key = id'
 # stall: the server waits 30 s before it answers the SELECT
-cat >sig.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-app-name = tdsfault:stall=30
-
-[sync]
-db = s.db
-snapshots = snap
-
-[view orders]
-view = dbo.orders
-key = id
-EOF
-sed '/^app-name/d' sig.conf >ok.conf
+sed 's/^user = dbs$/&\napp-name = tdsfault:stall=30/' ok.conf >sig.conf
 
 run dbs-sync -c ok.conf
 is_status 0 "a first sync"

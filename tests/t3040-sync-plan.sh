@@ -160,22 +160,9 @@ expect 2 "" "dbs-sync: dbs-load --sync: expected views, lock VIEW, plan VIEW or 
 
 # --- the incremental plan, with a watermark that holds a tab and quotes
 tds_fixture fx.db --generate dbo.events --rows 3
-tds_start fx.db --user dbs --password secret --database demo
-printf 'secret\n' >pw
-chmod 600 pw
-cat >i.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-
-[view ev]
-view = dbo.events
-key = id
-since = note
-db = i.db
-EOF
+tds_sync_start fx.db
+tds_conf i.conf '[view ev]' 'view = dbo.events' 'key = id' 'since = note' \
+	'db = i.db'
 run dbs-sync -c i.conf
 is_status 0 "an incremental view: the first run"
 wm=$(printf "a\t'b\"\\\\n")
@@ -213,21 +200,8 @@ is "$(sed -E 's/^[0-9T:Z-]{20} /T /; s/ seconds=[0-9.]+//' stderr)" \
 inst=$SCRATCH/root
 make -s -C "$TOP" O="$DBS_BUILD" PREFIX=/usr/local DESTDIR="$inst" \
 	install >/dev/null 2>&1
-cat >cron.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-
-[sync]
-db = cron.db
-log = cron.log
-
-[view events]
-view = dbo.events
-key = id
-EOF
+tds_conf cron.conf '[sync]' 'db = cron.db' 'log = cron.log' \
+	'[view events]' 'view = dbo.events' 'key = id'
 run env -i PATH=/usr/bin:/bin "$inst/usr/local/bin/dbs-sync" -c cron.conf
 expect 0 "" "" "cron's PATH: dbs-sync finds its dbs-extract and dbs-load"
 is "$(sed -E 's/^[0-9T:Z-]{20} /T /; s/ seconds=[0-9.]+//' cron.log)" \
