@@ -100,6 +100,7 @@ static const char zHelp[] =
     "  --quiet               no summary line\n"
     "  --busy-timeout ms     wait this long for another writer (default 5000)\n"
     "  --state table         print what the next incremental extract needs\n"
+    "  --sync step ...       (first) a step of dbs-sync, not for direct use\n"
     "\n"
     "Exit status: 0 ok, 1 failed, 2 usage, 3 refused by a safety rule,\n"
     "4 busy. Nothing is committed unless every stream is complete. See\n"
