@@ -118,6 +118,7 @@ static const char zHelp[] =
     "  --progress-fd fd      the progress on file descriptor fd instead\n"
     "  --progress-label name name the progress line name, not the table\n"
     "  --state table         print what the next incremental extract needs\n"
+    "  --sync step ...       (first) a step of dbs-sync, not for direct use\n"
     "\n"
     "Exit status: 0 ok, 1 failed, 2 usage, 3 refused by a safety rule,\n"
     "4 busy. Nothing is committed unless every stream is complete. See\n"

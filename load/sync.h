@@ -99,6 +99,10 @@ int sync_plan(const struct sync_ctx *pCtx, const char *zView);
  */
 char *sync_snapdir(const struct sync_ctx *pCtx, const char *zView);
 
+/* Remove every .part file of view zView: a crashed run's, or, when a
+ * signal stopped the run, its own. Only under the view's lock. */
+void sync_remove_parts(const struct sync_ctx *pCtx, const char *zView);
+
 /*
  * Is zFile (a name, no directory) one dbs-sync wrote for view zView: the
  * view's name, a UTC time, the format, then ".snapshot" (plain) or
@@ -130,6 +134,7 @@ struct sync_outcome {
 	int rcLoad;          /* exit status, -1 if it did not run */
 	int signal;          /* the signal that stopped dbs-sync, 0 if none */
 	int busy;            /* the database's lock was held by another run */
+	int locked;          /* this run holds the view's lock */
 	double seconds;      /* time the view took */
 	const char *zTmp;    /* directory with the stages' files */
 	const char *zPart;   /* snapshot being written, "" if none */

@@ -396,7 +396,9 @@ sync_done(const struct sync_ctx *pCtx, const char *zView,
 	    zL, &l);
 	if (rc != 0) /* nothing happened: the counts were rolled back */
 		memset(l.an, 0, sizeof l.an);
-	if (!pOut->busy && pOut->rcPlan == 0)
+	if (pOut->signal != 0 && pOut->locked)
+		sync_remove_parts(pCtx, zView); /* the plan may have made one */
+	else if (!pOut->busy && pOut->rcPlan == 0)
 		finish_snapshot(pCtx, zView, pOut, zT);
 	if (rc == 0 && pCtx->o.dryRun)
 		l.zStatus = "dry-run";

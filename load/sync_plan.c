@@ -395,9 +395,10 @@ sync_is_snapshot(
 	return 1;
 }
 
-/* Remove the .part files a crashed run of zView left in zDir. */
+/* Remove the .part files of zView in zDir (under the view's lock: none
+ * belongs to a live run). */
 static void
-remove_stale(const char *zDir, const char *zView)
+remove_parts(const char *zDir, const char *zView)
 {
 	DIR *pDir = opendir(zDir);
 	struct dirent *pE;
@@ -412,6 +413,16 @@ remove_stale(const char *zDir, const char *zView)
 	}
 	if (pDir != NULL)
 		closedir(pDir);
+}
+
+void
+sync_remove_parts(const struct sync_ctx *pCtx, const char *zView)
+{
+	char *zDir = sync_snapdir(pCtx, zView);
+
+	if (zDir != NULL)
+		remove_parts(zDir, zView);
+	free(zDir);
 }
 
 /* mkdir -p zDir; 0 or -1 (errno). */
@@ -465,7 +476,7 @@ prepare_snapshot(const struct sync_ctx *pCtx, const char *zView, char **pzPart,
 		free(zDir);
 		return DBS_EXIT_FAIL;
 	}
-	remove_stale(zDir, zView);
+	remove_parts(zDir, zView);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(zTime, sizeof zTime, "%Y%m%dT%H%M%S", &tm);

@@ -8,42 +8,25 @@
 . "$TOP/tests/fixtures/extract/tds.sh"
 
 tds_fixture fx.db --generate dbo.orders --rows 20
-tds_start fx.db --user dbs --password secret --database demo
-printf 'secret\n' >pw
-chmod 600 pw
+tds_sync_start fx.db
+tds_conf ok.conf '[sync]' 'db = s.db' 'snapshots = snap' '' \
+	'[view orders]' 'view = dbo.orders' 'key = id'
 # stall: the server waits 30 s before it answers the SELECT
-cat >sig.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-app-name = tdsfault:stall=30
-
-[sync]
-db = s.db
-snapshots = snap
-
-[view orders]
-view = dbo.orders
-key = id
-EOF
-sed '/^app-name/d' sig.conf >ok.conf
+sed 's/^user = dbs$/&\napp-name = tdsfault:stall=30/' ok.conf >sig.conf
 
 run dbs-sync -c ok.conf
 is_status 0 "a first sync"
 before=$(sql s.db 'SELECT count(*) FROM _dbs_runs')
 
-# stages: the pids of the processes of this config's runs (not those of
-# another test run on the machine: their files are elsewhere)
+# stages: the pids of the processes of this config's runs
 stages() {
-	pgrep -f -- "-c sig\\.conf|$SCRATCH/(s\\.db|snap/)" | grep -v "^$$\$" || true
+	pgrep -f -- "$SCRATCH/(sig\\.conf|s\\.db|snap/)" | grep -v "^$$\$" || true
 }
 
 for sig in TERM INT HUP; do
 	n=$(grep -c 'batch: SELECT' "$TDS_LOG" || true)
 	set -m # a job of its own: SIGINT is not ignored in it
-	dbs-sync -c sig.conf >out 2>err &
+	dbs-sync -c "$SCRATCH/sig.conf" >out 2>err &
 	pid=$!
 	set +m
 	for _ in $(seq 100); do

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t0030-deb.sh - make deb: the package builds from a copy of the tree,
+# t0040-deb.sh - make deb: the package builds from a copy of the tree,
 # lintian finds nothing (warnings included), it holds the three programs
 # (each runs from a scratch root), every man page, the units and the
 # completion, the example config as a private conffile that an upgrade

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t3050-sync-snapshots.sh - snapshots that fit and a sync that shows what
+# t3060-sync-snapshots.sh - snapshots that fit and a sync that shows what
 # it does: zstd-compressed snapshots by default (compress = none keeps
 # them plain), replayed by dbs-sync --replay and loaded by dbs-load as
 # they are; rotation by count over both kinds and by age; the tee step
