@@ -135,7 +135,7 @@ is "$(logs)" "T events ok inserted=0 updated=0 deleted=0 unchanged=0 stream=incr
 	"man page example: the incremental view"
 
 # the commands of the example, with the paths of this test
-oldest=$(find "$SCRATCH/ex-snapshots/orders" -name '*.snapshot' | sort | head -n 1)
+oldest=$(find "$SCRATCH/ex-snapshots/orders" -name '*.zst' | sort | head -n 1)
 sed -n '/^Sync every view, then only/,/^\.Ed/p' "$TOP/man/dbs-sync.1" |
 	sed -n 's/^\$ //p' | sed -e 's/sales\.conf/ex.conf/' \
 	-e "s#/var/lib/dbs/snapshots/orders/[^ ]*#$oldest#" >cmds
