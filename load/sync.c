@@ -399,8 +399,8 @@ sync_main(int argc, char **argv)
 	static const struct {
 		const char *zStep;
 		int nArg; /* before "--" */
-	} aStep[] = {{"views", 0}, {"lock", 1}, {"plan", 1}, {"done", 13},
-	    {"tee", 1}};
+	} aStep[] = {
+	    {"views", 0}, {"lock", 1}, {"plan", 1}, {"done", 13}, {"tee", 1}};
 	struct sync_ctx ctx;
 	struct sync_outcome out;
 	int iDash = find_dashes(argc, argv), rc, done;
