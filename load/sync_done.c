@@ -231,8 +231,7 @@ pass_on(const char *z)
  */
 static int
 judge(const struct sync_outcome *pOut, const char *zView, const char *zDb,
-    const char *zPlan, const char *zX, const char *zT, const char *zL,
-    struct line *pL)
+    const char *zPlan, const char *zX, const char *zL, struct line *pL)
 {
 	char zSig[64];
 	int rc;
@@ -269,7 +268,6 @@ judge(const struct sync_outcome *pOut, const char *zView, const char *zDb,
 		pL->zError = first_line(zL, zView);
 		rc = pOut->rcLoad > 4 ? DBS_EXIT_FAIL : pOut->rcLoad;
 	}
-	(void)zT;
 	pL->zStatus = status_word(rc);
 	return rc;
 }
