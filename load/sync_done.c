@@ -383,8 +383,8 @@ sync_done(const struct sync_ctx *pCtx, const char *zView,
 	    : pOut->kind == SYNC_FULL              ? "full"
 	                                           : NULL;
 	read_summary(zSum, &l);
-	rc = judge(pOut, zView, sync_get(pCtx, zView, CONFIG_DB), zPlan, zX, zT,
-	    zL, &l);
+	rc = judge(
+	    pOut, zView, sync_get(pCtx, zView, CONFIG_DB), zPlan, zX, zL, &l);
 	if (rc != 0) /* nothing happened: the counts were rolled back */
 		memset(l.an, 0, sizeof l.an);
 	if (pOut->signal != 0 && pOut->locked)
