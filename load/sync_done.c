@@ -238,8 +238,7 @@ pass_on(const char *z)
  */
 static int
 judge(const struct sync_outcome *pOut, const char *zView, const char *zDb,
-    const char *zPlan, const char *zX, const char *zT, const char *zL,
-    struct line *pL)
+    const char *zPlan, const char *zX, const char *zL, struct line *pL)
 {
 	char zSig[64];
 	int rc;
@@ -276,7 +275,6 @@ judge(const struct sync_outcome *pOut, const char *zView, const char *zDb,
 		pL->zError = first_line(zL, zView);
 		rc = pOut->rcLoad > 4 ? DBS_EXIT_FAIL : pOut->rcLoad;
 	}
-	(void)zT;
 	pL->zStatus = status_word(rc);
 	return rc;
 }
@@ -392,8 +390,8 @@ sync_done(const struct sync_ctx *pCtx, const char *zView,
 	    : pOut->kind == SYNC_FULL              ? "full"
 	                                           : NULL;
 	read_summary(zSum, &l);
-	rc = judge(pOut, zView, sync_get(pCtx, zView, CONFIG_DB), zPlan, zX, zT,
-	    zL, &l);
+	rc = judge(
+	    pOut, zView, sync_get(pCtx, zView, CONFIG_DB), zPlan, zX, zL, &l);
 	if (rc != 0) /* nothing happened: the counts were rolled back */
 		memset(l.an, 0, sizeof l.an);
 	if (pOut->signal != 0 && pOut->locked)

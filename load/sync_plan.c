@@ -129,8 +129,9 @@ utc_seconds(const char *z)
 }
 
 /*
- * Run zSql with ?1 = zTable on db; copy up to three text columns of the
- * first row into az (NULL for none). Returns an SQLite result code.
+ * Run zSql with its parameters ?1 = zTable and ?2 = zCol (those it has)
+ * on db; copy nCol text columns of the first row into az (NULL for
+ * none). Returns an SQLite result code.
  */
 static int
 query_row(sqlite3 *db, const char *zSql, const char *zTable, const char *zCol,
@@ -140,8 +141,9 @@ query_row(sqlite3 *db, const char *zSql, const char *zTable, const char *zCol,
 	int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL), i;
 
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(pStmt, 1, zTable, -1, SQLITE_STATIC);
-		if (zCol != NULL)
+		if (sqlite3_bind_parameter_count(pStmt) >= 1)
+			sqlite3_bind_text(pStmt, 1, zTable, -1, SQLITE_STATIC);
+		if (sqlite3_bind_parameter_count(pStmt) >= 2)
 			sqlite3_bind_text(pStmt, 2, zCol, -1, SQLITE_STATIC);
 		rc = sqlite3_step(pStmt);
 		for (i = 0; rc == SQLITE_ROW && i < nCol; i++)
@@ -175,8 +177,7 @@ read_state(
 		sqlite3_busy_timeout(db, 5000);
 	if (rc == SQLITE_OK)
 		rc = query_row(db,
-		    "SELECT name FROM sqlite_schema WHERE name='_dbs_runs' AND "
-		    "?1 IS NOT NULL",
+		    "SELECT name FROM sqlite_schema WHERE name='_dbs_runs'",
 		    zTable, NULL, az, 1);
 	if (rc == SQLITE_OK && az[0] != NULL)
 		rc = query_row(db,
@@ -193,7 +194,7 @@ read_state(
 	if (rc == SQLITE_OK && az[0] != NULL)
 		rc = query_row(db,
 		    "SELECT 1 FROM pragma_table_info('_dbs_runs') WHERE "
-		    "name='stream' AND ?1 IS NOT NULL",
+		    "name='stream'",
 		    zTable, NULL, &az[1], 1);
 	if (rc == SQLITE_OK && az[1] != NULL) {
 		free(az[1]);
