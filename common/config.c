@@ -38,6 +38,7 @@ enum kind {
 	K_CHOICE,   /* one of azChoice */
 	K_SECONDS,  /* integer seconds in [0, SECONDS_MAX] */
 	K_COUNT,    /* integer in [1, COUNT_MAX] */
+	K_KEEP,     /* a K_COUNT or a K_DURATION (config_parse_keep) */
 	K_PERCENT,  /* 0-100, as util_parse_percent */
 	K_DURATION, /* config_parse_duration */
 	K_BOOL,     /* yes or no */
@@ -59,6 +60,7 @@ static const char *const azEncrypt[] = {
     "off", "request", "require", "strict", NULL};
 static const char *const azLogFormat[] = {"text", "json", NULL};
 static const char *const azFormat[] = {"csv", "ndjson", NULL};
+static const char *const azCompress[] = {"zstd", "none", NULL};
 static const char *const azMode[] = {"merge", "append", "replace", NULL};
 static const char *const azDeletes[] = {"hard", "soft", "keep", NULL};
 static const char *const azSchema[] = {"fail", "add", "rebuild", NULL};
@@ -87,7 +89,8 @@ static const struct {
     [CONFIG_LOG_FORMAT] = {"log-format", IN_SYNC, K_CHOICE, azLogFormat},
     [CONFIG_DB] = {"db", IN_SYNC | IN_VIEW, K_PATH, NULL},
     [CONFIG_SNAPSHOTS] = {"snapshots", IN_SYNC | IN_VIEW, K_PATH, NULL},
-    [CONFIG_KEEP] = {"keep", IN_SYNC | IN_VIEW, K_COUNT, NULL},
+    [CONFIG_KEEP] = {"keep", IN_SYNC | IN_VIEW, K_KEEP, NULL},
+    [CONFIG_COMPRESS] = {"compress", IN_SYNC | IN_VIEW, K_CHOICE, azCompress},
     [CONFIG_FORMAT] = {"format", IN_SYNC | IN_VIEW, K_CHOICE, azFormat},
     [CONFIG_LOCK_TIMEOUT] = {"lock-timeout", IN_SYNC | IN_VIEW, K_SECONDS,
         NULL},
@@ -520,7 +523,7 @@ check_indexes(const char *z)
 static const char *
 check_value(enum config_key k, const char *z, char *zBuf, size_t nBuf)
 {
-	int64_t v;
+	int64_t v, v2;
 	double d;
 	int b;
 
@@ -542,6 +545,11 @@ check_value(enum config_key k, const char *z, char *zBuf, size_t nBuf)
 		return util_parse_i64(z, 1, COUNT_MAX, &v) == 0
 		    ? NULL
 		    : "expected a number from 1 to 1000000";
+	case K_KEEP:
+		return config_parse_keep(z, &v, &v2) == 0
+		    ? NULL
+		    : "expected a number from 1 to 1000000, or an age such "
+		      "as 36h, 14d or 2w";
 	case K_PERCENT:
 		return util_parse_percent(z, &d) == 0
 		    ? NULL
@@ -862,6 +870,16 @@ config_parse_duration(const char *z, int64_t *pSeconds)
 			return 0;
 		}
 	return -1;
+}
+
+int
+config_parse_keep(const char *z, int64_t *pCount, int64_t *pSeconds)
+{
+	*pCount = *pSeconds = 0;
+	if (util_parse_i64(z, 1, COUNT_MAX, pCount) == 0)
+		return 0;
+	*pCount = 0;
+	return config_parse_duration(z, pSeconds);
 }
 
 int

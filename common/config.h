@@ -37,6 +37,7 @@ enum config_key {
 	CONFIG_DB,
 	CONFIG_SNAPSHOTS,
 	CONFIG_KEEP,
+	CONFIG_COMPRESS,
 	CONFIG_FORMAT,
 	CONFIG_LOCK_TIMEOUT,
 	CONFIG_MODE,
@@ -114,6 +115,13 @@ const char *config_key_name(enum config_key k);
 int config_parse_bool(const char *z, int *pOut);
 /* A duration with a unit: "90s", "30m", "24h", "7d", "2w"; at least 1s. */
 int config_parse_duration(const char *z, int64_t *pSeconds);
+
+/*
+ * How many snapshots to keep: a count ("7": the newest 7) or an age
+ * ("14d": those less than 14 days old), exactly one of the two set,
+ * the other 0.
+ */
+int config_parse_keep(const char *z, int64_t *pCount, int64_t *pSeconds);
 
 /*
  * The private-file rule for secrets (a config file holding a password,

@@ -7,12 +7,14 @@
 #include "report.h"
 #include "run.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ident.h"
 #include "sync.h"
@@ -28,7 +30,9 @@ static const char zUsage[] =
     "\t\t[--decimals auto | text | real] [--index columns]\n"
     "\t\t[--allow-mass-delete] [--allow-empty] [--allow-older]\n"
     "\t\t[--watermark column] [--summary text | json] [--dry-run]\n"
-    "\t\t[--quiet] [--busy-timeout ms] [file ...]\n"
+    "\t\t[--quiet] [--busy-timeout ms]\n"
+    "\t\t[--progress[=seconds] | --no-progress] [--progress-fd fd]\n"
+    "\t\t[--progress-label name] [file ...]\n"
     "       dbs-load --db file [--busy-timeout ms] --state table\n"
     "       dbs-load -h | --help | --version\n";
 
@@ -51,6 +55,10 @@ enum {
 	OPT_QUIET,
 	OPT_BUSY,
 	OPT_STATE,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_PROGRESS_FD,
+	OPT_PROGRESS_LABEL,
 	OPT_VERSION
 };
 
@@ -73,6 +81,10 @@ static const struct option aLongOpt[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"busy-timeout", required_argument, NULL, OPT_BUSY},
     {"state", required_argument, NULL, OPT_STATE},
+    {"progress", optional_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"progress-fd", required_argument, NULL, OPT_PROGRESS_FD},
+    {"progress-label", required_argument, NULL, OPT_PROGRESS_LABEL},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 
@@ -109,9 +121,16 @@ static const char zHelp[] =
     "  --summary text|json   one line per input on stderr (default), or one\n"
     "                        JSON object on stdout\n"
     "  --dry-run             do all the work, report, change nothing\n"
-    "  --quiet               no summary line\n"
+    "  --quiet               no summary line, no progress unless asked\n"
     "  --busy-timeout ms     wait this long for another writer (default 5000)\n"
+    "  --progress[=seconds]  rows, rows/s, counts and time left on stderr,\n"
+    "                        every 0.5 s on a terminal (the default there),\n"
+    "                        else a line every second, or every seconds\n"
+    "  --no-progress         none, even on a terminal\n"
+    "  --progress-fd fd      the progress on file descriptor fd instead\n"
+    "  --progress-label name name the progress line name, not the table\n"
     "  --state table         print what the next incremental extract needs\n"
+    "  --sync step ...       (first) a step of dbs-sync, not for direct use\n"
     "\n"
     "Exit status: 0 ok, 1 failed, 2 usage, 3 refused by a safety rule,\n"
     "4 busy. Nothing is committed unless every stream is complete. See\n"
@@ -225,6 +244,15 @@ set_simple(struct load_opts *pO, int c, const char *zArg)
 			    "--max-delete: \"%s\" is not a percentage 0-100",
 			    zArg);
 		break;
+	case OPT_PROGRESS_FD:
+		if (util_parse_i64(zArg, 0, INT_MAX, &ms) != 0 ||
+		    fcntl((int)ms, F_GETFD) < 0)
+			util_die(DBS_EXIT_USAGE,
+			    "--progress-fd: \"%s\" is not an open file "
+			    "descriptor",
+			    zArg);
+		pO->progressFd = (int)ms;
+		break;
 	case OPT_BUSY:
 		if (util_parse_i64(zArg, 0, INT_MAX, &ms) != 0)
 			util_die(DBS_EXIT_USAGE,
@@ -280,6 +308,21 @@ set_option(struct load_opts *pO, int c, const char *zArg)
 		break;
 	case OPT_QUIET:
 		pO->quiet = 1;
+		break;
+	case OPT_PROGRESS:
+		pO->progress = 1;
+		if (zArg != NULL &&
+		    util_parse_i64(zArg, 0, 86400, &pO->progressEvery) != 0)
+			util_die(DBS_EXIT_USAGE,
+			    "--progress: \"%s\" is not a number of seconds "
+			    "(0 to 86400)",
+			    zArg);
+		break;
+	case OPT_NO_PROGRESS:
+		pO->progress = 0;
+		break;
+	case OPT_PROGRESS_LABEL:
+		pO->zProgressLabel = zArg;
 		break;
 	default:
 		set_simple(pO, c, zArg);
@@ -344,6 +387,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	opts.maxDelete = DEFAULT_MAX_DELETE;
 	opts.busyTimeout = DEFAULT_BUSY_MS;
+	opts.progress = -1;
+	opts.progressEvery = -1;
+	opts.progressFd = STDERR_FILENO;
 	parse_args(&opts, argc, argv);
 	run.pOpts = &opts;
 	if (opts.zState != NULL) {

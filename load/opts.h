@@ -6,6 +6,7 @@
 #define DBS_LOAD_OPTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ident.h"
 
@@ -32,17 +33,21 @@ struct load_opts {
 	enum load_decimals decimals;   /* --decimals */
 	struct ident_list *aIndex;     /* each --index, parsed (owned) */
 	size_t nIndex;
-	double maxDelete;       /* --max-delete, percent */
-	int allowMass;          /* --allow-mass-delete */
-	int allowEmpty;         /* --allow-empty */
-	int allowOlder;         /* --allow-older */
-	const char *zWatermark; /* --watermark, or NULL */
-	int json;               /* --summary json */
-	int dryRun;             /* --dry-run */
-	int quiet;              /* --quiet */
-	int busyTimeout;        /* --busy-timeout, milliseconds */
-	const char *zState;     /* --state TABLE, or NULL */
-	char **azFile;          /* operands ("-" is stdin) */
+	double maxDelete;           /* --max-delete, percent */
+	int allowMass;              /* --allow-mass-delete */
+	int allowEmpty;             /* --allow-empty */
+	int allowOlder;             /* --allow-older */
+	const char *zWatermark;     /* --watermark, or NULL */
+	int json;                   /* --summary json */
+	int dryRun;                 /* --dry-run */
+	int quiet;                  /* --quiet */
+	int busyTimeout;            /* --busy-timeout, milliseconds */
+	const char *zState;         /* --state TABLE, or NULL */
+	int progress;               /* -1 auto, 0 --no-progress, 1 on */
+	int64_t progressEvery;      /* --progress=SECONDS, -1 default */
+	int progressFd;             /* --progress-fd, else stderr */
+	const char *zProgressLabel; /* --progress-label, or NULL */
+	char **azFile;              /* operands ("-" is stdin) */
 	size_t nFile;
 };
 

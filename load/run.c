@@ -12,7 +12,6 @@
 #include "load.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +19,10 @@
 
 #include "apply.h"
 #include "db.h"
+#include "input.h"
 #include "meta.h"
 #include "objects.h"
+#include "progress.h"
 #include "report.h"
 #include "util.h"
 
@@ -127,22 +128,21 @@ on_trailer(void *pCtx, uint64_t nRow, uint64_t checksum)
 }
 
 /*
- * Feed the whole of fd to the reader. Returns 0 if the stream was
+ * Feed the whole of the input to the reader. Returns 0 if the stream was
  * complete and verified, else an exit status (the run's error set).
  */
 static int
-read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
+read_input(struct load_stream *pS, struct stream_reader *pR,
+    struct load_input *pIn, struct load_progress *pProg)
 {
 	unsigned char *pBuf = util_malloc(READ_CHUNK);
 	ssize_t n;
 	int rc = STREAM_OK, readErr = 0;
 
 	while (rc == STREAM_OK) {
-		n = read(fd, pBuf, READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = input_read(pIn, pBuf, READ_CHUNK);
 		if (n < 0) {
-			readErr = errno;
+			readErr = 1;
 			break;
 		}
 		if (n == 0) {
@@ -150,11 +150,12 @@ read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
 			break;
 		}
 		rc = stream_reader_feed(pR, pBuf, (size_t)n);
+		progress_tick(pProg, pS, pIn);
 	}
 	free(pBuf);
 	if (readErr != 0)
 		return run_fail(pS->pRun, DBS_EXIT_FAIL, "%s: %s", pS->zInput,
-		    strerror(readErr));
+		    input_errmsg(pIn));
 	if (rc == STREAM_ERR)
 		return run_fail(
 		    pS->pRun, DBS_EXIT_FAIL, "%s", stream_reader_errmsg(pR));
@@ -208,24 +209,28 @@ run_input(struct load_run *pRun, const char *zFile)
 	struct load_stream s = {0};
 	struct stream_handler h = {on_header, on_row, on_trailer, &s};
 	struct stream_reader *pR;
-	int isStdin = strcmp(zFile, "-") == 0;
-	int fd, rc;
+	struct load_input in;
+	struct load_progress prog;
+	int rc;
 
 	s.pRun = pRun;
-	s.zInput = isStdin ? "stdin" : zFile;
+	s.zInput = strcmp(zFile, "-") == 0 ? "stdin" : zFile;
 	s.pRes = run_result_add(pRun, s.zInput);
 	s.iWm = -1;
-	fd = isStdin ? STDIN_FILENO : open(zFile, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return run_fail(
-		    pRun, DBS_EXIT_FAIL, "%s: %s", zFile, strerror(errno));
+	if (input_open(&in, zFile) != 0) {
+		rc = run_fail(
+		    pRun, DBS_EXIT_FAIL, "%s: %s", zFile, input_errmsg(&in));
+		input_close(&in);
+		return rc;
+	}
+	progress_begin(&prog, pRun->pOpts, s.zInput);
 	pR = stream_reader_new(&h, s.zInput);
-	rc = read_input(&s, pR, fd);
+	rc = read_input(&s, pR, &in, &prog);
 	if (rc == 0)
 		rc = stream_end(&s);
+	progress_end(&prog, &s, rc == 0);
 	stream_reader_free(pR);
-	if (!isStdin)
-		close(fd);
+	input_close(&in);
 	stream_clear(&s);
 	return rc;
 }

@@ -34,11 +34,10 @@ done)
 is "$got" "$want" "the messages of the three bad variants"
 
 # every key the reader knows is in the page
-# shellcheck disable=SC2013 # one key a word
-for k in $(sed -n 's/^    \[CONFIG_[A-Z_]*\] = {"\([a-z-]*\)".*/\1/p' \
-	"$TOP/common/config.c"); do
+while read -r k; do
 	grep -q "Cm $k\b\|Cm .*, $k\b\|, $k ,\|Cm $k ," "$man"
 	_t_report $? "dbs.conf(5) documents $k"
-done
+done < <(sed -n 's/^    \[CONFIG_[A-Z_]*\] = {"\([a-z-]*\)".*/\1/p' \
+	"$TOP/common/config.c")
 
 done_testing

@@ -18,7 +18,7 @@ is "$status" 0 "--help: status"
 is "$(head -1 stdout)" "usage: dbs-load --db file [--table name] [--key columns]" \
 	"--help: usage on stdout"
 run dbs-load -h
-is "$(sed -n '/^$/q;p' stdout | wc -l)" 9 "-h: the whole usage"
+is "$(sed -n '/^$/q;p' stdout | wc -l)" 11 "-h: the whole usage"
 while read -r o; do
 	case "$o" in --help | --version | --) continue ;; esac
 	grep -q -- "^  $o" stdout

@@ -14,30 +14,10 @@ cat >tw.json <<'EOF'
   "rows": [[1, "a\tb"], [2, "a\tc"]]}}}
 EOF
 tds_fixture fx.db tw.json --append
-tds_start fx.db --user dbs --password secret --database demo
-printf 'secret\n' >pw
-chmod 600 pw
-cat >inc.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-
-[sync]
-db = inc.db
-log = sync.log
-
-[view events]
-view = dbo.events
-key = id
-since = updated_at
-
-[view tw]
-view = dbo.tw
-key = id
-since = k
-EOF
+tds_sync_start fx.db
+tds_conf inc.conf '[sync]' 'db = inc.db' 'log = sync.log' '' \
+	'[view events]' 'view = dbo.events' 'key = id' 'since = updated_at' '' \
+	'[view tw]' 'view = dbo.tw' 'key = id' 'since = k'
 
 # logs: the log lines of stderr, the volatile time and seconds replaced.
 logs() {
@@ -155,7 +135,7 @@ is "$(logs)" "T events ok inserted=0 updated=0 deleted=0 unchanged=0 stream=incr
 	"man page example: the incremental view"
 
 # the commands of the example, with the paths of this test
-oldest=$(find "$SCRATCH/ex-snapshots/orders" -name '*.snapshot' | sort | head -n 1)
+oldest=$(find "$SCRATCH/ex-snapshots/orders" -name '*.zst' | sort | head -n 1)
 sed -n '/^Sync every view, then only/,/^\.Ed/p' "$TOP/man/dbs-sync.1" |
 	sed -n 's/^\$ //p' | sed -e 's/sales\.conf/ex.conf/' \
 	-e "s#/var/lib/dbs/snapshots/orders/[^ ]*#$oldest#" >cmds

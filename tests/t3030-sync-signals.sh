@@ -1,6 +1,6 @@
 #!/bin/bash
 # t3030-sync-signals.sh - SIGTERM, SIGINT and SIGHUP stop dbs-sync's
-# whole pipeline: no dbs-extract, tee or dbs-load is left to commit after
+# whole pipeline: no dbs-extract, tee step or dbs-load is left to commit after
 # it, the snapshot's .part is removed, the view is logged "interrupted"
 # and the exit status is 128 + the signal. A stale .part of a crashed run
 # is removed by the next run of its view; other files stay.
@@ -8,27 +8,11 @@
 . "$TOP/tests/fixtures/extract/tds.sh"
 
 tds_fixture fx.db --generate dbo.orders --rows 20
-tds_start fx.db --user dbs --password secret --database demo
-printf 'secret\n' >pw
-chmod 600 pw
+tds_sync_start fx.db
+tds_conf ok.conf '[sync]' 'db = s.db' 'snapshots = snap' '' \
+	'[view orders]' 'view = dbo.orders' 'key = id'
 # stall: the server waits 30 s before it answers the SELECT
-cat >sig.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-app-name = tdsfault:stall=30
-
-[sync]
-db = s.db
-snapshots = snap
-
-[view orders]
-view = dbo.orders
-key = id
-EOF
-sed '/^app-name/d' sig.conf >ok.conf
+sed 's/^user = dbs$/&\napp-name = tdsfault:stall=30/' ok.conf >sig.conf
 
 run dbs-sync -c ok.conf
 is_status 0 "a first sync"
@@ -52,7 +36,7 @@ for sig in TERM INT HUP; do
 		sleep 0.1
 	done
 	is "$(find snap -name '*.part' | wc -l)" 1 "SIG$sig: the snapshot is being written"
-	is "$(stages | wc -l)" 4 "SIG$sig: dbs-sync, dbs-extract, tee and dbs-load run"
+	is "$(stages | wc -l)" 4 "SIG$sig: dbs-sync, dbs-extract, the tee step and dbs-load run"
 	kill -s "$sig" "$pid"
 	wait "$pid"
 	status=$?
@@ -79,10 +63,12 @@ done
 mkdir -p snap/orders
 stale=snap/orders/orders.20200101T000000.000000000Z.csv.snapshot.part
 : >"$stale"
+: >"${stale%.snapshot.part}.zst.part"
 : >snap/orders/orders.keep.part
 run dbs-sync -c ok.conf
 is_status 0 "the next run"
-ok "the stale .part is removed" test ! -e "$stale"
+ok "the stale .parts are removed" test ! -e "$stale" \
+	-a ! -e "${stale%.snapshot.part}.zst.part"
 ok "another file stays" test -e snap/orders/orders.keep.part
 
 done_testing

@@ -6,7 +6,8 @@
 # of a 1%-changed snapshot, replace), measures dbs-load's peak RSS at
 # each size, and dbs-extract against freebcp through the TDS test server
 # (client CPU time) and `dbs-extract | dbs-load` against dbs-extract
-# alone. Prints a table and writes tests/bench/RESULTS.md and plot.png.
+# alone, and what a zstd-compressed snapshot of dbs-sync costs (size,
+# the tee step's CPU, a replay). Prints a table and writes tests/bench/RESULTS.md and plot.png.
 #
 # usage: run.sh [--smoke | --quick] [--runs N] [--strict]
 #
@@ -295,6 +296,54 @@ snap_args() {
 	esac
 }
 
+# ---- snapshots ----
+
+# snapshot_size N: what a compressed snapshot costs dbs-sync at N rows:
+# its size against the plain stream's, the CPU of the tee step that
+# writes it (compress = zstd and none) against tee(1), which dbs-sync
+# ran before, and a replay of the .csv.zst against one of the .csv.
+snapshot_size() {
+	local n=$1 load tee zst=$RUN/snap.csv.zst base=$RUN/snap-base.db db
+	if [ ! -x "$DBS_BUILD/dbs-load" ]; then
+		skip "snap-$n" "snapshot scenarios" "$DBS_BUILD/dbs-load not built"
+		return 0
+	fi
+	load="$(q "$DBS_BUILD/dbs-load")"
+	tee="$load --sync tee"
+	: >"$zst.part"
+	"$DBS_BUILD/dbs-load" --sync tee "$zst.part" -- \
+		<"$DATA/base-$n.csv" >/dev/null || die "the tee step failed"
+	mv "$zst.part" "$zst"
+	printf '%s %s\n' "$(wc -c <"$DATA/base-$n.csv")" "$(wc -c <"$zst")" \
+		>"$RUN/snapsize-$n"
+	rm -f "$base" "$base-wal" "$base-shm"
+	"$DBS_BUILD/dbs-load" --db "$base" --table t --quiet \
+		<"$DATA/base-$n.csv" || die "dbs-load of the base snapshot failed"
+	sqlite3 "$base" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+	db=$RUN/replay.db
+	queue "teecore-$n" "rm -f $(q "$RUN/t.part")" \
+		"tee $(q "$RUN/t.part") <$(q "$DATA/base-$n.csv") >/dev/null"
+	queue "teenone-$n" ": >$(q "$RUN/t.csv.snapshot.part")" \
+		"$tee $(q "$RUN/t.csv.snapshot.part") -- <$(q "$DATA/base-$n.csv") >/dev/null"
+	queue "teezstd-$n" ": >$(q "$RUN/t.csv.zst.part")" \
+		"$tee $(q "$RUN/t.csv.zst.part") -- <$(q "$DATA/base-$n.csv") >/dev/null"
+	queue "replaycsv-$n" "$(fresh "$db") && cp $(q "$base") $(q "$db")" \
+		"$load --db $(q "$db") --table t --quiet $(q "$DATA/base-$n.csv")"
+	queue "replayzst-$n" "$(fresh "$db") && cp $(q "$base") $(q "$db")" \
+		"$load --db $(q "$db") --table t --quiet --allow-older $(q "$zst")"
+	scenario "teezstd-$n" "snapshot: the tee step, compress = zstd (CPU)" \
+		"$n" "teezstd-$n" "teecore-$n" cpu -
+	scenario "teenone-$n" "snapshot: the tee step, compress = none (CPU)" \
+		"$n" "teenone-$n" "teecore-$n" cpu -
+	scenario "replayzst-$n" "replay of the .csv.zst (merge, identical)" \
+		"$n" "replayzst-$n" "replaycsv-$n" wall -
+	run_group
+	for db in "$base" "$db"; do
+		rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
+	done
+	rm -f "$zst" "$RUN"/t.part "$RUN"/t.csv.*.part
+}
+
 # ---- the extractor ----
 
 # extract_all: dbs-extract vs freebcp and the end-to-end sync.
@@ -370,6 +419,7 @@ done
 for n in $sizes; do
 	load_size "$n"
 done
+snapshot_size "$target_n"
 extract_all
 rm -f "$RUN/target.db" "$RUN/target.db-wal" "$RUN/target.db-shm"
 
