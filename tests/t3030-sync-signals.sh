@@ -18,9 +18,7 @@ run dbs-sync -c ok.conf
 is_status 0 "a first sync"
 before=$(sql s.db 'SELECT count(*) FROM _dbs_runs')
 
-# stages: the pids of the processes of this config's runs (by the paths
-# in their arguments, all under this test's scratch directory, so that
-# the runs of other tests on the machine do not count)
+# stages: the pids of the processes of this config's runs
 stages() {
 	pgrep -f -- "$SCRATCH/(sig\\.conf|s\\.db|snap/)" | grep -v "^$$\$" || true
 }
