@@ -101,6 +101,13 @@ $(O)/tests/unit-%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libdbs.a
 	$(CC) $(DBS_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/tests/unit/tap.o \
 		$(O)/libdbs.a $(LOAD_LIBS)
 
+# the unit test of a loader module links that module too
+$(O)/tests/unit/storage.o: DBS_CPPFLAGS += -Iload
+$(O)/tests/unit-storage: $(O)/tests/unit/storage.o $(O)/tests/unit/tap.o \
+		$(O)/load/storage.o $(O)/libdbs.a
+	$(CC) $(DBS_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/tests/unit/tap.o \
+		$(O)/load/storage.o $(O)/libdbs.a $(LOAD_LIBS)
+
 # dbs-load with out of memory on demand (tests/oom/oom.c), for the tests
 OOM_WRAP = -Wl,--wrap=sqlite3_vmprintf,--wrap=sqlite3_mprintf \
 	-Wl,--wrap=sqlite3_str_finish

@@ -1,7 +1,7 @@
 /*
  * dtype.c - the logical types of a dbs stream: parsing and formatting
- * their header names, their SQLite storage, and the strict checks of
- * their canonical text forms (dbs-stream(5), "Values"). The checks run
+ * their header names and the strict checks of their canonical text forms
+ * (dbs-stream(5), "Values"). The checks run
  * on every value the reader sees, so they avoid library calls in the
  * common cases.
  */
@@ -117,54 +117,6 @@ dtype_format(const struct dtype *pT, char *zBuf)
 		break;
 	}
 	return zBuf;
-}
-
-enum dtype_storage
-dtype_storage(const struct dtype *pT)
-{
-	switch (pT->kind) {
-	case DTYPE_BOOL:
-	case DTYPE_INT:
-		return DTYPE_STORE_INTEGER;
-	case DTYPE_REAL:
-		return DTYPE_STORE_REAL;
-	case DTYPE_DECIMAL:
-		return DTYPE_STORE_DECIMAL;
-	case DTYPE_BLOB:
-		return DTYPE_STORE_BLOB;
-	default:
-		return DTYPE_STORE_TEXT;
-	}
-}
-
-const char *
-dtype_decltype(enum dtype_storage st)
-{
-	switch (st) {
-	case DTYPE_STORE_INTEGER:
-		return "INTEGER";
-	case DTYPE_STORE_TEXT:
-		return "TEXT";
-	case DTYPE_STORE_BLOB:
-		return "BLOB";
-	case DTYPE_STORE_REAL:
-	case DTYPE_STORE_DECIMAL:
-		break;
-	}
-	return "";
-}
-
-int
-dtype_decimal_digits(const char *z, size_t n)
-{
-	size_t i = 0;
-	int nDigit = 0;
-
-	while (i < n && (z[i] == '-' || z[i] == '0' || z[i] == '.'))
-		i++;
-	for (; i < n; i++)
-		nDigit += z[i] != '.';
-	return nDigit;
 }
 
 /* ---- UTF-8 ---- */

@@ -1,7 +1,6 @@
 /*
  * dtype.h - the logical types of a dbs stream (see dbs-stream(5)): their
- * names in the header, their canonical text forms, and their SQLite
- * storage classes.
+ * names in the header and their canonical text forms.
  */
 #ifndef DBS_DTYPE_H
 #define DBS_DTYPE_H
@@ -21,22 +20,6 @@ enum dtype_kind {
 	DTYPE_DATETIME,      /* YYYY-MM-DD HH:MM:SS[.f...] with s digits */
 	DTYPE_DATETIMEOFFSET /* datetime plus " +HH:MM"? see dbs-stream(5) */
 };
-
-enum dtype_storage {
-	DTYPE_STORE_INTEGER, /* bound with sqlite3_bind_int64 */
-	DTYPE_STORE_REAL,    /* bound with sqlite3_bind_double */
-	DTYPE_STORE_TEXT,    /* bound with sqlite3_bind_text */
-	DTYPE_STORE_BLOB,    /* hex-decoded, bound with sqlite3_bind_blob */
-	DTYPE_STORE_DECIMAL  /* per value: REAL when DTYPE_DECIMAL_DIGITS
-	                      * significant digits or fewer, else TEXT */
-};
-
-/*
- * A decimal of at most this many significant digits is exactly a
- * double: the double nearest to it, printed with the decimal's scale
- * (printf("%.*f")), gives back its text.
- */
-#define DTYPE_DECIMAL_DIGITS 15
 
 struct dtype {
 	enum dtype_kind kind; /* which logical type */
@@ -59,29 +42,6 @@ int dtype_parse(const char *zName, struct dtype *pT);
  * return zBuf.
  */
 char *dtype_format(const struct dtype *pT, char *zBuf);
-
-/*
- * The SQLite storage class values of this type are bound as: INTEGER
- * for bool and int, REAL for real, DECIMAL (per value) for decimal,
- * BLOB for blob, TEXT for the others (dbs-stream(5)).
- */
-enum dtype_storage dtype_storage(const struct dtype *pT);
-
-/*
- * The declared type of a column whose values are stored as st, such
- * that SQLite's column affinity never changes a value: "INTEGER",
- * "TEXT", "BLOB", or "" (no declared type: BLOB affinity, which keeps a
- * double as it is, -0.0 too, and text as text) for REAL and DECIMAL.
- */
-const char *dtype_decltype(enum dtype_storage st);
-
-/*
- * The number of significant digits of the n bytes at z, a canonical
- * decimal text (dtype_check()): the digits from the first one that is
- * not zero to the last one, trailing zeros of the scale included
- * ("-0.0100" has 3, "100.00" 5, "0.0000" none).
- */
-int dtype_decimal_digits(const char *z, size_t n);
 
 /*
  * Check that the n bytes at z are a canonical text form of *pT. Returns

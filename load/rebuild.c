@@ -44,7 +44,7 @@ copy_how(const struct load_stream *pS, size_t i)
 		return COPY_AS_IS;
 	if (pOld->type.kind != DTYPE_DECIMAL || pC->type.kind != DTYPE_DECIMAL)
 		return COPY_NONE;
-	return pOld->st == DTYPE_STORE_REAL ? COPY_GUESS : COPY_CONVERT;
+	return pOld->st == STORAGE_REAL ? COPY_GUESS : COPY_CONVERT;
 }
 
 /* Can column i of the new table take the old column's values? */
@@ -99,7 +99,7 @@ check_copy_key(struct load_stream *pS)
 /*
  * _dbs_decimal(X, S, ST): the stored decimal X (of scale S) as storage
  * class ST stores it, exactly as a fresh load would: a text of at most
- * DTYPE_DECIMAL_DIGITS significant digits, or any text for REAL, as its
+ * STORAGE_DECIMAL_DIGITS significant digits, or any text for REAL, as its
  * nearest double; a double as the text printf("%.*f", S) gives (exact
  * for a double that was stored because it was exact); anything else as
  * it is. Defined on dbs-load's own connection only, for copy_rows().
@@ -123,16 +123,17 @@ decimal_fn(sqlite3_context *pCtx, int nArg, sqlite3_value **apArg)
 		n = (size_t)sqlite3_value_bytes(apArg[0]);
 		if (z == NULL) {
 			sqlite3_result_error_nomem(pCtx);
-		} else if (st == DTYPE_STORE_REAL ||
-		    (st == DTYPE_STORE_DECIMAL &&
-		        dtype_decimal_digits(z, n) <= DTYPE_DECIMAL_DIGITS)) {
+		} else if (st == STORAGE_REAL ||
+		    (st == STORAGE_DECIMAL &&
+		        storage_decimal_digits(z, n) <=
+		            STORAGE_DECIMAL_DIGITS)) {
 			sqlite3_result_double(pCtx, value_real(z, n));
 		} else {
 			sqlite3_result_value(pCtx, apArg[0]);
 		}
 		return;
 	default:
-		if (st != DTYPE_STORE_TEXT) {
+		if (st != STORAGE_TEXT) {
 			sqlite3_result_value(pCtx, apArg[0]);
 			return;
 		}

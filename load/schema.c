@@ -108,7 +108,7 @@ schema_keyset(
 	sql_add(&t, "CREATE TEMP TABLE \"%w\"(", zName);
 	for (k = 0; k < pT->nKey; k++)
 		sql_add(&t, "k%d %s, ", (int)k,
-		    dtype_decltype(pT->aCol[pT->aiKey[k]].st));
+		    storage_decltype(pT->aCol[pT->aiKey[k]].st));
 	sql_add(&t, "PRIMARY KEY(");
 	for (k = 0; k < pT->nKey; k++)
 		sql_add(&t, "%sk%d", k ? "," : "", (int)k);
@@ -227,16 +227,16 @@ check_names(struct load_stream *pS, const struct load_table *pT)
 	return rc;
 }
 
-enum dtype_storage
+enum storage_class
 schema_storage(const struct dtype *pT, enum load_decimals d, int isKey)
 {
-	enum dtype_storage st = dtype_storage(pT);
+	enum storage_class st = storage_of(pT);
 
-	if (st != DTYPE_STORE_DECIMAL || d == LOAD_DEC_AUTO)
+	if (st != STORAGE_DECIMAL || d == LOAD_DEC_AUTO)
 		return st;
 	if (d == LOAD_DEC_TEXT)
-		return DTYPE_STORE_TEXT;
-	return isKey ? DTYPE_STORE_DECIMAL : DTYPE_STORE_REAL;
+		return STORAGE_TEXT;
+	return isKey ? STORAGE_DECIMAL : STORAGE_REAL;
 }
 
 void
@@ -260,7 +260,7 @@ schema_set_storage(struct load_table *pT, enum load_decimals d)
 static void
 add_coldef(struct sql_text *pT, const struct load_col *pC)
 {
-	const char *zDecl = dtype_decltype(pC->st);
+	const char *zDecl = storage_decltype(pC->st);
 	char zType[DTYPE_NAME_MAX];
 
 	if (*zDecl != '\0')
@@ -387,7 +387,7 @@ schema_create_sql(
 	sql_add(&t, "\"_dbs_hash\" INTEGER");
 	if (bDeletedAt)
 		sql_add(&t, ", \"_dbs_deleted_at\" TEXT");
-	if (pT->nKey == 1 && pT->aCol[pT->aiKey[0]].st == DTYPE_STORE_INTEGER)
+	if (pT->nKey == 1 && pT->aCol[pT->aiKey[0]].st == STORAGE_INTEGER)
 		sql_add(&t, ", PRIMARY KEY(%s))", zKeys);
 	else if (pT->nKey > 0)
 		sql_add(&t, ", PRIMARY KEY(%s)) WITHOUT ROWID", zKeys);

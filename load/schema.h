@@ -11,6 +11,7 @@
 #include "dtype.h"
 #include "opts.h"
 #include "run.h"
+#include "storage.h"
 #include "stream.h"
 
 struct load_stream;
@@ -19,7 +20,7 @@ struct load_stream;
 struct load_col {
 	char *zName;
 	struct dtype type;
-	enum dtype_storage st; /* schema_storage() */
+	enum storage_class st; /* schema_storage() */
 	char *zSource;         /* source type, "decimal(18,4)" */
 	int notnull;
 };
@@ -36,10 +37,10 @@ struct load_table {
 
 /*
  * How the values of a column of type *pT are stored under --decimals d:
- * dtype_storage(), but for decimals TEXT (text), REAL (real, except in
+ * storage_of(), but for decimals TEXT (text), REAL (real, except in
  * a key, which is never rounded) or DECIMAL (auto).
  */
-enum dtype_storage schema_storage(
+enum storage_class schema_storage(
     const struct dtype *pT, enum load_decimals d, int isKey);
 
 /* Set the storage of every column of pT (its key known) for d. */
@@ -71,7 +72,7 @@ int schema_same_type(const struct dtype *pA, const struct dtype *pB);
 
 /*
  * CREATE TABLE main.zName for the columns of pT, each declared after
- * its storage (dtype_decltype()), with _dbs_hash, _dbs_deleted_at if
+ * its storage (storage_decltype()), with _dbs_hash, _dbs_deleted_at if
  * bDeletedAt, and the key as primary key. The caller free()s it.
  */
 char *schema_create_sql(

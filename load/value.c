@@ -74,29 +74,29 @@ value_real(const char *z, size_t n)
  * blob bytes are decoded into *pBuf, which must outlive the use of *pV.
  */
 void
-value_decode(const struct stream_field *pF, enum dtype_storage st,
+value_decode(const struct stream_field *pF, enum storage_class st,
     struct load_val *pV, struct buf *pBuf)
 {
 	switch (st) {
-	case DTYPE_STORE_INTEGER:
+	case STORAGE_INTEGER:
 		pV->i = parse_int(pF->z, pF->n);
 		break;
-	case DTYPE_STORE_REAL:
+	case STORAGE_REAL:
 		pV->r = value_real(pF->z, pF->n);
 		break;
-	case DTYPE_STORE_TEXT:
+	case STORAGE_TEXT:
 		pV->p = (const unsigned char *)pF->z;
 		pV->n = pF->n;
 		break;
-	case DTYPE_STORE_DECIMAL:
-		pV->isText =
-		    dtype_decimal_digits(pF->z, pF->n) > DTYPE_DECIMAL_DIGITS;
+	case STORAGE_DECIMAL:
+		pV->isText = storage_decimal_digits(pF->z, pF->n) >
+		    STORAGE_DECIMAL_DIGITS;
 		if (!pV->isText)
 			pV->r = value_real(pF->z, pF->n);
 		pV->p = (const unsigned char *)pF->z;
 		pV->n = pF->n;
 		break;
-	case DTYPE_STORE_BLOB:
+	case STORAGE_BLOB:
 		pBuf->n = 0;
 		buf_reserve(pBuf, pF->n / 2 + 1);
 		pBuf->n =
@@ -114,24 +114,24 @@ value_decode(const struct stream_field *pF, enum dtype_storage st,
  */
 void
 value_column(
-    sqlite3_stmt *pStmt, int iCol, enum dtype_storage st, struct load_val *pV)
+    sqlite3_stmt *pStmt, int iCol, enum storage_class st, struct load_val *pV)
 {
 	switch (st) {
-	case DTYPE_STORE_INTEGER:
+	case STORAGE_INTEGER:
 		pV->i = sqlite3_column_int64(pStmt, iCol);
 		break;
-	case DTYPE_STORE_REAL:
+	case STORAGE_REAL:
 		pV->r = sqlite3_column_double(pStmt, iCol);
 		break;
-	case DTYPE_STORE_TEXT:
+	case STORAGE_TEXT:
 		pV->p = sqlite3_column_text(pStmt, iCol);
 		pV->n = (size_t)sqlite3_column_bytes(pStmt, iCol);
 		break;
-	case DTYPE_STORE_BLOB:
+	case STORAGE_BLOB:
 		pV->p = sqlite3_column_blob(pStmt, iCol);
 		pV->n = (size_t)sqlite3_column_bytes(pStmt, iCol);
 		break;
-	case DTYPE_STORE_DECIMAL:
+	case STORAGE_DECIMAL:
 		pV->isText = sqlite3_column_type(pStmt, iCol) == SQLITE_TEXT;
 		if (!pV->isText) {
 			pV->r = sqlite3_column_double(pStmt, iCol);
@@ -159,21 +159,21 @@ bytes_cmp(
 /* Compare two values of storage class st: <0, 0 or >0. */
 int
 value_cmp(
-    const struct load_val *pA, const struct load_val *pB, enum dtype_storage st)
+    const struct load_val *pA, const struct load_val *pB, enum storage_class st)
 {
 	switch (st) {
-	case DTYPE_STORE_INTEGER:
+	case STORAGE_INTEGER:
 		return pA->i < pB->i ? -1 : pA->i > pB->i;
-	case DTYPE_STORE_REAL:
+	case STORAGE_REAL:
 		return pA->r < pB->r ? -1 : pA->r > pB->r;
-	case DTYPE_STORE_DECIMAL:
+	case STORAGE_DECIMAL:
 		if (pA->isText != pB->isText)
 			return pA->isText ? 1 : -1;
 		if (!pA->isText)
 			return pA->r < pB->r ? -1 : pA->r > pB->r;
 		break;
-	case DTYPE_STORE_TEXT:
-	case DTYPE_STORE_BLOB:
+	case STORAGE_TEXT:
+	case STORAGE_BLOB:
 		break;
 	}
 	return bytes_cmp(pA->p, pA->n, pB->p, pB->n);
@@ -186,24 +186,24 @@ value_cmp(
  */
 int
 value_bind(sqlite3_stmt *pStmt, int iParam, const struct load_val *pV,
-    enum dtype_storage st)
+    enum storage_class st)
 {
 	const void *p = pV->p != NULL ? (const void *)pV->p : (const void *)"";
 
 	switch (st) {
-	case DTYPE_STORE_INTEGER:
+	case STORAGE_INTEGER:
 		return sqlite3_bind_int64(pStmt, iParam, pV->i);
-	case DTYPE_STORE_REAL:
+	case STORAGE_REAL:
 		return sqlite3_bind_double(pStmt, iParam, pV->r);
-	case DTYPE_STORE_DECIMAL:
+	case STORAGE_DECIMAL:
 		if (!pV->isText)
 			return sqlite3_bind_double(pStmt, iParam, pV->r);
 		return sqlite3_bind_text64(
 		    pStmt, iParam, p, pV->n, SQLITE_STATIC, SQLITE_UTF8);
-	case DTYPE_STORE_TEXT:
+	case STORAGE_TEXT:
 		return sqlite3_bind_text64(
 		    pStmt, iParam, p, pV->n, SQLITE_STATIC, SQLITE_UTF8);
-	case DTYPE_STORE_BLOB:
+	case STORAGE_BLOB:
 		break;
 	}
 	return sqlite3_bind_blob64(pStmt, iParam, p, pV->n, SQLITE_STATIC);
@@ -231,7 +231,7 @@ value_key_free(struct load_key *pK)
 }
 
 /* Storage class of key position k of *pTab. */
-static enum dtype_storage
+static enum storage_class
 key_st(const struct load_table *pTab, size_t k)
 {
 	return pTab->aCol[pTab->aiKey[k]].st;
@@ -246,10 +246,9 @@ value_key_set(struct load_key *pK, const struct load_val *aKeyVal,
 
 	for (k = 0; k < pK->n; k++) {
 		pK->aVal[k] = aKeyVal[k];
-		if (key_st(pTab, k) == DTYPE_STORE_TEXT ||
-		    key_st(pTab, k) == DTYPE_STORE_BLOB ||
-		    (key_st(pTab, k) == DTYPE_STORE_DECIMAL &&
-		        aKeyVal[k].isText)) {
+		if (key_st(pTab, k) == STORAGE_TEXT ||
+		    key_st(pTab, k) == STORAGE_BLOB ||
+		    (key_st(pTab, k) == STORAGE_DECIMAL && aKeyVal[k].isText)) {
 			buf_set(&pK->aBuf[k], aKeyVal[k].p, aKeyVal[k].n);
 			pK->aVal[k].p = (const unsigned char *)pK->aBuf[k].z;
 		}

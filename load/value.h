@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "storage.h"
 #include "buf.h"
 #include "dtype.h"
 #include "stream.h"
@@ -40,7 +41,7 @@ struct load_key {
  * reader) into *pV as storage class st. Text points into the field;
  * blob bytes are decoded into *pBuf, which must outlive the use of *pV.
  */
-void value_decode(const struct stream_field *pF, enum dtype_storage st,
+void value_decode(const struct stream_field *pF, enum storage_class st,
     struct load_val *pV, struct buf *pBuf);
 
 /*
@@ -55,12 +56,12 @@ double value_real(const char *z, size_t n);
  * it steps, resets or the table is written.
  */
 void value_column(
-    sqlite3_stmt *pStmt, int iCol, enum dtype_storage st, struct load_val *pV);
+    sqlite3_stmt *pStmt, int iCol, enum storage_class st, struct load_val *pV);
 
 /* Compare two values of storage class st as SQLite does: <0, 0, >0
  * (DECIMAL: REAL values by value, before TEXT values by their bytes). */
 int value_cmp(const struct load_val *pA, const struct load_val *pB,
-    enum dtype_storage st);
+    enum storage_class st);
 
 /*
  * Bind *pV (never NULL) to parameter iParam as storage class st. The
@@ -68,7 +69,7 @@ int value_cmp(const struct load_val *pA, const struct load_val *pB,
  * stepped. Returns an SQLite result code.
  */
 int value_bind(sqlite3_stmt *pStmt, int iParam, const struct load_val *pV,
-    enum dtype_storage st);
+    enum storage_class st);
 
 /* Allocate an empty key of n values; value_key_free() releases it. */
 void value_key_init(struct load_key *pK, size_t n);

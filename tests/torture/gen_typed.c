@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "gen.h"
+#include "storage.h"
 #include "util.h"
 
 #define MAXCOL 16 /* columns, keys included */
@@ -224,7 +225,7 @@ expect_kinds(FILE *f, const struct tcol *aC, size_t nCol, size_t nKey)
 
 	for (i = 0; i < nCol; i++) {
 		fprintf(f, "%s%s", i > 0 ? "\t" : "",
-		    azStore[dtype_storage(&aC[i].type)]);
+		    azStore[storage_of(&aC[i].type)]);
 		if (aC[i].type.kind == DTYPE_DECIMAL)
 			fprintf(f, "%d", aC[i].type.s);
 		fprintf(f, "%s", i < nKey ? "*" : "");

@@ -84,8 +84,9 @@ read -r -a _cflags <<<"${DBS_TEST_CFLAGS:--O2 -g}"
 if ! "${CC:-cc}" -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Werror \
 	"${_cflags[@]}" -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-I"$TOP/common" -o "$GEN" "$here/gen.c" "$here/gen_typed.c" \
-	"$here/gen_value.c" "$DBS_BUILD/libdbs.a" \
+	-I"$TOP/common" -I"$TOP/load" -o "$GEN" "$here/gen.c" \
+	"$here/gen_typed.c" "$here/gen_value.c" "$TOP/load/storage.c" \
+	"$DBS_BUILD/libdbs.a" \
 	-lcsv -lyajl -lxxhash 2>"$SCRATCH/gen.err"; then
 	echo "Bail out! cannot build the generator: $(head -3 "$SCRATCH/gen.err")"
 	exit 1

@@ -211,71 +211,6 @@ test_names(void)
 }
 
 static void
-test_storage(void)
-{
-	static const struct {
-		const char *zType;
-		enum dtype_storage s;
-		const char *zDecl;
-	} a[] = {
-	    {"bool", DTYPE_STORE_INTEGER, "INTEGER"},
-	    {"int", DTYPE_STORE_INTEGER, "INTEGER"},
-	    {"real", DTYPE_STORE_REAL, ""},
-	    {"decimal(18,4)", DTYPE_STORE_DECIMAL, ""},
-	    {"text", DTYPE_STORE_TEXT, "TEXT"},
-	    {"blob", DTYPE_STORE_BLOB, "BLOB"},
-	    {"uuid", DTYPE_STORE_TEXT, "TEXT"},
-	    {"date", DTYPE_STORE_TEXT, "TEXT"},
-	    {"time(3)", DTYPE_STORE_TEXT, "TEXT"},
-	    {"datetime(3)", DTYPE_STORE_TEXT, "TEXT"},
-	    {"datetimeoffset(7)", DTYPE_STORE_TEXT, "TEXT"},
-	};
-	size_t i;
-	struct dtype t;
-
-	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
-		if (dtype_parse(a[i].zType, &t) != 0) {
-			tap_ok(0, "parse %s", a[i].zType);
-			continue;
-		}
-		tap_is_int(dtype_storage(&t), a[i].s, a[i].zType);
-		tap_is_str(
-		    dtype_decltype(dtype_storage(&t)), a[i].zDecl, a[i].zType);
-	}
-}
-
-/* Significant digits of canonical decimals: from the first digit that is
- * not zero to the end, the zeros of the scale included. */
-static void
-test_decimal_digits(void)
-{
-	static const struct {
-		const char *z;
-		int n;
-	} a[] = {
-	    {"0", 0},
-	    {"0.0000", 0},
-	    {"-0.0001", 1},
-	    {"-0.0100", 3},
-	    {"10.50", 4},
-	    {"100.00", 5},
-	    {"99999999999.9999", 15},
-	    {"-99999999999.9999", 15},
-	    {"100000000000.0000", 16},
-	    {"922337203685477.5807", 19},
-	    {"214748.3647", 10},
-	    {"0.0000000001", 1},
-	    {"1234567.1000000000", 17},
-	    {"-9999999999999999999999999999.9999999999", 38},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++)
-		tap_is_int(dtype_decimal_digits(a[i].z, strlen(a[i].z)), a[i].n,
-		    a[i].z);
-}
-
-static void
 test_values(void)
 {
 	size_t i, n;
@@ -461,8 +396,6 @@ main(void)
 {
 	test_cmp();
 	test_names();
-	test_storage();
-	test_decimal_digits();
 	test_values();
 	test_blob_decode();
 	test_hex_bytes();
