@@ -61,10 +61,10 @@ static const char *const azEncrypt[] = {
 static const char *const azLogFormat[] = {"text", "json", NULL};
 static const char *const azFormat[] = {"csv", "ndjson", NULL};
 static const char *const azCompress[] = {"zstd", "none", NULL};
-static const char *const azMode[] = {"merge", "append", "replace", NULL};
-static const char *const azDeletes[] = {"hard", "soft", "keep", NULL};
-static const char *const azSchema[] = {"fail", "add", "rebuild", NULL};
-static const char *const azDecimals[] = {"auto", "text", "real", NULL};
+const char *const config_modes[] = {"merge", "append", "replace", NULL};
+const char *const config_deletes[] = {"hard", "soft", "keep", NULL};
+const char *const config_schema_changes[] = {"fail", "add", "rebuild", NULL};
+const char *const config_decimals[] = {"auto", "text", "real", NULL};
 
 static const struct {
 	const char *zName;
@@ -94,17 +94,18 @@ static const struct {
     [CONFIG_FORMAT] = {"format", IN_SYNC | IN_VIEW, K_CHOICE, azFormat},
     [CONFIG_LOCK_TIMEOUT] = {"lock-timeout", IN_SYNC | IN_VIEW, K_SECONDS,
         NULL},
-    [CONFIG_MODE] = {"mode", IN_SYNC | IN_VIEW, K_CHOICE, azMode},
-    [CONFIG_DELETES] = {"deletes", IN_SYNC | IN_VIEW, K_CHOICE, azDeletes},
+    [CONFIG_MODE] = {"mode", IN_SYNC | IN_VIEW, K_CHOICE, config_modes},
+    [CONFIG_DELETES] = {"deletes", IN_SYNC | IN_VIEW, K_CHOICE, config_deletes},
     [CONFIG_MAX_DELETE] = {"max-delete", IN_SYNC | IN_VIEW, K_PERCENT, NULL},
     [CONFIG_SCHEMA_CHANGE] = {"schema-change", IN_SYNC | IN_VIEW, K_CHOICE,
-        azSchema},
+        config_schema_changes},
     [CONFIG_FULL_EVERY] = {"full-every", IN_SYNC | IN_VIEW, K_DURATION, NULL},
     [CONFIG_ALLOW_OLDER] = {"allow-older", IN_SYNC | IN_VIEW, K_BOOL, NULL},
     [CONFIG_ALLOW_EMPTY] = {"allow-empty", IN_SYNC | IN_VIEW, K_BOOL, NULL},
     [CONFIG_ALLOW_MASS_DELETE] = {"allow-mass-delete", IN_SYNC | IN_VIEW,
         K_BOOL, NULL},
-    [CONFIG_DECIMALS] = {"decimals", IN_SYNC | IN_VIEW, K_CHOICE, azDecimals},
+    [CONFIG_DECIMALS] = {"decimals", IN_SYNC | IN_VIEW, K_CHOICE,
+        config_decimals},
     [CONFIG_VIEW] = {"view", IN_VIEW, K_NAME, NULL},
     [CONFIG_QUERY] = {"query", IN_VIEW, K_TEXT, NULL},
     [CONFIG_TABLE] = {"table", IN_VIEW, K_TEXT, NULL},

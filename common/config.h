@@ -103,6 +103,17 @@ const struct config_section *config_view(
 const char *config_get(const struct config *pC, const struct config_section *pV,
     enum config_key k);
 
+/*
+ * The words of the keys mode, deletes, schema-change and decimals, the
+ * same as those of dbs-load's options of the same names, in the order
+ * of dbs-load's enums (load/opts.h); each list ends with NULL. The one
+ * table of these names.
+ */
+extern const char *const config_modes[];
+extern const char *const config_deletes[];
+extern const char *const config_schema_changes[];
+extern const char *const config_decimals[];
+
 /* The key's name in the file ("max-delete"). */
 const char *config_key_name(enum config_key k);
 

@@ -18,8 +18,8 @@ int
 delete_open(
     struct delete_set *pD, struct load_run *pRun, const struct load_table *pTab)
 {
-	char *zCols = schema_keyset_cols(pTab, 0);
-	char *zParams = schema_keyset_cols(pTab, 1);
+	char *zCols = schema_keys(pTab, KEYS_SET, NULL);
+	char *zParams = schema_keys(pTab, KEYS_PARAM, NULL);
 	int rc;
 
 	memset(pD, 0, sizeof *pD);
@@ -67,7 +67,7 @@ delete_unseen(
 	const struct load_table *pTab = pD->pTab;
 	struct sql_text t;
 	sqlite3_stmt *pStmt = NULL;
-	char *zKeys = schema_keylist(pTab, "t");
+	char *zKeys = schema_keys(pTab, KEYS_SQL, "t");
 	char *zAfter = schema_key_after(pTab);
 	char *zSql;
 	size_t k;
@@ -107,8 +107,8 @@ delete_apply(struct delete_set *pD, enum load_deletes deletes,
 	memset(pN, 0, sizeof *pN);
 	if (deletes == LOAD_DEL_KEEP)
 		return 0;
-	zKeys = schema_keylist(pTab, NULL);
-	zCols = schema_keyset_cols(pTab, 0);
+	zKeys = schema_keys(pTab, KEYS_SQL, NULL);
+	zCols = schema_keys(pTab, KEYS_SET, NULL);
 	/* live rows first (the deletions that count), then, for a hard
 	 * delete, the soft-deleted ones left from earlier runs (purged) */
 	if (deletes == LOAD_DEL_HARD)

@@ -42,8 +42,8 @@ int
 keyed_open(
     struct keyed_set *pK, struct load_run *pRun, const struct load_table *pTab)
 {
-	char *zCols = schema_keyset_cols(pTab, 0);
-	char *zParams = schema_keyset_cols(pTab, 1);
+	char *zCols = schema_keys(pTab, KEYS_SET, NULL);
+	char *zParams = schema_keys(pTab, KEYS_PARAM, NULL);
 	char *zLook = sql_lookup(pTab);
 	int rc;
 

@@ -18,6 +18,7 @@
 
 #include "ident.h"
 #include "sync.h"
+#include "config.h"
 #include "util.h"
 
 #define DEFAULT_BUSY_MS 5000   /* --busy-timeout */
@@ -210,33 +211,28 @@ add_index(struct load_opts *pO, const char *zArg)
 static void
 set_simple(struct load_opts *pO, int c, const char *zArg)
 {
-	static const char *const azMode[] = {
-	    "merge", "append", "replace", NULL};
-	static const char *const azDel[] = {"hard", "soft", "keep", NULL};
-	static const char *const azSc[] = {"fail", "add", "rebuild", NULL};
 	static const char *const azSum[] = {"text", "json", NULL};
-	static const char *const azDec[] = {"auto", "text", "real", NULL};
 	int64_t ms;
 
 	switch (c) {
 	case OPT_MODE:
 		pO->mode = (enum load_mode)pick(
-		    "--mode", zArg, azMode, "merge, append or replace");
+		    "--mode", zArg, config_modes, "merge, append or replace");
 		break;
 	case OPT_DELETES:
 		pO->deletes = (enum load_deletes)pick(
-		    "--deletes", zArg, azDel, "hard, soft or keep");
+		    "--deletes", zArg, config_deletes, "hard, soft or keep");
 		break;
 	case OPT_SCHEMA:
-		pO->schemaChange = (enum load_schema)pick(
-		    "--schema-change", zArg, azSc, "fail, add or rebuild");
+		pO->schemaChange = (enum load_schema)pick("--schema-change",
+		    zArg, config_schema_changes, "fail, add or rebuild");
 		break;
 	case OPT_SUMMARY:
 		pO->json = pick("--summary", zArg, azSum, "text or json");
 		break;
 	case OPT_DECIMALS:
 		pO->decimals = (enum load_decimals)pick(
-		    "--decimals", zArg, azDec, "auto, text or real");
+		    "--decimals", zArg, config_decimals, "auto, text or real");
 		break;
 	case OPT_MAXDEL:
 		if (util_parse_percent(zArg, &pO->maxDelete) != 0)

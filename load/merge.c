@@ -27,7 +27,7 @@
 static char *
 sql_cursor(const struct load_table *pTab)
 {
-	char *zKeys = schema_keylist(pTab, NULL);
+	char *zKeys = schema_keys(pTab, KEYS_SQL, NULL);
 	char *z = sql_fmt("SELECT %s, \"_dbs_hash\", " ROW_FLAGS_SQL
 	                  "%s FROM main.\"%w\" ORDER BY %s",
 	    zKeys, pTab->hasDeletedAt ? ROW_DELETED_SQL : "", pTab->zName,

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "db.h"
-#include "json.h"
 #include "load.h"
 #include "report.h"
 #include "util.h"
@@ -292,34 +291,13 @@ meta_read(struct load_run *pRun, const char *zTable, struct load_stored *pSt)
 	return rc;
 }
 
-/* The key as a JSON array of names, or NULL if none. free() it. */
-static char *
-key_json(const struct load_table *pT)
-{
-	struct buf b = {0};
-	char *zQ;
-	size_t k;
-
-	if (pT->nKey == 0)
-		return NULL;
-	buf_append(&b, "[", 1);
-	for (k = 0; k < pT->nKey; k++) {
-		zQ = json_quote(pT->aCol[pT->aiKey[k]].zName);
-		buf_append(&b, ",", k > 0);
-		buf_append(&b, zQ, strlen(zQ));
-		free(zQ);
-	}
-	buf_append(&b, "]", 2);
-	return b.z;
-}
-
 /* Write the _dbs_tables row of pS's table. */
 static int
 write_table_row(struct load_stream *pS, const char *zNow)
 {
 	const struct load_result *pR = pS->pRes;
 	sqlite3_stmt *pStmt = NULL;
-	char *zKey = key_json(&pS->tab);
+	char *zKey = schema_keys(&pS->tab, KEYS_JSON, NULL);
 	int rcb = SQLITE_OK;
 	int rc = db_prepare(pS->pRun,
 	    "INSERT OR REPLACE INTO _dbs_tables(name, source_server, "

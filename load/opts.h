@@ -10,6 +10,7 @@
 
 #include "ident.h"
 
+/* In the order of common/config.h's word lists (config_modes, ...). */
 enum load_mode { LOAD_MERGE, LOAD_APPEND, LOAD_REPLACE };
 enum load_deletes { LOAD_DEL_HARD, LOAD_DEL_SOFT, LOAD_DEL_KEEP };
 enum load_schema { LOAD_SCHEMA_FAIL, LOAD_SCHEMA_ADD, LOAD_SCHEMA_REBUILD };

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "config.h"
 #include "meta.h"
 #include "util.h"
 
@@ -19,45 +20,21 @@
 const char *
 runlog_mode(enum load_mode m)
 {
-	switch (m) {
-	case LOAD_APPEND:
-		return "append";
-	case LOAD_REPLACE:
-		return "replace";
-	case LOAD_MERGE:
-		break;
-	}
-	return "merge";
+	return config_modes[m];
 }
 
 /* The --deletes name of d. */
 const char *
 runlog_deletes(enum load_deletes d)
 {
-	switch (d) {
-	case LOAD_DEL_SOFT:
-		return "soft";
-	case LOAD_DEL_KEEP:
-		return "keep";
-	case LOAD_DEL_HARD:
-		break;
-	}
-	return "hard";
+	return config_deletes[d];
 }
 
 /* The --decimals name of d. */
 const char *
 runlog_decimals(enum load_decimals d)
 {
-	switch (d) {
-	case LOAD_DEC_TEXT:
-		return "text";
-	case LOAD_DEC_REAL:
-		return "real";
-	case LOAD_DEC_AUTO:
-		break;
-	}
-	return "auto";
+	return config_decimals[d];
 }
 
 /* The deletes an input applied: its --deletes for a merge of a full

@@ -24,6 +24,7 @@
 
 #include "db.h"
 #include "ident.h"
+#include "json.h"
 #include "load.h"
 #include "objects.h"
 #include "rebuild.h"
@@ -47,48 +48,68 @@ schema_table_clear(struct load_table *pT)
 	memset(pT, 0, sizeof *pT);
 }
 
-/*
- * The key columns as an SQL list, "\"a\",\"b\"", each prefixed by
- * "zQual." if zQual is not NULL. The caller free()s it.
- */
 char *
-schema_keylist(const struct load_table *pT, const char *zQual)
+schema_keys(
+    const struct load_table *pT, enum schema_key_form f, const char *zQual)
 {
-	struct sql_text t;
-	size_t k;
+	struct buf b = {0};
+	const char *zName;
+	char *zQ;
+	size_t k, i;
 
-	sql_init(&t);
-	for (k = 0; k < pT->nKey; k++)
-		sql_add(&t, "%s%s%s\"%w\"", k ? "," : "", zQual ? zQual : "",
-		    zQual ? "." : "", pT->aCol[pT->aiKey[k]].zName);
-	return sql_finish(&t);
+	if (pT->nKey == 0 && f == KEYS_JSON)
+		return NULL;
+	buf_append(&b, "[", f == KEYS_JSON);
+	buf_append(&b, "none", pT->nKey == 0 && f == KEYS_NAMES ? 4 : 0);
+	for (k = 0; k < pT->nKey; k++) {
+		zName = pT->aCol[pT->aiKey[k]].zName;
+		buf_append(&b, ",", k > 0);
+		switch (f) {
+		case KEYS_SQL:
+			if (zQual != NULL) {
+				buf_append(&b, zQual, strlen(zQual));
+				buf_append(&b, ".", 1);
+			}
+			buf_append(&b, "\"", 1);
+			for (i = 0; zName[i]; i++) {
+				buf_append(&b, &zName[i], 1);
+				buf_append(&b, "\"", zName[i] == '"');
+			}
+			buf_append(&b, "\"", 1);
+			break;
+		case KEYS_SET:
+		case KEYS_PARAM:
+			zQ = sql_fmt("%s%d", f == KEYS_SET ? "k" : "?",
+			    (int)(f == KEYS_SET ? k : k + 1));
+			buf_append(&b, zQ, strlen(zQ));
+			free(zQ);
+			break;
+		case KEYS_NAMES:
+			buf_append(&b, zName, strlen(zName));
+			break;
+		case KEYS_JSON:
+			zQ = json_quote(zName);
+			buf_append(&b, zQ, strlen(zQ));
+			free(zQ);
+			break;
+		}
+	}
+	buf_append(&b, "]", f == KEYS_JSON);
+	buf_append(&b, "", 1);
+	return b.z;
 }
 
 /* "(\"a\",\"b\") > (?1,?2)": the stored keys after a bound key. */
 char *
 schema_key_after(const struct load_table *pT)
 {
-	char *zKeys = schema_keylist(pT, NULL);
-	char *zParams = schema_keyset_cols(pT, 1);
+	char *zKeys = schema_keys(pT, KEYS_SQL, NULL);
+	char *zParams = schema_keys(pT, KEYS_PARAM, NULL);
 	char *z = sql_fmt("(%s) > (%s)", zKeys, zParams);
 
 	free(zKeys);
 	free(zParams);
 	return z;
-}
-
-/* "k0,k1": the columns of a key set; "?1,?2" with bParams. */
-char *
-schema_keyset_cols(const struct load_table *pT, int bParams)
-{
-	struct sql_text t;
-	size_t k;
-
-	sql_init(&t);
-	for (k = 0; k < pT->nKey; k++)
-		sql_add(&t, "%s%s%d", k ? "," : "", bParams ? "?" : "k",
-		    (int)(bParams ? k + 1 : k));
-	return sql_finish(&t);
 }
 
 /* (Re)create the key set temp.zName: columns k0.. keyed like pT. */
@@ -372,7 +393,7 @@ schema_create_sql(
     const struct load_table *pT, const char *zName, int bDeletedAt)
 {
 	struct sql_text t;
-	char *zKeys = schema_keylist(pT, NULL);
+	char *zKeys = schema_keys(pT, KEYS_SQL, NULL);
 	size_t i, k;
 	int isKey;
 
@@ -403,25 +424,6 @@ schema_same_type(const struct dtype *pA, const struct dtype *pB)
 	return pA->kind == pB->kind && pA->p == pB->p && pA->s == pB->s;
 }
 
-/* "a,b" (or "none") for messages; the caller free()s it. */
-static char *
-key_names(const struct load_table *pT)
-{
-	struct buf b = {0};
-	const char *z;
-	size_t k;
-
-	if (pT->nKey == 0)
-		buf_append(&b, "none", 4);
-	for (k = 0; k < pT->nKey; k++) {
-		z = pT->aCol[pT->aiKey[k]].zName;
-		buf_append(&b, ",", k > 0);
-		buf_append(&b, z, strlen(z));
-	}
-	buf_append(&b, "", 1);
-	return b.z;
-}
-
 /*
  * The first difference between the stored table pOld and pNew that ADD
  * COLUMN cannot make (key, dropped or retyped column), described for a
@@ -435,8 +437,8 @@ hard_change(const struct load_table *pOld, const struct load_table *pNew)
 	size_t i;
 	long j;
 
-	zA = key_names(pOld);
-	zB = key_names(pNew);
+	zA = schema_keys(pOld, KEYS_NAMES, NULL);
+	zB = schema_keys(pNew, KEYS_NAMES, NULL);
 	if (strcmp(zA, zB) != 0)
 		z = util_format("key changed from (%s) to (%s)", zA, zB);
 	free(zA);

@@ -78,11 +78,22 @@ int schema_same_type(const struct dtype *pA, const struct dtype *pB);
 char *schema_create_sql(
     const struct load_table *pT, const char *zName, int bDeletedAt);
 
+/* How schema_keys() writes the key of a table. */
+enum schema_key_form {
+	KEYS_SQL,   /* "a","b": quoted names; with zQual t."a",t."b" */
+	KEYS_SET,   /* k0,k1: the columns of a key set (below) */
+	KEYS_PARAM, /* ?1,?2: one parameter per key column */
+	KEYS_NAMES, /* a,b for messages, "none" for no key */
+	KEYS_JSON   /* ["a","b"], NULL for no key */
+};
+
 /*
- * The key columns as an SQL list, "\"a\",\"b\"", each prefixed by
- * "zQual." if zQual is not NULL. The caller free()s it.
+ * The key columns of pT as a list in form f (zQual only for KEYS_SQL,
+ * else NULL): the one builder of key lists. Returns a string the caller
+ * free()s (NULL only for KEYS_JSON of no key).
  */
-char *schema_keylist(const struct load_table *pT, const char *zQual);
+char *schema_keys(
+    const struct load_table *pT, enum schema_key_form f, const char *zQual);
 
 /* "(\"a\",\"b\") > (?1,?2)": SQL for the stored keys after a key bound
  * to ?1, ?2, ... The caller free()s it. */
@@ -92,11 +103,9 @@ char *schema_key_after(const struct load_table *pT);
  * Key sets: temporary tables of keys (the keys seen, the keys gone),
  * columns k0, k1, ... declared and ordered like the key of pT, which is
  * their primary key. schema_keyset() (re)creates an empty one named
- * temp.zName; schema_keyset_cols() is "k0,k1", or "?1,?2" with bParams
- * (the caller free()s it).
+ * temp.zName (its column list: schema_keys() KEYS_SET).
  */
 int schema_keyset(
     struct load_run *pRun, const struct load_table *pT, const char *zName);
-char *schema_keyset_cols(const struct load_table *pT, int bParams);
 
 #endif

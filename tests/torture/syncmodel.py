@@ -492,6 +492,14 @@ class Sim:
                     self.step_sync()
         except Failure:
             pass
+        except Exception:  # the harness itself failed: say where
+            import traceback
+            self.nfail += 1
+            for ln in traceback.format_exc().splitlines():
+                print('%sFAIL: %s' % ('# ' if self.tap else '', ln))
+            if self.tap:
+                self.ntest += 1
+                print('not ok %d - the model harness raised' % self.ntest)
         finally:
             self.stop()
         return self.nfail == 0
