@@ -160,29 +160,19 @@ pick(const char *zOpt, const char *zArg, const char *const *azWord,
 	util_die(DBS_EXIT_USAGE, "%s: \"%s\" is not %s", zOpt, zArg, zChoices);
 }
 
-/* Split --key COLS at commas into pO->azKey. */
+/* --key COLS: names separated by commas, as in dbs.conf(5) (ident.h:
+ * "[a,b]" is one column), into pO->azKey; a later --key replaces it. */
 static void
 parse_key(struct load_opts *pO, const char *zArg)
 {
-	const char *z = zArg, *zComma;
-	size_t n;
+	struct ident_list l = {pO->azKey, pO->nKey};
+	const char *zWhy = NULL;
 
-	free(pO->azKey);
-	pO->azKey = NULL;
-	pO->nKey = 0;
-	for (;;) {
-		zComma = strchr(z, ',');
-		n = zComma ? (size_t)(zComma - z) : strlen(z);
-		if (n == 0)
-			util_die(DBS_EXIT_USAGE,
-			    "--key: empty column name in \"%s\"", zArg);
-		pO->azKey =
-		    util_realloc(pO->azKey, (pO->nKey + 1) * sizeof *pO->azKey);
-		pO->azKey[pO->nKey++] = util_strndup(z, n);
-		if (zComma == NULL)
-			break;
-		z = zComma + 1;
-	}
+	ident_list_clear(&l);
+	if (ident_parse_list(zArg, ',', &l, &zWhy) != 0)
+		util_die(DBS_EXIT_USAGE, "--key: \"%s\": %s", zArg, zWhy);
+	pO->azKey = l.az;
+	pO->nKey = l.n;
 }
 
 /* Add --index COLS (identifiers as in dbs.conf(5)) to pO->aIndex. */
@@ -207,7 +197,7 @@ add_index(struct load_opts *pO, const char *zArg)
 	pO->aIndex[pO->nIndex++] = l;
 }
 
-/* Apply one option with an argument-free or simple value. */
+/* Apply an option whose value is a word of a list or a number. */
 static void
 set_simple(struct load_opts *pO, int c, const char *zArg)
 {

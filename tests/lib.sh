@@ -190,6 +190,7 @@ check_transcript() {
 # meta records asked for, the columns, the names row and the CSV rows
 # given (each one line of CSV text). Fields of -c with commas, such as
 # "decimal(18,4)", are quoted: -c 'amount,"decimal(18,4)","decimal(18,4)",null'.
+# A column name must need no quoting (the names row is written bare).
 stream() {
 	local -a _s_meta=() _s_cols=() _s_names=()
 	local opt

@@ -48,7 +48,19 @@ run dbs-load --db t.db --busy-timeout -5 s.csv
 expect 2 "" 'dbs-load: --busy-timeout: "-5" is not a number of milliseconds' \
 	"bad --busy-timeout"
 run dbs-load --db t.db --key 'id,,v' s.csv
-expect 2 "" 'dbs-load: --key: empty column name in "id,,v"' "bad --key"
+expect 2 "" 'dbs-load: --key: "id,,v": empty name' "bad --key"
+run dbs-load --db t.db --busy-timeout -0 s.csv
+expect 2 "" 'dbs-load: --busy-timeout: "-0" is not a number of milliseconds' \
+	"--busy-timeout -0"
+run dbs-load --db t.db --max-delete 0x10 s.csv
+expect 2 "" 'dbs-load: --max-delete: "0x10" is not a percentage 0-100' \
+	"--max-delete 0x10"
+printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.k' '#column,"a,b",int,int,notnull' \
+	'#column,v,int,int,null' '"a,b",v' '1,2' | "$MK" >k.csv
+run dbs-load --db k.db --key ' [a,b] ' --quiet k.csv
+expect 0 "" "" "--key takes a bracketed name with a comma, blanks around it"
+is "$(sql k.db "SELECT key_columns FROM _dbs_tables")" '["a,b"]' \
+	"... the key is that column"
 run dbs-load --db t.db --decimals exact s.csv
 expect 2 "" 'dbs-load: --decimals: "exact" is not auto, text or real' \
 	"bad --decimals"
