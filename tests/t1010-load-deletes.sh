@@ -6,20 +6,11 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-# snap DAY ROWS...: a snapshot of "items" extracted on 2024-01-DAY.
+# snap DAY ROW...: a snapshot of "items" extracted on 2024-01-DAY.
 snap() {
-	local day=$1
-	shift
-	{
-		printf '%s\n' '#dbs-stream,1' '#meta,object,inv.items' \
-			'#meta,key,sku' \
-			"#meta,extracted-at,2024-01-${day}T00:00:00.000000Z" \
-			'#column,sku,text,varchar(10),notnull' \
-			'#column,price,"decimal(9,2)","decimal(9,2)",null' 'sku,price'
-		printf '%s\n' "$@"
-	} | "$MK"
+	stream -o inv.items -k sku -t "2024-01-${1}T00:00:00.000000Z" \
+		-c 'sku,text,varchar(10),notnull' \
+		-c 'price,"decimal(9,2)","decimal(9,2)",null' -- "${@:2}"
 }
 
 snap 01 a,1.00 b,2.00 c,3.00 d,4.00 >d1.csv
