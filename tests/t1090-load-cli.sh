@@ -6,12 +6,9 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-{
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.t' '#meta,key,id' \
-		'#column,id,int,int,notnull' '#column,v,text,text,null' 'id,v' 1,a 2,b
-} | "$MK" >s.csv
+# shellcheck disable=SC2054 # stream -c takes comma-separated fields
+T=(-o dbo.t -k id -c id,int,int,notnull -c v,text,text,null)
+stream "${T[@]}" -- 1,a 2,b >s.csv
 
 run dbs-load --help
 is "$status" 0 "--help: status"
@@ -55,8 +52,7 @@ expect 2 "" 'dbs-load: --busy-timeout: "-0" is not a number of milliseconds' \
 run dbs-load --db t.db --max-delete 0x10 s.csv
 expect 2 "" 'dbs-load: --max-delete: "0x10" is not a percentage 0-100' \
 	"--max-delete 0x10"
-printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.k' '#column,"a,b",int,int,notnull' \
-	'#column,v,int,int,null' '"a,b",v' '1,2' | "$MK" >k.csv
+stream -o dbo.k -c '"a,b",int,int,notnull' -c v,int,int,null -- 1,2 >k.csv
 run dbs-load --db k.db --key ' [a,b] ' --quiet k.csv
 expect 0 "" "" "--key takes a bracketed name with a comma, blanks around it"
 is "$(sql k.db "SELECT key_columns FROM _dbs_tables")" '["a,b"]' \
@@ -115,10 +111,7 @@ expect 1 "" "dbs-load: nodir/t.db: unable to open database file" "no such direct
 # stdout that cannot be written: the summary is written after the
 # COMMIT (it reports the outcome), so the run is committed and the
 # message says so.
-{
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.t' '#meta,key,id' \
-		'#column,id,int,int,notnull' '#column,v,text,text,null' 'id,v' 1,A 2,b
-} | "$MK" >s2.csv
+stream "${T[@]}" -- 1,A 2,b >s2.csv
 dbs-load --db t.db --summary json s2.csv >/dev/full 2>stderr
 status=$?
 is "$status" 1 "--summary json to /dev/full: status"
@@ -153,11 +146,7 @@ expect 0 "table	t
 key	id" "" "--state reads a read-only database (dbs-load keeps -wal and -shm)"
 
 # A full disk (a small tmpfs in a private mount namespace, when allowed).
-{
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.t' '#meta,key,id' \
-		'#column,id,int,int,notnull' '#column,v,text,text,null' 'id,v'
-	seq 1 3000 | awk '{ printf "%d,%0300d\n", $1, $1 }'
-} | "$MK" >big.csv
+seq 1 3000 | awk '{ printf "%d,%0300d\n", $1, $1 }' | stream -i "${T[@]}" >big.csv
 mkdir full
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	unshare -m bash -c '
