@@ -43,14 +43,20 @@ ok "SQL texts were counted ($nsql)" [ "$nsql" -gt 20 ]
 ok "allocations were counted ($nmalloc)" [ "$nmalloc" -gt 100 ]
 is "$(dump c.db)" "$new" "dbs-load-oom gives what dbs-load gives"
 
-bad=0
-for ((i = 1; i <= nsql; i++)); do
+# oom_rebuild VAR=N: the rebuild by dbs-load-oom, with VAR=N in its
+# environment, on a fresh copy of base.db (o.db); $st is its exit status,
+# $got the database after it, out and err its stdout and stderr.
+oom_rebuild() {
 	cp base.db o.db
 	rm -f o.db-wal o.db-shm
-	DBS_OOM_SQL=$i "$OOM" --db o.db --schema-change rebuild v2.csv \
-		>out 2>err
+	env "$1" "$OOM" --db o.db --schema-change rebuild v2.csv >out 2>err
 	st=$?
 	got=$(dump o.db)
+}
+
+bad=0
+for ((i = 1; i <= nsql; i++)); do
+	oom_rebuild DBS_OOM_SQL="$i"
 	if [ "$st" != 1 ] || [ "$(cat err)" != "dbs-load: out of memory" ] ||
 		[ -s out ] || [ "$got" != "$old" ]; then
 		bad=$((bad + 1))
@@ -64,12 +70,7 @@ is "$bad" 0 "each of the $nsql SQL texts out of memory: exit 1, nothing changed"
 bad=0
 step=$((nmalloc / 60 + 1))
 for ((i = 1; i <= nmalloc; i += step)); do
-	cp base.db o.db
-	rm -f o.db-wal o.db-shm
-	DBS_OOM_MALLOC=$i "$OOM" --db o.db --schema-change rebuild v2.csv \
-		>out 2>err
-	st=$?
-	got=$(dump o.db)
+	oom_rebuild DBS_OOM_MALLOC="$i"
 	integrity=$(sqlite3 -batch o.db 'PRAGMA integrity_check' 2>&1)
 	lines=$(wc -l <err)
 	if { [ "$st" = 0 ] && [ "$got" = "$new" ]; } ||
