@@ -109,17 +109,15 @@ expect 3 "" 'dbs-load: k4.csv: table t: cannot rebuild: key column "id" changed 
 	"a key type change says so"
 
 # --- a UNIQUE index of the user's is not a duplicate key
-stream -o dbo.u -k id -c id,int,int,notnull -c email,text,text,null \
-	-- 1,a@x 2,b@x >u1.csv
-stream -o dbo.u -k id -c id,int,int,notnull -c email,text,text,null \
-	-- 1,a@x 2,a@x >u2.csv
+U=(-o dbo.u -k id -c id,int,int,notnull -c email,text,text,null)
+stream "${U[@]}" -- 1,a@x 2,b@x >u1.csv
+stream "${U[@]}" -- 1,a@x 2,a@x >u2.csv
 run dbs-load --db u.db u1.csv
 sql u.db "CREATE UNIQUE INDEX u_email ON u(email)"
 run dbs-load --db u.db u2.csv
 expect 1 "" "dbs-load: u2.csv: line 8: row id=2 breaks a constraint of table u that dbs-load did not make (UNIQUE constraint failed: u.email)" \
 	"a UNIQUE index violated by an update"
-stream -o dbo.u -k id -c id,int,int,notnull -c email,text,text,null \
-	-- 1,a@x 2,b@x 3,a@x >u3.csv
+stream "${U[@]}" -- 1,a@x 2,b@x 3,a@x >u3.csv
 run dbs-load --db u.db u3.csv
 expect 1 "" "dbs-load: u3.csv: line 9: row id=3 breaks a constraint of table u that dbs-load did not make (UNIQUE constraint failed: u.email)" \
 	"... and by an insert"
