@@ -8,7 +8,9 @@
 #                   DBS_TEST_SERVER & co. (tests/server/README); skipped
 #                   when none is named
 #   make demo       sync the bundled demo source into demo.db, twice
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=: the programs, man pages,
+#                   systemd units and bash completion
+#   make deb        the Debian package, $(O)/dbs_VERSION_ARCH.deb
 #   make FREETDS_PREFIX=/opt/freetds O=build-ftds
 #                   build against a FreeTDS installed there (1.4 or later
 #                   for --encrypt strict) instead of the system's
@@ -18,6 +20,8 @@ PREFIX ?= /usr/local
 BINDIR = $(PREFIX)/bin
 MAN1DIR = $(PREFIX)/share/man/man1
 MAN5DIR = $(PREFIX)/share/man/man5
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 O ?= build
 
 CC ?= cc
@@ -32,7 +36,7 @@ DBS_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 DBS_CFLAGS = $(WARN) $(OPT) $(CFLAGS) -MMD -MP
 
 COMMON_LIBS = -lcsv -lyajl -lxxhash -linih
-LOAD_LIBS = -lsqlite3 $(COMMON_LIBS)
+LOAD_LIBS = -lsqlite3 -lzstd $(COMMON_LIBS)
 # FREETDS_PREFIX: the headers in $(FREETDS_PREFIX)/include, the library in
 # $(FREETDS_PREFIX)/lib, found at run time through the RUNPATH. Use a
 # build directory of its own (O=...): objects are not rebuilt when only
@@ -53,13 +57,18 @@ COMMON_OBJ = $(COMMON_SRC:%.c=$(O)/%.o)
 LOAD_OBJ = $(LOAD_SRC:%.c=$(O)/%.o)
 EXTRACT_OBJ = $(EXTRACT_SRC:%.c=$(O)/%.o)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(O)/tests/unit-%)
+# dbs-load with out of memory on demand, where the tests are (not in the
+# sources of the Debian package)
+OOM_BIN = $(if $(wildcard tests/oom/oom.c),$(O)/tests/dbs-load-oom)
 
 PROGS = $(O)/dbs-load $(O)/dbs-extract
 SCRIPTS = scripts/dbs-sync
+UNITS = $(O)/dbs-sync@.service scripts/dbs-sync@.timer
+COMPLETION = dbs-extract dbs-load dbs-sync
 MAN1 = $(wildcard man/*.1)
 MAN5 = $(wildcard man/*.5)
 
-all: $(PROGS) $(O)/dbs-sync $(UNIT_BIN)
+all: $(PROGS) $(O)/dbs-sync $(UNIT_BIN) $(OOM_BIN)
 
 # dbs-sync runs the dbs-extract and dbs-load beside it: a copy in $(O)
 # finds the ones built with it.
@@ -67,6 +76,11 @@ $(O)/dbs-sync: scripts/dbs-sync
 	@mkdir -p $(@D)
 	cp scripts/dbs-sync $@
 	chmod 755 $@
+
+# the service runs the dbs-sync installed beside it
+$(O)/dbs-sync@.service: scripts/dbs-sync@.service.in Makefile
+	@mkdir -p $(@D)
+	sed 's|@BINDIR@|$(BINDIR)|g' scripts/dbs-sync@.service.in >$@
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -87,7 +101,21 @@ $(O)/tests/unit-%: $(O)/tests/unit/%.o $(O)/tests/unit/tap.o $(O)/libdbs.a
 	$(CC) $(DBS_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/tests/unit/tap.o \
 		$(O)/libdbs.a $(LOAD_LIBS)
 
--include $(wildcard $(O)/*/*.d $(O)/tests/unit/*.d)
+# the unit test of a loader module links that module too
+$(O)/tests/unit/storage.o: DBS_CPPFLAGS += -Iload
+$(O)/tests/unit-storage: $(O)/tests/unit/storage.o $(O)/tests/unit/tap.o \
+		$(O)/load/storage.o $(O)/libdbs.a
+	$(CC) $(DBS_CFLAGS) $(LDFLAGS) -o $@ $< $(O)/tests/unit/tap.o \
+		$(O)/load/storage.o $(O)/libdbs.a $(LOAD_LIBS)
+
+# dbs-load with out of memory on demand (tests/oom/oom.c), for the tests
+OOM_WRAP = -Wl,--wrap=sqlite3_vmprintf,--wrap=sqlite3_mprintf \
+	-Wl,--wrap=sqlite3_str_finish
+$(O)/tests/dbs-load-oom: $(LOAD_OBJ) $(O)/tests/oom/oom.o $(O)/libdbs.a
+	$(CC) $(DBS_CFLAGS) $(LDFLAGS) $(OOM_WRAP) -o $@ $(LOAD_OBJ) \
+		$(O)/tests/oom/oom.o $(O)/libdbs.a $(LOAD_LIBS)
+
+-include $(wildcard $(O)/*/*.d $(O)/tests/unit/*.d $(O)/tests/oom/*.d)
 
 # ---- tests ----
 
@@ -173,10 +201,10 @@ fuzz-smoke: $(O)/fuzz_reader
 # ---- lint ----
 
 C_FILES = $(wildcard common/*.[ch] load/*.[ch] extract/*.[ch] tests/unit/*.[ch] \
-	tests/fuzz/*.c tests/bench/*.c tests/torture/*.[ch] tests/tds/*.c \
+	tests/oom/*.c tests/fuzz/*.c tests/bench/*.c tests/torture/*.[ch] tests/tds/*.c \
 	tests/fixtures/extract/*.c tests/server/*.c)
 SH_FILES = $(wildcard scripts/*.sh tests/*.sh tests/*/*.sh tests/run .ci/run \
-	tests/server/run) $(SCRIPTS)
+	tests/server/run) $(SCRIPTS) scripts/completion.bash
 
 lint: deps
 	clang-format --dry-run --Werror $(C_FILES)
@@ -188,19 +216,47 @@ lint: deps
 
 # ---- install ----
 
-install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(MAN5DIR)
+install: all $(UNITS)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(MAN5DIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 $(PROGS) $(SCRIPTS) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(MAN1) $(DESTDIR)$(MAN1DIR)/
 	install -m 644 $(MAN5) $(DESTDIR)$(MAN5DIR)/
+	install -m 644 $(UNITS) $(DESTDIR)$(UNITDIR)/
+	for f in $(COMPLETION); do \
+		install -m 644 scripts/completion.bash \
+			$(DESTDIR)$(COMPLETIONDIR)/$$f || exit; done
 
 uninstall:
 	for f in $(notdir $(PROGS) $(SCRIPTS)); do rm -f $(DESTDIR)$(BINDIR)/$$f; done
 	for f in $(notdir $(MAN1)); do rm -f $(DESTDIR)$(MAN1DIR)/$$f; done
 	for f in $(notdir $(MAN5)); do rm -f $(DESTDIR)$(MAN5DIR)/$$f; done
+	for f in $(notdir $(UNITS)); do rm -f $(DESTDIR)$(UNITDIR)/$$f; done
+	for f in $(COMPLETION); do rm -f $(DESTDIR)$(COMPLETIONDIR)/$$f; done
+
+# ---- the Debian package ----
+
+# deb: dpkg-buildpackage on a copy of the sources in $(O)/deb (the build
+# there does not touch this tree's build directories); the package is
+# copied to $(O). debian/changelog must name $(VERSION).
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_SRC = Makefile README.md common extract load man scripts debian
+
+deb:
+	@v=$$(dpkg-parsechangelog -l debian/changelog -S Version) && \
+	if [ "$$v" != "$(VERSION)" ]; then \
+		echo "deb: debian/changelog says $$v, the Makefile $(VERSION)" >&2; \
+		exit 1; fi
+	rm -rf $(O)/deb
+	mkdir -p $(O)/deb/dbs-$(VERSION)
+	tar -cf - $(DEB_SRC) | tar -xf - -C $(O)/deb/dbs-$(VERSION)
+	cd $(O)/deb/dbs-$(VERSION) && DEB_BUILD_OPTIONS=parallel=2 \
+		dpkg-buildpackage -b -us -uc
+	cp $(O)/deb/dbs_$(VERSION)_$(DEB_ARCH).deb $(O)/
+	@echo "deb: $(O)/dbs_$(VERSION)_$(DEB_ARCH).deb"
 
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all deps demo test check check-server fuzz fuzz-smoke bench bench-smoke bench-scale torture lint install uninstall clean
+.PHONY: all deps demo test check check-server fuzz fuzz-smoke bench bench-smoke bench-scale torture lint install uninstall deb clean
 .SECONDARY:

@@ -38,12 +38,14 @@ enum kind {
 	K_CHOICE,   /* one of azChoice */
 	K_SECONDS,  /* integer seconds in [0, SECONDS_MAX] */
 	K_COUNT,    /* integer in [1, COUNT_MAX] */
+	K_KEEP,     /* a K_COUNT or a K_DURATION (config_parse_keep) */
 	K_PERCENT,  /* 0-100, as util_parse_percent */
 	K_DURATION, /* config_parse_duration */
 	K_BOOL,     /* yes or no */
 	K_NAME,     /* [schema.]name */
 	K_COLUMN,   /* one identifier */
-	K_COLUMNS   /* identifiers separated by ',' */
+	K_COLUMNS,  /* identifiers separated by ',' */
+	K_INDEXES   /* K_COLUMNS lists separated by ';' */
 };
 
 /* Sections a key may appear in. */
@@ -56,12 +58,14 @@ static const char *const azTds[] = {
     "7.0", "7.1", "7.2", "7.3", "7.4", "5.0", "auto", NULL};
 static const char *const azEncrypt[] = {
     "off", "request", "require", "strict", NULL};
-static const char *const azLogFormat[] = {"text", "json", NULL};
+const char *const config_log_formats[] = {"text", "json", NULL};
 static const char *const azFormat[] = {"csv", "ndjson", NULL};
-static const char *const azMode[] = {"merge", "append", "replace", NULL};
-static const char *const azDeletes[] = {"hard", "soft", "keep", NULL};
-static const char *const azSchema[] = {"fail", "add", "rebuild", NULL};
-static const char *const azStrategy[] = {"full", "keys", "segments", NULL};
+static const char *const azCompress[] = {"zstd", "none", NULL};
+const char *const config_modes[] = {"merge", "append", "replace", NULL};
+const char *const config_deletes[] = {"hard", "soft", "keep", NULL};
+const char *const config_schema_changes[] = {"fail", "add", "rebuild", NULL};
+const char *const config_decimals[] = {"auto", "text", "real", NULL};
+const char *const config_strategies[] = {"full", "keys", "segments", NULL};
 
 static const struct {
 	const char *zName;
@@ -83,24 +87,28 @@ static const struct {
     [CONFIG_QUERY_TIMEOUT] = {"query-timeout", IN_SOURCE | IN_SYNC | IN_VIEW,
         K_SECONDS, NULL},
     [CONFIG_LOG] = {"log", IN_SYNC, K_PATH, NULL},
-    [CONFIG_LOG_FORMAT] = {"log-format", IN_SYNC, K_CHOICE, azLogFormat},
+    [CONFIG_LOG_FORMAT] = {"log-format", IN_SYNC, K_CHOICE, config_log_formats},
     [CONFIG_DB] = {"db", IN_SYNC | IN_VIEW, K_PATH, NULL},
     [CONFIG_SNAPSHOTS] = {"snapshots", IN_SYNC | IN_VIEW, K_PATH, NULL},
-    [CONFIG_KEEP] = {"keep", IN_SYNC | IN_VIEW, K_COUNT, NULL},
+    [CONFIG_KEEP] = {"keep", IN_SYNC | IN_VIEW, K_KEEP, NULL},
+    [CONFIG_COMPRESS] = {"compress", IN_SYNC | IN_VIEW, K_CHOICE, azCompress},
     [CONFIG_FORMAT] = {"format", IN_SYNC | IN_VIEW, K_CHOICE, azFormat},
     [CONFIG_LOCK_TIMEOUT] = {"lock-timeout", IN_SYNC | IN_VIEW, K_SECONDS,
         NULL},
-    [CONFIG_MODE] = {"mode", IN_SYNC | IN_VIEW, K_CHOICE, azMode},
-    [CONFIG_DELETES] = {"deletes", IN_SYNC | IN_VIEW, K_CHOICE, azDeletes},
+    [CONFIG_MODE] = {"mode", IN_SYNC | IN_VIEW, K_CHOICE, config_modes},
+    [CONFIG_DELETES] = {"deletes", IN_SYNC | IN_VIEW, K_CHOICE, config_deletes},
     [CONFIG_MAX_DELETE] = {"max-delete", IN_SYNC | IN_VIEW, K_PERCENT, NULL},
     [CONFIG_SCHEMA_CHANGE] = {"schema-change", IN_SYNC | IN_VIEW, K_CHOICE,
-        azSchema},
+        config_schema_changes},
     [CONFIG_FULL_EVERY] = {"full-every", IN_SYNC | IN_VIEW, K_DURATION, NULL},
     [CONFIG_ALLOW_OLDER] = {"allow-older", IN_SYNC | IN_VIEW, K_BOOL, NULL},
     [CONFIG_ALLOW_EMPTY] = {"allow-empty", IN_SYNC | IN_VIEW, K_BOOL, NULL},
     [CONFIG_ALLOW_MASS_DELETE] = {"allow-mass-delete", IN_SYNC | IN_VIEW,
         K_BOOL, NULL},
-    [CONFIG_STRATEGY] = {"strategy", IN_SYNC | IN_VIEW, K_CHOICE, azStrategy},
+    [CONFIG_DECIMALS] = {"decimals", IN_SYNC | IN_VIEW, K_CHOICE,
+        config_decimals},
+    [CONFIG_STRATEGY] = {"strategy", IN_SYNC | IN_VIEW, K_CHOICE,
+        config_strategies},
     [CONFIG_VIEW] = {"view", IN_VIEW, K_NAME, NULL},
     [CONFIG_QUERY] = {"query", IN_VIEW, K_TEXT, NULL},
     [CONFIG_TABLE] = {"table", IN_VIEW, K_TEXT, NULL},
@@ -109,6 +117,7 @@ static const struct {
     [CONFIG_WHERE] = {"where", IN_VIEW, K_TEXT, NULL},
     [CONFIG_ORDER_BY] = {"order-by", IN_VIEW, K_COLUMNS, NULL},
     [CONFIG_SINCE] = {"since", IN_VIEW, K_COLUMN, NULL},
+    [CONFIG_INDEX] = {"index", IN_VIEW, K_INDEXES, NULL},
 };
 
 /* Reading state, shared by the reader and the entry handler. */
@@ -493,11 +502,32 @@ check_idents(enum kind kind, const char *z)
 	return zWhy;
 }
 
+/* Check lists of columns separated by ';' (K_INDEXES). */
+static const char *
+check_indexes(const char *z)
+{
+	char *zCopy = util_strdup(z), *zPart, *zNext;
+	const char *zWhy = NULL;
+
+	for (zPart = zCopy; zPart != NULL && zWhy == NULL; zPart = zNext) {
+		zNext = strchr(zPart, ';');
+		if (zNext != NULL)
+			*zNext++ = '\0';
+		if (*trim(zPart) == '\0')
+			zWhy =
+			    "an empty list of columns (write index = a,b; c)";
+		else
+			zWhy = check_idents(K_COLUMNS, zPart);
+	}
+	free(zCopy);
+	return zWhy;
+}
+
 /* Check value z of key k: NULL if fine, else what is expected. */
 static const char *
 check_value(enum config_key k, const char *z, char *zBuf, size_t nBuf)
 {
-	int64_t v;
+	int64_t v, v2;
 	double d;
 	int b;
 
@@ -519,6 +549,11 @@ check_value(enum config_key k, const char *z, char *zBuf, size_t nBuf)
 		return util_parse_i64(z, 1, COUNT_MAX, &v) == 0
 		    ? NULL
 		    : "expected a number from 1 to 1000000";
+	case K_KEEP:
+		return config_parse_keep(z, &v, &v2) == 0
+		    ? NULL
+		    : "expected a number from 1 to 1000000, or an age such "
+		      "as 36h, 14d or 2w";
 	case K_PERCENT:
 		return util_parse_percent(z, &d) == 0
 		    ? NULL
@@ -534,6 +569,8 @@ check_value(enum config_key k, const char *z, char *zBuf, size_t nBuf)
 	case K_COLUMN:
 	case K_COLUMNS:
 		return check_idents(aKey[k].kind, z);
+	case K_INDEXES:
+		return check_indexes(z);
 	}
 	return NULL;
 }
@@ -796,6 +833,17 @@ config_get(
 	return NULL;
 }
 
+int
+config_word(const char *const *az, const char *z)
+{
+	int i;
+
+	for (i = 0; az[i] != NULL; i++)
+		if (strcmp(az[i], z) == 0)
+			return i;
+	return -1;
+}
+
 const char *
 config_key_name(enum config_key k)
 {
@@ -837,6 +885,16 @@ config_parse_duration(const char *z, int64_t *pSeconds)
 			return 0;
 		}
 	return -1;
+}
+
+int
+config_parse_keep(const char *z, int64_t *pCount, int64_t *pSeconds)
+{
+	*pCount = *pSeconds = 0;
+	if (util_parse_i64(z, 1, COUNT_MAX, pCount) == 0)
+		return 0;
+	*pCount = 0;
+	return config_parse_duration(z, pSeconds);
 }
 
 int

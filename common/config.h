@@ -37,6 +37,7 @@ enum config_key {
 	CONFIG_DB,
 	CONFIG_SNAPSHOTS,
 	CONFIG_KEEP,
+	CONFIG_COMPRESS,
 	CONFIG_FORMAT,
 	CONFIG_LOCK_TIMEOUT,
 	CONFIG_MODE,
@@ -47,6 +48,7 @@ enum config_key {
 	CONFIG_ALLOW_OLDER,
 	CONFIG_ALLOW_EMPTY,
 	CONFIG_ALLOW_MASS_DELETE,
+	CONFIG_DECIMALS,
 	CONFIG_STRATEGY,
 	/* [view] only */
 	CONFIG_VIEW,
@@ -57,6 +59,7 @@ enum config_key {
 	CONFIG_WHERE,
 	CONFIG_ORDER_BY,
 	CONFIG_SINCE,
+	CONFIG_INDEX,
 	CONFIG_NKEY
 };
 
@@ -101,6 +104,23 @@ const struct config_section *config_view(
 const char *config_get(const struct config *pC, const struct config_section *pV,
     enum config_key k);
 
+/*
+ * The words of the keys mode, deletes, schema-change and decimals, the
+ * same as those of dbs-load's options of the same names, in the order
+ * of dbs-load's enums (load/opts.h), and of strategy and log-format,
+ * the same as dbs-sync's options; each list ends with NULL. The one
+ * table of these names.
+ */
+extern const char *const config_modes[];
+extern const char *const config_deletes[];
+extern const char *const config_schema_changes[];
+extern const char *const config_decimals[];
+extern const char *const config_strategies[];
+extern const char *const config_log_formats[];
+
+/* The index of word z in list az (one of the above), or -1. */
+int config_word(const char *const *az, const char *z);
+
 /* The key's name in the file ("max-delete"). */
 const char *config_key_name(enum config_key k);
 
@@ -113,6 +133,13 @@ const char *config_key_name(enum config_key k);
 int config_parse_bool(const char *z, int *pOut);
 /* A duration with a unit: "90s", "30m", "24h", "7d", "2w"; at least 1s. */
 int config_parse_duration(const char *z, int64_t *pSeconds);
+
+/*
+ * How many snapshots to keep: a count ("7": the newest 7) or an age
+ * ("14d": those less than 14 days old), exactly one of the two set,
+ * the other 0.
+ */
+int config_parse_keep(const char *z, int64_t *pCount, int64_t *pSeconds);
 
 /*
  * The private-file rule for secrets (a config file holding a password,

@@ -1,7 +1,7 @@
 /*
  * dtype.c - the logical types of a dbs stream: parsing and formatting
- * their header names, their SQLite storage, and the strict checks of
- * their canonical text forms (dbs-stream(5), "Values"). The checks run
+ * their header names and the strict checks of their canonical text forms
+ * (dbs-stream(5), "Values"). The checks run
  * on every value the reader sees, so they avoid library calls in the
  * common cases.
  */
@@ -117,37 +117,6 @@ dtype_format(const struct dtype *pT, char *zBuf)
 		break;
 	}
 	return zBuf;
-}
-
-enum dtype_storage
-dtype_storage(const struct dtype *pT)
-{
-	switch (pT->kind) {
-	case DTYPE_BOOL:
-	case DTYPE_INT:
-		return DTYPE_STORE_INTEGER;
-	case DTYPE_REAL:
-		return DTYPE_STORE_REAL;
-	case DTYPE_BLOB:
-		return DTYPE_STORE_BLOB;
-	default:
-		return DTYPE_STORE_TEXT;
-	}
-}
-
-const char *
-dtype_decltype(const struct dtype *pT)
-{
-	switch (dtype_storage(pT)) {
-	case DTYPE_STORE_INTEGER:
-		return "INTEGER";
-	case DTYPE_STORE_REAL:
-		return "REAL";
-	case DTYPE_STORE_BLOB:
-		return "BLOB";
-	default:
-		return "TEXT";
-	}
 }
 
 /* ---- UTF-8 ---- */

@@ -1,7 +1,6 @@
 /*
  * dtype.h - the logical types of a dbs stream (see dbs-stream(5)): their
- * names in the header, their canonical text forms, and their SQLite
- * storage classes.
+ * names in the header and their canonical text forms.
  */
 #ifndef DBS_DTYPE_H
 #define DBS_DTYPE_H
@@ -20,13 +19,6 @@ enum dtype_kind {
 	DTYPE_TIME,          /* HH:MM:SS[.f...] with s digits */
 	DTYPE_DATETIME,      /* YYYY-MM-DD HH:MM:SS[.f...] with s digits */
 	DTYPE_DATETIMEOFFSET /* datetime plus " +HH:MM"? see dbs-stream(5) */
-};
-
-enum dtype_storage {
-	DTYPE_STORE_INTEGER, /* bound with sqlite3_bind_int64 */
-	DTYPE_STORE_REAL,    /* bound with sqlite3_bind_double */
-	DTYPE_STORE_TEXT,    /* bound with sqlite3_bind_text */
-	DTYPE_STORE_BLOB     /* hex-decoded, bound with sqlite3_bind_blob */
 };
 
 struct dtype {
@@ -50,12 +42,6 @@ int dtype_parse(const char *zName, struct dtype *pT);
  * return zBuf.
  */
 char *dtype_format(const struct dtype *pT, char *zBuf);
-
-/* The SQLite storage class values of this type are bound as. */
-enum dtype_storage dtype_storage(const struct dtype *pT);
-
-/* The declared column type used when dbs-load creates a table. */
-const char *dtype_decltype(const struct dtype *pT);
 
 /*
  * Check that the n bytes at z are a canonical text form of *pT. Returns

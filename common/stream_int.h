@@ -131,7 +131,9 @@ struct stream_reader {
 	uint64_t iLine;    /* line of the next byte */
 	uint64_t iRecLine; /* line the current record/row began */
 	struct stream_header hdr;
-	int bHeader; /* xHeader has been called */
+	int bHeader;     /* xHeader has been called */
+	size_t nMaxUnit; /* longest record or line: RD_MAX_RECORD; unit
+	                  * tests make it small to reach it */
 	/* the current record's fields, as offsets into arena */
 	struct buf arena;
 	size_t *aOff; /* field start, or SIZE_MAX for NULL */
@@ -164,17 +166,35 @@ int rd_error(struct stream_reader *pR, long iCol, const char *zFmt, ...)
 /* Longest record (CSV) or line (NDJSON) the reader accepts. */
 #define RD_MAX_RECORD ((size_t)1 << 30)
 
+/* Set the longest record or line of pR, for the unit tests only. */
+void rd_set_max_unit(struct stream_reader *pR, size_t n);
+
 /* Make room for n fields in aOff/aLen. */
 void rd_fields_grow(struct stream_reader *pR, size_t n);
 
+/* The units a format's input splits into (CSV records, NDJSON lines). */
+struct rd_units {
+	const char *zUnit; /* "record", "line": for messages */
+	/* the length of the unit that starts at p (nCarried bytes of it
+	 * came in earlier chunks) if it ends within the n bytes, else 0 */
+	size_t (*xEnd)(
+	    struct stream_reader *pR, const char *p, size_t n, size_t nCarried);
+	/* handle one complete unit of n bytes (bTerm: it ends in its line
+	 * end); returns STREAM_OK/ERR/STOP */
+	int (*xUnit)(
+	    struct stream_reader *pR, const char *p, size_t n, int bTerm);
+};
+
 /*
- * Hand the k bytes at p, which complete a CSV record or NDJSON line, to
- * xUnit (with its last argument 1: terminated): from *pCarry when earlier
- * chunks began the unit, else in place. Empties *pCarry. Returns what
- * xUnit returns.
+ * The input loop of both formats: split the n bytes at p into units;
+ * hand each complete one to pU->xUnit, in place or from *pCarry when
+ * earlier chunks began it; carry an incomplete tail over. The same rules
+ * for both: a unit longer than pR->nMaxUnit, complete or not, is an
+ * error, and so is any byte after the unit that held the trailer.
+ * Returns STREAM_OK/ERR/STOP.
  */
-int rd_complete(struct stream_reader *pR, struct buf *pCarry, const char *p,
-    size_t k, int (*xUnit)(struct stream_reader *, const char *, size_t, int));
+int rd_feed(struct stream_reader *pR, const struct rd_units *pU,
+    struct buf *pCarry, const char *p, size_t n);
 /* The n bytes at z made printable for a message (control bytes, '"'
  * and '\\' as \xHH, cut to about 60 bytes); valid until the next call. */
 const char *rd_show(struct stream_reader *pR, const char *z, size_t n);

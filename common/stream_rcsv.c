@@ -462,35 +462,19 @@ scan(struct rd_csv *pC, const char *p, size_t n, size_t nBase)
 	return 0;
 }
 
+/* rd_units.xEnd of CSV: where the record ends (scan()). */
+static size_t
+record_end(struct stream_reader *pR, const char *p, size_t n, size_t nCarried)
+{
+	return scan(&pR->csv, p, n, nCarried);
+}
+
+static const struct rd_units csvUnits = {"record", record_end, record};
+
 int
 rd_csv_feed(struct stream_reader *pR, const char *p, size_t n)
 {
-	struct rd_csv *pC = &pR->csv;
-	size_t k;
-	int rc;
-
-	while (n > 0) {
-		if (pR->phase == PH_AFTER) {
-			pR->iRecLine = pR->iLine;
-			return rd_error(pR, -1, "data after the trailer");
-		}
-		k = scan(pC, p, n, pC->carry.n);
-		if (k == 0) {
-			if (pC->carry.n + n > RD_MAX_RECORD) {
-				pR->iRecLine = pR->iLine;
-				return rd_error(
-				    pR, -1, "record longer than 1 GiB");
-			}
-			buf_append(&pC->carry, p, n);
-			return STREAM_OK;
-		}
-		rc = rd_complete(pR, &pC->carry, p, k, record);
-		if (rc != STREAM_OK)
-			return rc;
-		p += k;
-		n -= k;
-	}
-	return STREAM_OK;
+	return rd_feed(pR, &csvUnits, &pR->csv.carry, p, n);
 }
 
 int

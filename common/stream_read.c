@@ -25,6 +25,7 @@ stream_reader_new(const struct stream_handler *pHandler, const char *zInput)
 	pR->phase = PH_DETECT;
 	pR->iLine = 1;
 	pR->iRecLine = 1;
+	pR->nMaxUnit = RD_MAX_RECORD;
 	pR->pSum = XXH3_createState();
 	if (pR->pSum == NULL)
 		util_die(DBS_EXIT_FAIL, "out of memory");
@@ -274,18 +275,47 @@ rd_field(const struct stream_reader *pR, size_t i, size_t *pn)
 	return pR->arena.z + pR->aOff[i];
 }
 
-int
-rd_complete(struct stream_reader *pR, struct buf *pCarry, const char *p,
-    size_t k, int (*xUnit)(struct stream_reader *, const char *, size_t, int))
+void
+rd_set_max_unit(struct stream_reader *pR, size_t n)
 {
+	pR->nMaxUnit = n;
+}
+
+int
+rd_feed(struct stream_reader *pR, const struct rd_units *pU, struct buf *pCarry,
+    const char *p, size_t n)
+{
+	size_t k;
 	int rc;
 
-	if (pCarry->n == 0)
-		return xUnit(pR, p, k, 1);
-	buf_append(pCarry, p, k);
-	rc = xUnit(pR, pCarry->z, pCarry->n, 1);
-	pCarry->n = 0;
-	return rc;
+	while (n > 0) {
+		if (pR->phase == PH_AFTER && pCarry->n == 0) {
+			pR->iRecLine = pR->iLine;
+			return rd_error(pR, -1, "data after the trailer");
+		}
+		k = pU->xEnd(pR, p, n, pCarry->n);
+		if (pCarry->n + (k > 0 ? k : n) > pR->nMaxUnit) {
+			pR->iRecLine = pR->iLine;
+			return rd_error(
+			    pR, -1, "%s longer than 1 GiB", pU->zUnit);
+		}
+		if (k == 0) {
+			buf_append(pCarry, p, n);
+			return STREAM_OK;
+		}
+		if (pCarry->n == 0) {
+			rc = pU->xUnit(pR, p, k, 1);
+		} else {
+			buf_append(pCarry, p, k);
+			rc = pU->xUnit(pR, pCarry->z, pCarry->n, 1);
+			pCarry->n = 0;
+		}
+		if (rc != STREAM_OK)
+			return rc;
+		p += k;
+		n -= k;
+	}
+	return STREAM_OK;
 }
 
 /* ---- header ---- */

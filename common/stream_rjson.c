@@ -691,13 +691,23 @@ line(struct stream_reader *pR, const char *p, size_t n, int bNl)
  * calls from its start, which is quadratic for a long string arriving
  * in small chunks. A line split across chunks is carried over.
  */
+/* rd_units.xEnd of NDJSON: the line ends at its LF. */
+static size_t
+line_end(struct stream_reader *pR, const char *p, size_t n, size_t nCarried)
+{
+	const char *nl = memchr(p, '\n', n);
+
+	(void)pR;
+	(void)nCarried;
+	return nl ? (size_t)(nl - p) + 1 : 0;
+}
+
+static const struct rd_units jsonUnits = {"line", line_end, line};
+
 int
 rd_json_feed(struct stream_reader *pR, const char *p, size_t n)
 {
 	struct rd_json *pJ = &pR->json;
-	const char *nl;
-	size_t k;
-	int rc;
 
 	if (pJ->h == NULL) {
 		pJ->h = yajl_alloc(&callbacks, NULL, pR);
@@ -706,24 +716,7 @@ rd_json_feed(struct stream_reader *pR, const char *p, size_t n)
 		yajl_config(pJ->h, yajl_allow_multiple_values, 1);
 		yajl_config(pJ->h, yajl_dont_validate_strings, 1);
 	}
-	while (n > 0) {
-		if (pR->phase == PH_AFTER && pJ->ctx == JX_LINE)
-			return rd_error(pR, -1, "data after the trailer");
-		nl = memchr(p, '\n', n);
-		k = nl ? (size_t)(nl - p) + 1 : n;
-		if (pJ->carry.n + k > RD_MAX_RECORD)
-			return rd_error(pR, -1, "line longer than 1 GiB");
-		if (nl == NULL) {
-			buf_append(&pJ->carry, p, n);
-			return STREAM_OK;
-		}
-		rc = rd_complete(pR, &pJ->carry, p, k, line);
-		if (rc != STREAM_OK)
-			return rc;
-		p += k;
-		n -= k;
-	}
-	return STREAM_OK;
+	return rd_feed(pR, &jsonUnits, &pJ->carry, p, n);
 }
 
 int

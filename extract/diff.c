@@ -547,7 +547,7 @@ grid_level(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
 		struct local_cell s, l;
 
 		id = gw.hasS && (!gw.hasL || gw.s.id <= gw.l.id) ? gw.s.id
-		                                                  : gw.l.id;
+		                                                 : gw.l.id;
 		if (gw.hasS && gw.s.id == id) {
 			s = gw.s;
 			pS = &s;
@@ -621,8 +621,8 @@ grid_level(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
  * changed, 36 s against 16 s). Returns 0 or -1.
  */
 static int
-grid_root(struct diff *d, const struct grid *pG, int64_t lo, int64_t hi,
-    int64_t *pW)
+grid_root(
+    struct diff *d, const struct grid *pG, int64_t lo, int64_t hi, int64_t *pW)
 {
 	struct local_cell *aL = NULL;
 	size_t nL = 0, k;

@@ -1,67 +1,47 @@
 /*
- * apply.h - the engine that applies one stream's rows to its table,
- * shared by merge.c (the ordered merge-join, append and replace) and
- * keyed.c (point lookups with a set of seen keys: append, and the merge
- * fallback for streams that are not in key order). Private to them.
+ * apply.h - applying one stream's rows to its table (apply.c), in the
+ * stream's --mode: merge (insert, update, delete what is gone), append
+ * (insert and update) or replace (delete all, insert). apply.c writes;
+ * the modules below it only classify rows:
+ *
+ *   apply.c   the mode, replace, inserts, updates, duplicates
+ *    ├─ merge.c   the ordered walk
+ *    ├─ keyed.c   point lookups and the set of keys seen
+ *    └─ delete.c  the gone keys and the final (soft) delete
+ *
+ * Nothing below calls back up.
  */
-#ifndef DBS_APPLY_H
-#define DBS_APPLY_H
+#ifndef DBS_LOAD_APPLY_H
+#define DBS_LOAD_APPLY_H
+
+#include <stdint.h>
 
 #include "load.h"
 
-/* Flags of a stored row, from the cursor and the lookup. */
-enum {
-	STATE_DELETED = 1, /* soft-deleted */
-	STATE_STALE = 2    /* _dbs_hash is NULL: rewrite it */
-};
+/*
+ * Set up the engine of stream pS (its table exists with the stream's
+ * schema) into pS->pApply: prepare the statements; replace deletes the
+ * rows now. Returns 0 or an exit status. apply_free() releases it, also
+ * after a failure.
+ */
+int apply_begin(struct load_stream *pS);
 
-enum apply_cur {
-	CUR_DONE, /* no cursor row (exhausted, or not in use) */
-	CUR_ROW   /* cur holds the current cursor row */
-};
-
-struct load_apply {
-	struct load_stream *pS;
-	struct load_run *pRun;
-	const struct load_table *pTab;
-	enum load_mode mode;
-	enum load_deletes deletes;
-	sqlite3_stmt *pIns;       /* INSERT a row: ?1..?nCol, hash ?nCol+1 */
-	sqlite3_stmt *pUpd;       /* UPDATE by key, same parameters */
-	sqlite3_stmt *pCur;       /* SELECT key, hash, deleted ORDER BY key */
-	sqlite3_stmt *pLook;      /* SELECT hash, deleted WHERE key = ?1.. */
-	sqlite3_stmt *pSeen;      /* INSERT INTO temp._dbs_seen */
-	sqlite3_stmt *pGoneIns;   /* INSERT INTO temp._dbs_gone */
-	sqlite3_stmt *pGoneDel;   /* DELETE FROM temp._dbs_gone WHERE key */
-	struct load_val *aKeyVal; /* key of the current stream row */
-	struct load_val *aCurVal; /* scratch: cursor key before copying */
-	struct load_key prev;     /* last key of the ordered prefix */
-	int hasPrev;
-	struct load_key cur; /* the cursor row's key (a copy) */
-	uint64_t curHash;    /* the cursor row's _dbs_hash */
-	int curFlags;        /* the cursor row's STATE_ flags */
-	enum apply_cur curState;
-	int keyed;              /* rows go through keyed_row() */
-	int fellBack;           /* merge gave up the ordered walk */
-	const char *zDeletedAt; /* value for _dbs_deleted_at */
-};
-
-/* merge.c */
-int apply_insert(struct load_apply *pA, const struct stream_field *aF,
+/*
+ * Apply one stream row aF (its row hash, line iLine for messages): a
+ * NULL in a key column or a duplicate key is refused (status 3), a
+ * constraint of the user's that the row breaks fails the run. Returns 0
+ * or an exit status.
+ */
+int apply_row(struct load_stream *pS, const struct stream_field *aF,
     uint64_t hash, uint64_t iLine);
-int apply_match(struct load_apply *pA, const struct stream_field *aF,
-    uint64_t hash, uint64_t oldHash, int state, uint64_t iLine);
-int apply_dup(
-    struct load_apply *pA, const struct stream_field *aF, uint64_t iLine);
-char *apply_keycols(const struct load_table *pTab, const char *zQual);
 
-/* keyed.c */
-int keyed_begin(struct load_apply *pA);
-int keyed_row(struct load_apply *pA, const struct stream_field *aF,
-    uint64_t hash, uint64_t iLine);
-int keyed_fallback(struct load_apply *pA);
-int keyed_gone_add(struct load_apply *pA, const struct load_val *aKeyVal);
-int keyed_end(struct load_apply *pA);
-void keyed_free(struct load_apply *pA);
+/*
+ * The stream ended with a verified trailer: finish the walk and apply
+ * the deletes. Returns 0 or an exit status.
+ */
+int apply_end(struct load_stream *pS);
+
+/* Release the engine; NULL is fine. */
+void apply_free(struct load_apply *pA);
 
 #endif

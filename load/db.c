@@ -10,65 +10,22 @@
  * since the last checkpoint, which the next run repeats (dbs-load(1),
  * FILES).
  */
-#include "load.h"
+#include "db.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "sql.h"
 #include "util.h"
 
 /* The page cache (4 MiB) bounds the memory used for any number of rows;
  * the merge reads and writes in key order, so a bigger one gains nothing. */
 #define CACHE_PRAGMA "PRAGMA cache_size=-4096"
-
-/*
- * Is rcSqlite a failure of the database itself (locked, read-only,
- * full, damaged, unreachable), so that the run cannot be logged in it?
- */
-int
-db_is_problem(int rcSqlite)
-{
-	switch (rcSqlite & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-	case SQLITE_READONLY:
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-	case SQLITE_CANTOPEN:
-	case SQLITE_PERM:
-	case SQLITE_NOMEM:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/*
- * Record the connection's last error as the run's failure: exit status
- * 4 for busy/locked, 1 otherwise. zWhat, if not NULL, says what was
- * being done. Returns the exit status.
- */
-int
-run_sqlfail(struct load_run *pRun, const char *zWhat)
-{
-	int rcSql = sqlite3_extended_errcode(pRun->db);
-	int rc = DBS_EXIT_FAIL;
-	const char *zDb = pRun->pOpts->zDb;
-
-	if ((rcSql & 0xff) == SQLITE_BUSY || (rcSql & 0xff) == SQLITE_LOCKED)
-		rc = DBS_EXIT_BUSY;
-	if (db_is_problem(rcSql) && pRun->rc == 0)
-		pRun->dbProblem = 1;
-	if (zWhat != NULL)
-		return run_fail(pRun, rc, "%s: %s: %s", zDb, zWhat,
-		    sqlite3_errmsg(pRun->db));
-	return run_fail(pRun, rc, "%s: %s", zDb, sqlite3_errmsg(pRun->db));
-}
 
 /* Run zSql (no result rows expected). Returns 0 or an exit status. */
 int
@@ -92,30 +49,35 @@ db_prepare(struct load_run *pRun, const char *zSql, sqlite3_stmt **ppStmt)
 	return 0;
 }
 
-/* db_prepare() of SQL built with sqlite3_mprintf() (freed here; NULL
- * means out of memory). */
+/* db_prepare() of the SQL text zFmt formats (sql_fmt()). */
 int
-db_prepare_owned(struct load_run *pRun, char *zSql, sqlite3_stmt **ppStmt)
+db_preparef(struct load_run *pRun, sqlite3_stmt **ppStmt, const char *zFmt, ...)
 {
+	va_list ap;
+	char *zSql;
 	int rc;
 
-	if (zSql == NULL)
-		util_die(DBS_EXIT_FAIL, "out of memory");
+	va_start(ap, zFmt);
+	zSql = sql_vfmt(zFmt, ap);
+	va_end(ap);
 	rc = db_prepare(pRun, zSql, ppStmt);
-	sqlite3_free(zSql);
+	free(zSql);
 	return rc;
 }
 
-/* db_exec() of SQL built with sqlite3_mprintf() (freed here). */
+/* db_exec() of the SQL text zFmt formats (sql_fmt()). */
 int
-db_exec_owned(struct load_run *pRun, char *zSql)
+db_execf(struct load_run *pRun, const char *zFmt, ...)
 {
+	va_list ap;
+	char *zSql;
 	int rc;
 
-	if (zSql == NULL)
-		util_die(DBS_EXIT_FAIL, "out of memory");
+	va_start(ap, zFmt);
+	zSql = sql_vfmt(zFmt, ap);
+	va_end(ap);
 	rc = db_exec(pRun, zSql);
-	sqlite3_free(zSql);
+	free(zSql);
 	return rc;
 }
 
@@ -136,6 +98,29 @@ db_step_done(struct load_run *pRun, sqlite3_stmt *pStmt)
 	return ret;
 }
 
+/*
+ * Bind z (NULL: an SQL NULL) to parameter i of pStmt, unless *pRc is
+ * already an error; *pRc becomes the SQLite result code. z must stay
+ * valid until the statement is reset (it is not copied), as
+ * db_step_done() does.
+ */
+void
+db_bind_text(sqlite3_stmt *pStmt, int i, const char *z, int *pRc)
+{
+	if (*pRc != SQLITE_OK)
+		return;
+	*pRc = z != NULL ? sqlite3_bind_text(pStmt, i, z, -1, SQLITE_STATIC)
+	                 : sqlite3_bind_null(pStmt, i);
+}
+
+/* Bind v to parameter i of pStmt, unless *pRc is already an error. */
+void
+db_bind_int64(sqlite3_stmt *pStmt, int i, int64_t v, int *pRc)
+{
+	if (*pRc == SQLITE_OK)
+		*pRc = sqlite3_bind_int64(pStmt, i, v);
+}
+
 /* Run a query returning one integer into *pN. Returns 0 or a status. */
 int
 db_count(struct load_run *pRun, const char *zSql, uint64_t *pN)
@@ -153,16 +138,19 @@ db_count(struct load_run *pRun, const char *zSql, uint64_t *pN)
 	return rc;
 }
 
-/* db_count() of SQL built with sqlite3_mprintf() (freed here). */
+/* db_count() of the SQL text zFmt formats (sql_fmt()). */
 int
-db_count_owned(struct load_run *pRun, char *zSql, uint64_t *pN)
+db_countf(struct load_run *pRun, uint64_t *pN, const char *zFmt, ...)
 {
+	va_list ap;
+	char *zSql;
 	int rc;
 
-	if (zSql == NULL)
-		util_die(DBS_EXIT_FAIL, "out of memory");
+	va_start(ap, zFmt);
+	zSql = sql_vfmt(zFmt, ap);
+	va_end(ap);
 	rc = db_count(pRun, zSql, pN);
-	sqlite3_free(zSql);
+	free(zSql);
 	return rc;
 }
 
@@ -191,20 +179,16 @@ set_journal(struct load_run *pRun, const char *zMode)
 	const unsigned char *zGot;
 	int rc;
 
-	rc = db_prepare_owned(
-	    pRun, sqlite3_mprintf("PRAGMA journal_mode=%s", zMode), &pStmt);
+	rc = db_preparef(pRun, &pStmt, "PRAGMA journal_mode=%s", zMode);
 	if (rc != 0)
 		return rc;
 	if (sqlite3_step(pStmt) != SQLITE_ROW) {
 		rc = run_sqlfail(pRun, NULL);
 	} else {
 		zGot = sqlite3_column_text(pStmt, 0);
-		if (zGot == NULL || strcmp((const char *)zGot, zMode) != 0) {
-			pRun->dbProblem = 1;
-			rc = run_fail(pRun, DBS_EXIT_FAIL,
-			    "%s: cannot set journal mode %s", pRun->pOpts->zDb,
-			    zMode);
-		}
+		if (zGot == NULL || strcmp((const char *)zGot, zMode) != 0)
+			rc = run_dbfail(pRun, "%s: cannot set journal mode %s",
+			    pRun->pOpts->zDb, zMode);
 	}
 	sqlite3_finalize(pStmt);
 	return rc;
@@ -300,16 +284,19 @@ db_open(struct load_run *pRun, int readOnly)
 	 * close wrote and synced the database file even after a run that
 	 * changed nothing but the run log (the common cron case). */
 	sqlite3_db_config(pRun->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	/* A name in double quotes is a name, never a string: with SQLite's
+	 * old leniency a user's index recreated after a rebuild on a column
+	 * that is gone would index the constant text of its name. */
+	sqlite3_db_config(pRun->db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
+	sqlite3_db_config(pRun->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	if (readOnly)
 		return 0;
 	/* Keep -wal and -shm after the last connection closes, so that
 	 * users who may only read the database can still open it. */
 	sqlite3_file_control(
 	    pRun->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-	if (sqlite3_db_readonly(pRun->db, "main") == 1) {
-		pRun->dbProblem = 1;
-		return run_fail(pRun, DBS_EXIT_FAIL,
-		    "%s: database is read-only", pRun->pOpts->zDb);
-	}
+	if (sqlite3_db_readonly(pRun->db, "main") == 1)
+		return run_dbfail(
+		    pRun, "%s: database is read-only", pRun->pOpts->zDb);
 	return db_setup(pRun);
 }

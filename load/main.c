@@ -1,18 +1,25 @@
 /*
  * main.c - dbs-load: merge a dbs stream (dbs-stream(5)) into a table of
  * a SQLite database. This file parses the options and hands the run to
- * run.c (or state.c for --state). See dbs-load(1).
+ * run.c (or state.c for --state, serve.c for --serve). See dbs-load(1).
  */
-#include "load.h"
+#include "opts.h"
+#include "report.h"
+#include "run.h"
+#include "serve.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "ident.h"
 #include "sync.h"
+#include "config.h"
 #include "util.h"
 
 #define DEFAULT_BUSY_MS 5000   /* --busy-timeout */
@@ -22,9 +29,12 @@ static const char zUsage[] =
     "usage: dbs-load --db file [--table name] [--key columns]\n"
     "\t\t[--mode merge | append | replace] [--deletes hard | soft | keep]\n"
     "\t\t[--schema-change fail | add | rebuild] [--max-delete pct]\n"
+    "\t\t[--decimals auto | text | real] [--index columns]\n"
     "\t\t[--allow-mass-delete] [--allow-empty] [--allow-older]\n"
     "\t\t[--watermark column] [--summary text | json] [--dry-run]\n"
-    "\t\t[--quiet] [--busy-timeout ms] [file ...]\n"
+    "\t\t[--quiet] [--busy-timeout ms]\n"
+    "\t\t[--progress[=seconds] | --no-progress] [--progress-fd fd]\n"
+    "\t\t[--progress-label name] [file ...]\n"
     "       dbs-load --db file [--busy-timeout ms] --state table\n"
     "       dbs-load --db file [--busy-timeout ms] --serve table\n"
     "       dbs-load -h | --help | --version\n";
@@ -36,6 +46,8 @@ enum {
 	OPT_MODE,
 	OPT_DELETES,
 	OPT_SCHEMA,
+	OPT_DECIMALS,
+	OPT_INDEX,
 	OPT_MAXDEL,
 	OPT_ALLOW_MASS,
 	OPT_ALLOW_EMPTY,
@@ -47,6 +59,10 @@ enum {
 	OPT_BUSY,
 	OPT_STATE,
 	OPT_SERVE,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_PROGRESS_FD,
+	OPT_PROGRESS_LABEL,
 	OPT_VERSION
 };
 
@@ -57,6 +73,8 @@ static const struct option aLongOpt[] = {
     {"mode", required_argument, NULL, OPT_MODE},
     {"deletes", required_argument, NULL, OPT_DELETES},
     {"schema-change", required_argument, NULL, OPT_SCHEMA},
+    {"decimals", required_argument, NULL, OPT_DECIMALS},
+    {"index", required_argument, NULL, OPT_INDEX},
     {"max-delete", required_argument, NULL, OPT_MAXDEL},
     {"allow-mass-delete", no_argument, NULL, OPT_ALLOW_MASS},
     {"allow-empty", no_argument, NULL, OPT_ALLOW_EMPTY},
@@ -68,6 +86,10 @@ static const struct option aLongOpt[] = {
     {"busy-timeout", required_argument, NULL, OPT_BUSY},
     {"state", required_argument, NULL, OPT_STATE},
     {"serve", required_argument, NULL, OPT_SERVE},
+    {"progress", optional_argument, NULL, OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"progress-fd", required_argument, NULL, OPT_PROGRESS_FD},
+    {"progress-label", required_argument, NULL, OPT_PROGRESS_LABEL},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0}};
 
@@ -90,6 +112,10 @@ static const char zHelp[] =
     "                        or kept; an incremental stream never deletes\n"
     "  --schema-change fail|add|rebuild\n"
     "                        when the stream's columns differ (default fail)\n"
+    "  --decimals auto|text|real\n"
+    "                        decimal columns as numbers where exact (auto,\n"
+    "                        default), as text, or always as numbers\n"
+    "  --index columns       keep an index on these columns (repeatable)\n"
     "  --max-delete pct      refuse to delete more than pct% of the rows\n"
     "                        (default 50)\n"
     "  --allow-mass-delete   no limit on deletions\n"
@@ -100,10 +126,17 @@ static const char zHelp[] =
     "  --summary text|json   one line per input on stderr (default), or one\n"
     "                        JSON object on stdout\n"
     "  --dry-run             do all the work, report, change nothing\n"
-    "  --quiet               no summary line\n"
+    "  --quiet               no summary line, no progress unless asked\n"
     "  --busy-timeout ms     wait this long for another writer (default 5000)\n"
+    "  --progress[=seconds]  rows, rows/s, counts and time left on stderr,\n"
+    "                        every 0.5 s on a terminal (the default there),\n"
+    "                        else a line every second, or every seconds\n"
+    "  --no-progress         none, even on a terminal\n"
+    "  --progress-fd fd      the progress on file descriptor fd instead\n"
+    "  --progress-label name name the progress line name, not the table\n"
     "  --state table         print what the next incremental extract needs\n"
     "  --serve table         answer dbs-extract --strategy on stdin/stdout\n"
+    "  --sync step ...       (first) a step of dbs-sync, not for direct use\n"
     "\n"
     "Exit status: 0 ok, 1 failed, 2 usage, 3 refused by a safety rule,\n"
     "4 busy. Nothing is committed unless every stream is complete. See\n"
@@ -124,71 +157,91 @@ static int
 pick(const char *zOpt, const char *zArg, const char *const *azWord,
     const char *zChoices)
 {
-	int i;
+	int i = config_word(azWord, zArg);
 
-	for (i = 0; azWord[i] != NULL; i++)
-		if (strcmp(zArg, azWord[i]) == 0)
-			return i;
+	if (i >= 0)
+		return i;
 	util_die(DBS_EXIT_USAGE, "%s: \"%s\" is not %s", zOpt, zArg, zChoices);
 }
 
-/* Split --key COLS at commas into pO->azKey. */
+/* --key COLS: names separated by commas, as in dbs.conf(5) (ident.h:
+ * "[a,b]" is one column), into pO->azKey; a later --key replaces it. */
 static void
 parse_key(struct load_opts *pO, const char *zArg)
 {
-	const char *z = zArg, *zComma;
-	size_t n;
+	struct ident_list l = {pO->azKey, pO->nKey};
+	const char *zWhy = NULL;
 
-	free(pO->azKey);
-	pO->azKey = NULL;
-	pO->nKey = 0;
-	for (;;) {
-		zComma = strchr(z, ',');
-		n = zComma ? (size_t)(zComma - z) : strlen(z);
-		if (n == 0)
-			util_die(DBS_EXIT_USAGE,
-			    "--key: empty column name in \"%s\"", zArg);
-		pO->azKey =
-		    util_realloc(pO->azKey, (pO->nKey + 1) * sizeof *pO->azKey);
-		pO->azKey[pO->nKey++] = util_strndup(z, n);
-		if (zComma == NULL)
-			break;
-		z = zComma + 1;
-	}
+	ident_list_clear(&l);
+	if (ident_parse_list(zArg, ',', &l, &zWhy) != 0)
+		util_die(DBS_EXIT_USAGE, "--key: \"%s\": %s", zArg, zWhy);
+	pO->azKey = l.az;
+	pO->nKey = l.n;
 }
 
-/* Apply one option with an argument-free or simple value. */
+/* Add --index COLS (identifiers as in dbs.conf(5)) to pO->aIndex. */
+static void
+add_index(struct load_opts *pO, const char *zArg)
+{
+	struct ident_list l;
+	const char *zWhy = NULL;
+	size_t i, j;
+
+	if (ident_parse_list(zArg, ',', &l, &zWhy) != 0)
+		util_die(DBS_EXIT_USAGE, "--index: \"%s\": %s", zArg, zWhy);
+	for (i = 0; i < l.n; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(l.az[i], l.az[j]) == 0)
+				util_die(DBS_EXIT_USAGE,
+				    "--index: \"%s\": column \"%s\" named "
+				    "twice",
+				    zArg, l.az[i]);
+	pO->aIndex =
+	    util_realloc(pO->aIndex, (pO->nIndex + 1) * sizeof *pO->aIndex);
+	pO->aIndex[pO->nIndex++] = l;
+}
+
+/* Apply an option whose value is a word of a list or a number. */
 static void
 set_simple(struct load_opts *pO, int c, const char *zArg)
 {
-	static const char *const azMode[] = {
-	    "merge", "append", "replace", NULL};
-	static const char *const azDel[] = {"hard", "soft", "keep", NULL};
-	static const char *const azSc[] = {"fail", "add", "rebuild", NULL};
 	static const char *const azSum[] = {"text", "json", NULL};
 	int64_t ms;
 
 	switch (c) {
 	case OPT_MODE:
 		pO->mode = (enum load_mode)pick(
-		    "--mode", zArg, azMode, "merge, append or replace");
+		    "--mode", zArg, config_modes, "merge, append or replace");
 		break;
 	case OPT_DELETES:
 		pO->deletes = (enum load_deletes)pick(
-		    "--deletes", zArg, azDel, "hard, soft or keep");
+		    "--deletes", zArg, config_deletes, "hard, soft or keep");
 		break;
 	case OPT_SCHEMA:
-		pO->schemaChange = (enum load_schema)pick(
-		    "--schema-change", zArg, azSc, "fail, add or rebuild");
+		pO->schemaChange = (enum load_schema)pick("--schema-change",
+		    zArg, config_schema_changes, "fail, add or rebuild");
 		break;
 	case OPT_SUMMARY:
 		pO->json = pick("--summary", zArg, azSum, "text or json");
+		break;
+	case OPT_DECIMALS:
+		pO->decimals = (enum load_decimals)pick(
+		    "--decimals", zArg, config_decimals, "auto, text or real");
 		break;
 	case OPT_MAXDEL:
 		if (util_parse_percent(zArg, &pO->maxDelete) != 0)
 			util_die(DBS_EXIT_USAGE,
 			    "--max-delete: \"%s\" is not a percentage 0-100",
 			    zArg);
+		break;
+	case OPT_PROGRESS_FD:
+		if (util_parse_i64(zArg, 0, INT_MAX, &ms) != 0 ||
+		    fcntl((int)ms, F_GETFD) < 0)
+			util_die(DBS_EXIT_USAGE,
+			    "--progress-fd: \"%s\" is not an open file "
+			    "descriptor",
+			    zArg);
+		pO->progressFd = (int)ms;
 		break;
 	case OPT_BUSY:
 		if (util_parse_i64(zArg, 0, INT_MAX, &ms) != 0)
@@ -203,7 +256,8 @@ set_simple(struct load_opts *pO, int c, const char *zArg)
 	}
 }
 
-/* Apply option c; returns 1 if it is an option of a load (not --state). */
+/* Apply option c; returns 1 if it is an option of a load (not --state
+ * or --serve). */
 static int
 set_option(struct load_opts *pO, int c, const char *zArg)
 {
@@ -213,11 +267,11 @@ set_option(struct load_opts *pO, int c, const char *zArg)
 			util_die(DBS_EXIT_USAGE, "--db: empty file name");
 		pO->zDb = zArg;
 		return 0;
-	case OPT_STATE:
-		pO->zState = zArg;
-		return 0;
 	case OPT_SERVE:
 		pO->zServe = zArg;
+		return 0;
+	case OPT_STATE:
+		pO->zState = zArg;
 		return 0;
 	case OPT_BUSY:
 		set_simple(pO, c, zArg);
@@ -227,6 +281,9 @@ set_option(struct load_opts *pO, int c, const char *zArg)
 		break;
 	case OPT_KEY:
 		parse_key(pO, zArg);
+		break;
+	case OPT_INDEX:
+		add_index(pO, zArg);
 		break;
 	case OPT_WATERMARK:
 		pO->zWatermark = zArg;
@@ -245,6 +302,21 @@ set_option(struct load_opts *pO, int c, const char *zArg)
 		break;
 	case OPT_QUIET:
 		pO->quiet = 1;
+		break;
+	case OPT_PROGRESS:
+		pO->progress = 1;
+		if (zArg != NULL &&
+		    util_parse_i64(zArg, 0, 86400, &pO->progressEvery) != 0)
+			util_die(DBS_EXIT_USAGE,
+			    "--progress: \"%s\" is not a number of seconds "
+			    "(0 to 86400)",
+			    zArg);
+		break;
+	case OPT_NO_PROGRESS:
+		pO->progress = 0;
+		break;
+	case OPT_PROGRESS_LABEL:
+		pO->zProgressLabel = zArg;
 		break;
 	default:
 		set_simple(pO, c, zArg);
@@ -313,6 +385,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	opts.maxDelete = DEFAULT_MAX_DELETE;
 	opts.busyTimeout = DEFAULT_BUSY_MS;
+	opts.progress = -1;
+	opts.progressEvery = -1;
+	opts.progressFd = STDERR_FILENO;
 	parse_args(&opts, argc, argv);
 	run.pOpts = &opts;
 	if (opts.zState != NULL || opts.zServe != NULL) {
@@ -323,22 +398,12 @@ main(int argc, char **argv)
 	} else {
 		rc = run_load(&run);
 	}
-	sqlite3_close(run.db);
-	for (i = 0; i < run.nRes; i++) {
-		free(run.aRes[i].zInput);
-		free(run.aRes[i].zTable);
-		free(run.aRes[i].zServer);
-		free(run.aRes[i].zDatabase);
-		free(run.aRes[i].zObject);
-		free(run.aRes[i].zQuery);
-		free(run.aRes[i].zExtractedAt);
-		free(run.aRes[i].zWmCol);
-		free(run.aRes[i].zWmVal);
-	}
-	free(run.aRes);
-	free(run.zErr);
+	run_free(&run);
 	for (i = 0; i < opts.nKey; i++)
 		free(opts.azKey[i]);
 	free(opts.azKey);
+	for (i = 0; i < opts.nIndex; i++)
+		ident_list_clear(&opts.aIndex[i]);
+	free(opts.aIndex);
 	return rc;
 }

@@ -5,12 +5,14 @@
  * version); _dbs_columns, the columns as the stream described them; and
  * _dbs_runs, the run log (runlog.c writes it).
  */
-#include "load.h"
+#include "meta.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "db.h"
+#include "load.h"
+#include "report.h"
 #include "util.h"
 
 static const char zMetaSchema[] =
@@ -19,7 +21,7 @@ static const char zMetaSchema[] =
     "source_database TEXT, source_object TEXT, source_query TEXT, "
     "key_columns TEXT, mode TEXT NOT NULL, deletes TEXT, extracted_at TEXT, "
     "watermark_column TEXT, watermark TEXT, schema_version INTEGER NOT NULL, "
-    "created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+    "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, decimals TEXT);"
     "CREATE TABLE IF NOT EXISTS _dbs_columns("
     "table_name TEXT NOT NULL COLLATE NOCASE, ordinal INTEGER NOT NULL, "
     "name TEXT NOT NULL, type TEXT NOT NULL, source_type TEXT NOT NULL, "
@@ -35,9 +37,13 @@ static const char zMetaSchema[] =
     "watermark TEXT, status TEXT NOT NULL, message TEXT, tool TEXT NOT NULL, "
     "stream TEXT, purged INTEGER);";
 
-/* Columns of _dbs_runs that came after its first version (NULL in the
- * rows an older dbs-load wrote), with their types. */
-static const char *const azRunsAdded[] = {"stream TEXT", "purged INTEGER"};
+/* Columns of the metadata tables that came after their first version
+ * (NULL in the rows an older dbs-load wrote), with their types. */
+static const struct {
+	const char *zTable;
+	const char *zCol; /* name and type */
+} aAdded[] = {{"_dbs_runs", "stream TEXT"}, {"_dbs_runs", "purged INTEGER"},
+    {"_dbs_tables", "decimals TEXT"}};
 
 /*
  * Create the metadata tables if missing, and bring those of an older
@@ -50,20 +56,14 @@ meta_ensure(struct load_run *pRun)
 	size_t i;
 	int rc = db_exec(pRun, zMetaSchema);
 
-	for (i = 0; rc == 0 && i < sizeof azRunsAdded / sizeof *azRunsAdded;
-	     i++) {
-		rc = db_count_owned(pRun,
-		    sqlite3_mprintf(
-		        "SELECT count(*) FROM "
-		        "pragma_table_info('_dbs_runs', 'main') "
-		        "WHERE name=substr(%Q, 1, instr(%Q, ' ')-1)",
-		        azRunsAdded[i], azRunsAdded[i]),
-		    &nHas);
+	for (i = 0; rc == 0 && i < sizeof aAdded / sizeof *aAdded; i++) {
+		rc = db_countf(pRun, &nHas,
+		    "SELECT count(*) FROM pragma_table_info(%Q, 'main') "
+		    "WHERE name=substr(%Q, 1, instr(%Q, ' ')-1)",
+		    aAdded[i].zTable, aAdded[i].zCol, aAdded[i].zCol);
 		if (rc == 0 && nHas == 0)
-			rc = db_exec_owned(pRun,
-			    sqlite3_mprintf(
-			        "ALTER TABLE _dbs_runs ADD COLUMN %s",
-			        azRunsAdded[i]));
+			rc = db_execf(pRun, "ALTER TABLE \"%w\" ADD COLUMN %s",
+			    aAdded[i].zTable, aAdded[i].zCol);
 	}
 	return rc;
 }
@@ -133,11 +133,21 @@ read_table_row(
     struct load_run *pRun, const char *zTable, struct load_stored *pSt)
 {
 	sqlite3_stmt *pStmt = NULL;
-	int rc = db_prepare(pRun,
-	    "SELECT extracted_at, watermark_column, watermark, schema_version, "
-	    "created_at FROM _dbs_tables WHERE name=?1",
-	    &pStmt);
+	const unsigned char *zDec;
+	uint64_t nDec = 0;
+	int rc;
 
+	/* --state reads the tables of older versions as they are */
+	rc = db_count(pRun,
+	    "SELECT count(*) FROM pragma_table_info('_dbs_tables', 'main') "
+	    "WHERE name='decimals'",
+	    &nDec);
+	if (rc == 0)
+		rc = db_preparef(pRun, &pStmt,
+		    "SELECT extracted_at, watermark_column, watermark, "
+		    "schema_version, created_at, %s FROM _dbs_tables "
+		    "WHERE name=?1",
+		    nDec > 0 ? "decimals" : "NULL");
 	if (rc != 0)
 		return rc;
 	rc = step_for(pStmt, zTable);
@@ -148,6 +158,13 @@ read_table_row(
 		pSt->zWmVal = column_dup(pStmt, 2);
 		pSt->schemaVersion = sqlite3_column_int64(pStmt, 3);
 		pSt->zCreated = column_dup(pStmt, 4);
+		/* NULL: a table of a dbs-load that kept decimals as text */
+		zDec = sqlite3_column_text(pStmt, 5);
+		pSt->decimals = LOAD_DEC_TEXT;
+		if (zDec != NULL && strcmp((const char *)zDec, "auto") == 0)
+			pSt->decimals = LOAD_DEC_AUTO;
+		if (zDec != NULL && strcmp((const char *)zDec, "real") == 0)
+			pSt->decimals = LOAD_DEC_REAL;
 	}
 	rc =
 	    rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : run_sqlfail(pRun, NULL);
@@ -172,7 +189,6 @@ add_stored_col(struct load_run *pRun, sqlite3_stmt *pStmt,
 		return run_fail(pRun, DBS_EXIT_FAIL,
 		    "%s: table %s: damaged row in _dbs_columns",
 		    pRun->pOpts->zDb, pT->zName ? pT->zName : "?");
-	pC->st = dtype_storage(&pC->type);
 	pT->nCol++;
 	return 0;
 }
@@ -220,8 +236,10 @@ read_columns(struct load_run *pRun, const char *zTable, struct load_stored *pSt)
 		rc = 0;
 	else if (rc != 0 && pRun->rc == 0)
 		rc = run_sqlfail(pRun, NULL);
-	if (rc == 0)
+	if (rc == 0) {
 		order_key(&pSt->tab, aiOrd);
+		schema_set_storage(&pSt->tab, pSt->decimals);
+	}
 	free(aiOrd);
 	sqlite3_finalize(pStmt);
 	return rc;
@@ -280,72 +298,45 @@ meta_read(struct load_run *pRun, const char *zTable, struct load_stored *pSt)
 	return rc;
 }
 
-/* Bind z, or NULL when z is NULL. */
-static int
-bind_opt(sqlite3_stmt *pStmt, int i, const char *z)
-{
-	if (z == NULL)
-		return sqlite3_bind_null(pStmt, i);
-	return sqlite3_bind_text(pStmt, i, z, -1, SQLITE_TRANSIENT);
-}
-
-/* The key as a JSON array of names, or NULL if none. free() it. */
-static char *
-key_json(const struct load_table *pT)
-{
-	sqlite3_str *pStr;
-	char *zQ, *z, *zCopy;
-	size_t k;
-
-	if (pT->nKey == 0)
-		return NULL;
-	pStr = sqlite3_str_new(NULL);
-	sqlite3_str_appendchar(pStr, 1, '[');
-	for (k = 0; k < pT->nKey; k++) {
-		zQ = json_quote(pT->aCol[pT->aiKey[k]].zName);
-		sqlite3_str_appendf(pStr, "%s%s", k ? "," : "", zQ);
-		free(zQ);
-	}
-	sqlite3_str_appendchar(pStr, 1, ']');
-	z = sqlite3_str_finish(pStr);
-	if (z == NULL)
-		util_die(DBS_EXIT_FAIL, "out of memory");
-	zCopy = util_strdup(z);
-	sqlite3_free(z);
-	return zCopy;
-}
-
 /* Write the _dbs_tables row of pS's table. */
 static int
 write_table_row(struct load_stream *pS, const char *zNow)
 {
 	const struct load_result *pR = pS->pRes;
 	sqlite3_stmt *pStmt = NULL;
-	char *zKey = key_json(&pS->tab);
+	char *zKey = schema_keys(&pS->tab, KEYS_JSON, NULL);
+	int rcb = SQLITE_OK;
 	int rc = db_prepare(pS->pRun,
-	    "INSERT OR REPLACE INTO _dbs_tables VALUES"
-	    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+	    "INSERT OR REPLACE INTO _dbs_tables(name, source_server, "
+	    "source_database, source_object, source_query, key_columns, mode, "
+	    "deletes, extracted_at, watermark_column, watermark, "
+	    "schema_version, created_at, updated_at, decimals) VALUES"
+	    "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
 	    &pStmt);
 
 	if (rc == 0) {
-		bind_opt(pStmt, 1, pS->tab.zName);
-		bind_opt(pStmt, 2, pR->zServer);
-		bind_opt(pStmt, 3, pR->zDatabase);
-		bind_opt(pStmt, 4, pR->zObject);
-		bind_opt(pStmt, 5, pR->zQuery);
-		bind_opt(pStmt, 6, zKey);
-		bind_opt(pStmt, 7, runlog_mode(pR->mode));
-		bind_opt(pStmt, 8, runlog_deletes_of(pR));
-		bind_opt(pStmt, 9,
+		db_bind_text(pStmt, 1, pS->tab.zName, &rcb);
+		db_bind_text(pStmt, 2, pR->zServer, &rcb);
+		db_bind_text(pStmt, 3, pR->zDatabase, &rcb);
+		db_bind_text(pStmt, 4, pR->zObject, &rcb);
+		db_bind_text(pStmt, 5, pR->zQuery, &rcb);
+		db_bind_text(pStmt, 6, zKey, &rcb);
+		db_bind_text(pStmt, 7, runlog_mode(pR->mode), &rcb);
+		db_bind_text(pStmt, 8, runlog_deletes_of(pR), &rcb);
+		db_bind_text(pStmt, 9,
 		    pR->zExtractedAt ? pR->zExtractedAt
-		                     : pS->stored.zExtractedAt);
-		bind_opt(pStmt, 10, pR->zWmCol);
-		bind_opt(pStmt, 11, pR->zWmVal);
-		sqlite3_bind_int64(pStmt, 12, pS->stored.schemaVersion);
-		bind_opt(pStmt, 13,
-		    pS->stored.zCreated ? pS->stored.zCreated : zNow);
-		bind_opt(pStmt, 14, zNow);
-		rc = db_step_done(pS->pRun, pStmt);
+		                     : pS->stored.zExtractedAt,
+		    &rcb);
+		db_bind_text(pStmt, 10, pR->zWmCol, &rcb);
+		db_bind_text(pStmt, 11, pR->zWmVal, &rcb);
+		db_bind_int64(pStmt, 12, pS->stored.schemaVersion, &rcb);
+		db_bind_text(pStmt, 13,
+		    pS->stored.zCreated ? pS->stored.zCreated : zNow, &rcb);
+		db_bind_text(pStmt, 14, zNow, &rcb);
+		db_bind_text(pStmt, 15,
+		    runlog_decimals(pS->pRun->pOpts->decimals), &rcb);
+		rc = rcb != SQLITE_OK ? run_sqlfail(pS->pRun, NULL)
+		                      : db_step_done(pS->pRun, pStmt);
 	}
 	sqlite3_finalize(pStmt);
 	free(zKey);
@@ -372,24 +363,27 @@ write_columns(struct load_stream *pS)
 	sqlite3_stmt *pStmt = NULL;
 	char zType[DTYPE_NAME_MAX];
 	size_t i;
-	int rc = db_exec_owned(pS->pRun,
-	    sqlite3_mprintf(
-	        "DELETE FROM _dbs_columns WHERE table_name=%Q", pT->zName));
+	int rcb,
+	    rc = db_execf(pS->pRun,
+	        "DELETE FROM _dbs_columns WHERE table_name=%Q", pT->zName);
 
 	if (rc == 0)
 		rc = db_prepare(pS->pRun,
 		    "INSERT INTO _dbs_columns VALUES(?1,?2,?3,?4,?5,?6,?7)",
 		    &pStmt);
 	for (i = 0; i < pT->nCol && rc == 0; i++) {
-		bind_opt(pStmt, 1, pT->zName);
-		sqlite3_bind_int64(pStmt, 2, (int64_t)i + 1);
-		bind_opt(pStmt, 3, pT->aCol[i].zName);
-		bind_opt(pStmt, 4, dtype_format(&pT->aCol[i].type, zType));
-		bind_opt(pStmt, 5, pT->aCol[i].zSource);
-		sqlite3_bind_int(pStmt, 6, pT->aCol[i].notnull);
+		rcb = SQLITE_OK;
+		db_bind_text(pStmt, 1, pT->zName, &rcb);
+		db_bind_int64(pStmt, 2, (int64_t)i + 1, &rcb);
+		db_bind_text(pStmt, 3, pT->aCol[i].zName, &rcb);
+		db_bind_text(
+		    pStmt, 4, dtype_format(&pT->aCol[i].type, zType), &rcb);
+		db_bind_text(pStmt, 5, pT->aCol[i].zSource, &rcb);
+		db_bind_int64(pStmt, 6, pT->aCol[i].notnull, &rcb);
 		if (key_ordinal(pT, i) > 0)
-			sqlite3_bind_int(pStmt, 7, key_ordinal(pT, i));
-		rc = db_step_done(pS->pRun, pStmt);
+			db_bind_int64(pStmt, 7, key_ordinal(pT, i), &rcb);
+		rc = rcb != SQLITE_OK ? run_sqlfail(pS->pRun, NULL)
+		                      : db_step_done(pS->pRun, pStmt);
 	}
 	sqlite3_finalize(pStmt);
 	return rc;

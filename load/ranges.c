@@ -11,19 +11,15 @@
  * Keys compare as SQLite compares the key columns (value.c), the order
  * the ranges are written in.
  */
-#include "apply.h"
+#include "load.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
+#include "keyed.h"
+#include "sql.h"
 #include "util.h"
-
-/* What kind of stream pR was, for the run log and the summary. */
-const char *
-ranges_kind(const struct load_result *pR)
-{
-	return pR->ranges ? "ranges" : pR->partial ? "incremental" : "full";
-}
 
 /*
  * Parse the ranges of stream pS (its table's key known) into
@@ -58,7 +54,7 @@ ranges_setup(struct load_stream *pS, const struct stream_header *pH)
 
 /* " AND (k1,k2) OP (?i,?j)" for one bound, parameters from *piParam. */
 static void
-append_bound(sqlite3_str *pStr, const struct load_table *pT,
+append_bound(struct sql_text *pT, const struct load_table *pTab,
     enum keyrange_edge edge, const char *zOp, int *piParam)
 {
 	char *zKeys;
@@ -66,42 +62,44 @@ append_bound(sqlite3_str *pStr, const struct load_table *pT,
 
 	if (edge == KEYRANGE_OPEN)
 		return;
-	zKeys = schema_keylist(pT, "t");
-	sqlite3_str_appendf(pStr, " AND (%s) %s (", zKeys, zOp);
-	for (k = 0; k < pT->nKey; k++)
-		sqlite3_str_appendf(pStr, "%s?%d", k ? "," : "", (*piParam)++);
-	sqlite3_str_appendall(pStr, ")");
-	sqlite3_free(zKeys);
+	zKeys = schema_keys(pTab, KEYS_SQL, "t");
+	sql_add(pT, " AND (%s) %s (", zKeys, zOp);
+	for (k = 0; k < pTab->nKey; k++)
+		sql_add(pT, "%s?%d", k ? "," : "", (*piParam)++);
+	sql_add(pT, ")");
+	free(zKeys);
 }
 
 /*
- * INSERT OR IGNORE INTO temp._dbs_gone the keys of the table inside a
- * range of the given shape that were not seen (ranges may overlap).
+ * INSERT OR IGNORE INTO temp._dbs_gone (delete.c's set) the keys of the
+ * table inside a range of the given shape that keyed.c did not see
+ * (ranges may overlap).
  */
 static char *
-sql_gone(const struct load_table *pT, const struct keyrange *pR)
+sql_gone(const struct load_table *pTab, const struct keyrange *pR)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
-	char *zKeys = schema_keylist(pT, "t");
+	struct sql_text t;
+	char *zKeys = schema_keys(pTab, KEYS_SQL, "t");
 	int iParam = 1;
 	size_t k;
 
-	sqlite3_str_appendf(pStr,
+	sql_init(&t);
+	sql_add(&t,
 	    "INSERT OR IGNORE INTO temp._dbs_gone SELECT %s FROM main.\"%w\" "
 	    "AS t WHERE 1",
-	    zKeys, pT->zName);
-	append_bound(pStr, pT, pR->lo.edge,
+	    zKeys, pTab->zName);
+	append_bound(&t, pTab, pR->lo.edge,
 	    pR->lo.edge == KEYRANGE_INCL ? ">=" : ">", &iParam);
-	append_bound(pStr, pT, pR->hi.edge,
+	append_bound(&t, pTab, pR->hi.edge,
 	    pR->hi.edge == KEYRANGE_INCL ? "<=" : "<", &iParam);
-	sqlite3_str_appendall(
-	    pStr, " AND NOT EXISTS (SELECT 1 FROM temp._dbs_seen AS s WHERE ");
-	for (k = 0; k < pT->nKey; k++)
-		sqlite3_str_appendf(pStr, "%ss.k%d=t.\"%w\"", k ? " AND " : "",
-		    (int)k, pT->aCol[pT->aiKey[k]].zName);
-	sqlite3_str_appendall(pStr, ")");
-	sqlite3_free(zKeys);
-	return sqlite3_str_finish(pStr);
+	sql_add(&t, " AND NOT EXISTS (SELECT 1 FROM temp.\"%w\" AS s WHERE ",
+	    KEYED_SEEN);
+	for (k = 0; k < pTab->nKey; k++)
+		sql_add(&t, "%ss.k%d=t.\"%w\"", k ? " AND " : "", (int)k,
+		    pTab->aCol[pTab->aiKey[k]].zName);
+	sql_add(&t, ")");
+	free(zKeys);
+	return sql_finish(&t);
 }
 
 /*
@@ -130,7 +128,7 @@ bind_bound(struct load_stream *pS, sqlite3_stmt *pStmt,
 
 /*
  * The stream ended, verified: put the table's keys inside its ranges
- * that it did not carry into temp._dbs_gone, for keyed_end() to delete,
+ * that it did not carry into temp._dbs_gone, for apply_end() to delete,
  * and, if there are any, count the live rows the table had before (for
  * the mass-delete rule; a count reads the whole table, which a stream
  * that deletes nothing need not pay). Returns 0 or an exit status.
@@ -153,9 +151,12 @@ ranges_gone(struct load_stream *pS)
 	for (i = 0; rc == 0 && i < pS->ranges.n; i++) {
 		iShape = (size_t)pS->ranges.a[i].lo.edge * 3 +
 		    (size_t)pS->ranges.a[i].hi.edge;
-		if (apStmt[iShape] == NULL)
-			rc = db_prepare_owned(pS->pRun,
-			    sql_gone(pT, &pS->ranges.a[i]), &apStmt[iShape]);
+		if (apStmt[iShape] == NULL) {
+			char *zSql = sql_gone(pT, &pS->ranges.a[i]);
+
+			rc = db_prepare(pS->pRun, zSql, &apStmt[iShape]);
+			free(zSql);
+		}
 		pStmt = apStmt[iShape];
 		iParam = 1;
 		if (rc == 0 &&
@@ -170,12 +171,10 @@ ranges_gone(struct load_stream *pS)
 			nGone += sqlite3_changes(pS->pRun->db) > 0;
 	}
 	if (rc == 0 && nGone > 0) {
-		rc = db_count_owned(pS->pRun,
-		    sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"%s",
-		        pT->zName,
-		        pT->hasDeletedAt ? " WHERE \"_dbs_deleted_at\" IS NULL"
-		                         : ""),
-		    &nLive);
+		rc = db_countf(pS->pRun, &nLive,
+		    "SELECT count(*) FROM main.\"%w\"%s", pT->zName,
+		    pT->hasDeletedAt ? " WHERE \"_dbs_deleted_at\" IS NULL"
+		                     : "");
 		pC->nBefore = nLive - pC->nInserted - pC->nRevived;
 	}
 	for (i = 0; i < 9; i++)

@@ -12,52 +12,21 @@
 #include "load.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "apply.h"
+#include "db.h"
+#include "input.h"
+#include "meta.h"
+#include "objects.h"
+#include "progress.h"
+#include "report.h"
 #include "util.h"
 
 #define READ_CHUNK (256 * 1024) /* bytes per read(2) */
-
-/*
- * Record the run's failure: exit status rc and a message (without the
- * program name; control characters escaped, see util_vformat()). The
- * first failure wins; later ones are consequences. Returns the run's
- * exit status.
- */
-int
-run_fail(struct load_run *pRun, int rc, const char *zFmt, ...)
-{
-	va_list ap;
-
-	if (pRun->rc != 0)
-		return pRun->rc;
-	va_start(ap, zFmt);
-	pRun->zErr = util_vformat(zFmt, ap);
-	va_end(ap);
-	pRun->rc = rc;
-	return rc;
-}
-
-/* Start the result of a new input. */
-static struct load_result *
-result_add(struct load_run *pRun, const char *zInput)
-{
-	struct load_result *pR;
-
-	pRun->aRes =
-	    util_realloc(pRun->aRes, (pRun->nRes + 1) * sizeof *pRun->aRes);
-	pR = &pRun->aRes[pRun->nRes++];
-	memset(pR, 0, sizeof *pR);
-	pR->zInput = util_strdup(zInput);
-	pR->mode = pRun->pOpts->mode;
-	pR->deletes = pRun->pOpts->deletes;
-	return pR;
-}
 
 /* A copy of meta entry zName of pH, or NULL. */
 static char *
@@ -133,7 +102,7 @@ on_header(void *pCtx, const struct stream_header *pH)
 	if (rc == 0) {
 		pS->aVal = util_calloc(pS->tab.nCol, sizeof *pS->aVal);
 		pS->aBuf = util_calloc(pS->tab.nCol, sizeof *pS->aBuf);
-		rc = merge_begin(pS);
+		rc = apply_begin(pS);
 	}
 	/* A refusal reads on, to tell a refused stream from a damaged one. */
 	return rc != 0 && rc != DBS_EXIT_REFUSED;
@@ -150,22 +119,8 @@ on_row(void *pCtx, const struct stream_field *aF, uint64_t hash, uint64_t iLine)
 	if (pS->pRun->rc == DBS_EXIT_REFUSED)
 		return 0;
 	wm_row(pS, aF);
-	rc = merge_row(pS, aF, hash, iLine);
+	rc = apply_row(pS, aF, hash, iLine);
 	return rc != 0 && rc != DBS_EXIT_REFUSED;
-}
-
-/*
- * A stream that turned out damaged after a safety rule refused it: the
- * damage is the failure to report (status 1), not the refusal.
- */
-static void
-unrefuse(struct load_run *pRun)
-{
-	if (pRun->rc != DBS_EXIT_REFUSED)
-		return;
-	free(pRun->zErr);
-	pRun->zErr = NULL;
-	pRun->rc = 0;
 }
 
 /* xTrailer: the stream is complete and verified. */
@@ -181,22 +136,21 @@ on_trailer(void *pCtx, uint64_t nRow, uint64_t checksum)
 }
 
 /*
- * Feed the whole of fd to the reader. Returns 0 if the stream was
+ * Feed the whole of the input to the reader. Returns 0 if the stream was
  * complete and verified, else an exit status (the run's error set).
  */
 static int
-read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
+read_input(struct load_stream *pS, struct stream_reader *pR,
+    struct load_input *pIn, struct load_progress *pProg)
 {
 	unsigned char *pBuf = util_malloc(READ_CHUNK);
 	ssize_t n;
 	int rc = STREAM_OK, readErr = 0;
 
 	while (rc == STREAM_OK) {
-		n = read(fd, pBuf, READ_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
+		n = input_read(pIn, pBuf, READ_CHUNK);
 		if (n < 0) {
-			readErr = errno;
+			readErr = 1;
 			break;
 		}
 		if (n == 0) {
@@ -204,14 +158,12 @@ read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
 			break;
 		}
 		rc = stream_reader_feed(pR, pBuf, (size_t)n);
+		progress_tick(pProg, pS, pIn);
 	}
 	free(pBuf);
-	if (readErr != 0 || rc == STREAM_ERR ||
-	    (rc == STREAM_OK && !pS->sawTrailer))
-		unrefuse(pS->pRun);
 	if (readErr != 0)
 		return run_fail(pS->pRun, DBS_EXIT_FAIL, "%s: %s", pS->zInput,
-		    strerror(readErr));
+		    input_errmsg(pIn));
 	if (rc == STREAM_ERR)
 		return run_fail(
 		    pS->pRun, DBS_EXIT_FAIL, "%s", stream_reader_errmsg(pR));
@@ -221,16 +173,19 @@ read_input(struct load_stream *pS, struct stream_reader *pR, int fd)
 	return pS->pRun->rc;
 }
 
-/* After a verified trailer: deletions, safety rules, metadata. */
+/* After a verified trailer: deletions, safety rules, watermark, the
+ * --index indexes and TABLE_live, metadata. */
 static int
 stream_end(struct load_stream *pS)
 {
-	int rc = merge_end(pS);
+	int rc = apply_end(pS);
 
 	if (rc == 0)
 		rc = safety_end(pS);
 	if (rc == 0)
 		rc = wm_final(pS);
+	if (rc == 0)
+		rc = objects_end(pS);
 	if (rc == 0)
 		rc = meta_write(pS);
 	pS->pRes->done = rc == 0;
@@ -243,7 +198,7 @@ stream_clear(struct load_stream *pS)
 {
 	size_t i;
 
-	merge_free(pS->pApply);
+	apply_free(pS->pApply);
 	for (i = 0; pS->aBuf != NULL && i < pS->tab.nCol; i++)
 		buf_free(&pS->aBuf[i]);
 	free(pS->aBuf);
@@ -263,24 +218,28 @@ run_input(struct load_run *pRun, const char *zFile)
 	struct load_stream s = {0};
 	struct stream_handler h = {on_header, on_row, on_trailer, &s};
 	struct stream_reader *pR;
-	int isStdin = strcmp(zFile, "-") == 0;
-	int fd, rc;
+	struct load_input in;
+	struct load_progress prog;
+	int rc;
 
 	s.pRun = pRun;
-	s.zInput = isStdin ? "stdin" : zFile;
-	s.pRes = result_add(pRun, s.zInput);
+	s.zInput = strcmp(zFile, "-") == 0 ? "stdin" : zFile;
+	s.pRes = run_result_add(pRun, s.zInput);
 	s.iWm = -1;
-	fd = isStdin ? STDIN_FILENO : open(zFile, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return run_fail(
-		    pRun, DBS_EXIT_FAIL, "%s: %s", zFile, strerror(errno));
+	if (input_open(&in, zFile) != 0) {
+		rc = run_fail(
+		    pRun, DBS_EXIT_FAIL, "%s: %s", zFile, input_errmsg(&in));
+		input_close(&in);
+		return rc;
+	}
+	progress_begin(&prog, pRun->pOpts, s.zInput);
 	pR = stream_reader_new(&h, s.zInput);
-	rc = read_input(&s, pR, fd);
+	rc = read_input(&s, pR, &in, &prog);
 	if (rc == 0)
 		rc = stream_end(&s);
+	progress_end(&prog, &s, rc == 0);
 	stream_reader_free(pR);
-	if (!isStdin)
-		close(fd);
+	input_close(&in);
 	stream_clear(&s);
 	return rc;
 }
@@ -329,11 +288,22 @@ run_abort(struct load_run *pRun)
 	return pRun->rc;
 }
 
+/* Print the notices of a run that went through (run_note()). */
+static void
+put_notes(const struct load_run *pRun)
+{
+	size_t i;
+
+	for (i = 0; i < pRun->nNote; i++)
+		util_warn("%s", pRun->azNote[i]);
+}
+
 /* --dry-run: roll back (no run row either: nothing changes), report. */
 static int
 run_dry(struct load_run *pRun)
 {
 	rollback(pRun);
+	put_notes(pRun);
 	if (!pRun->pOpts->json) {
 		if (!pRun->pOpts->quiet)
 			summary_text(pRun);
@@ -362,6 +332,7 @@ run_commit(struct load_run *pRun)
 	if (rc != 0)
 		return run_abort(pRun);
 	db_wal(pRun);
+	put_notes(pRun);
 	if (pRun->pOpts->json && summary_json(pRun, "ok") != 0) {
 		util_warn(
 		    "stdout: %s (the run was committed)", strerror(errno));

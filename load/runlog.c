@@ -5,38 +5,36 @@
  * or dry run writes them after the rollback, in a small transaction of
  * their own (run.c).
  */
-#include "load.h"
+#include "report.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "db.h"
+#include "config.h"
+#include "meta.h"
 #include "util.h"
 
 /* The --mode name of m. */
 const char *
 runlog_mode(enum load_mode m)
 {
-	switch (m) {
-	case LOAD_APPEND:
-		return "append";
-	case LOAD_REPLACE:
-		return "replace";
-	case LOAD_MERGE:
-		break;
-	}
-	return "merge";
+	return config_modes[m];
 }
 
 /* The --deletes name of d. */
 const char *
 runlog_deletes(enum load_deletes d)
 {
-	switch (d) {
-	case LOAD_DEL_SOFT:
-		return "soft";
-	case LOAD_DEL_KEEP:
-		return "keep";
-	case LOAD_DEL_HARD:
-		break;
-	}
-	return "hard";
+	return config_deletes[d];
+}
+
+/* The --decimals name of d. */
+const char *
+runlog_decimals(enum load_decimals d)
+{
+	return config_decimals[d];
 }
 
 /* The deletes an input applied: its --deletes for a merge of a full
@@ -49,63 +47,78 @@ runlog_deletes_of(const struct load_result *pR)
 	return runlog_deletes(pR->deletes);
 }
 
-static void
-bind_opt(sqlite3_stmt *pStmt, int i, const char *z)
+const char *
+runlog_stream(const struct load_result *pR)
 {
-	if (z == NULL)
-		sqlite3_bind_null(pStmt, i);
-	else
-		sqlite3_bind_text(pStmt, i, z, -1, SQLITE_TRANSIENT);
+	return pR->ranges ? "ranges" : pR->partial ? "incremental" : "full";
 }
 
 /* Bind the counts of pR to parameters iFirst.. (6 of them). */
 static void
-bind_counts(sqlite3_stmt *pStmt, int iFirst, const struct load_counts *pC)
+bind_counts(
+    sqlite3_stmt *pStmt, int iFirst, const struct load_counts *pC, int *pRc)
 {
 	const uint64_t an[] = {pC->nRows, pC->nInserted, pC->nUpdated,
 	    pC->nDeleted, pC->nUnchanged, pC->nRevived};
 	size_t i;
 
 	for (i = 0; i < sizeof an / sizeof an[0]; i++)
-		sqlite3_bind_int64(pStmt, iFirst + (int)i, (int64_t)an[i]);
+		db_bind_int64(pStmt, iFirst + (int)i, (int64_t)an[i], pRc);
 }
 
-/* Bind one result's row. */
+/* Bind one result's row; *pRc as db_bind_text(). */
 static void
 bind_result(sqlite3_stmt *pStmt, const struct load_result *pR,
-    const char *zStatus, const char *zMessage)
+    const char *zStatus, const char *zMessage, int *pRc)
 {
-	bind_opt(pStmt, 1, pR->zTable);
-	bind_opt(pStmt, 2, pR->zInput);
-	bind_opt(pStmt, 5, pR->zServer);
-	bind_opt(pStmt, 6, pR->zDatabase);
-	bind_opt(pStmt, 7, pR->zObject);
-	bind_opt(pStmt, 8, pR->zQuery);
-	bind_opt(pStmt, 9, runlog_mode(pR->mode));
-	bind_opt(pStmt, 10, runlog_deletes_of(pR));
-	bind_counts(pStmt, 11, &pR->c);
-	bind_opt(pStmt, 17, pR->zExtractedAt);
-	bind_opt(pStmt, 18, pR->zWmCol);
-	bind_opt(pStmt, 19, pR->zWmVal);
-	bind_opt(pStmt, 20, zStatus);
-	bind_opt(pStmt, 21, zMessage);
-	bind_opt(pStmt, 22, "dbs-load " DBS_VERSION);
-	bind_opt(pStmt, 23, ranges_kind(pR));
-	sqlite3_bind_int64(pStmt, 24, (int64_t)pR->c.nPurged);
+	db_bind_text(pStmt, 1, pR->zTable, pRc);
+	db_bind_text(pStmt, 2, pR->zInput, pRc);
+	db_bind_text(pStmt, 5, pR->zServer, pRc);
+	db_bind_text(pStmt, 6, pR->zDatabase, pRc);
+	db_bind_text(pStmt, 7, pR->zObject, pRc);
+	db_bind_text(pStmt, 8, pR->zQuery, pRc);
+	db_bind_text(pStmt, 9, runlog_mode(pR->mode), pRc);
+	db_bind_text(pStmt, 10, runlog_deletes_of(pR), pRc);
+	bind_counts(pStmt, 11, &pR->c, pRc);
+	db_bind_text(pStmt, 17, pR->zExtractedAt, pRc);
+	db_bind_text(pStmt, 18, pR->zWmCol, pRc);
+	db_bind_text(pStmt, 19, pR->zWmVal, pRc);
+	db_bind_text(pStmt, 20, zStatus, pRc);
+	db_bind_text(pStmt, 21, zMessage, pRc);
+	db_bind_text(pStmt, 22, "dbs-load " DBS_VERSION, pRc);
+	db_bind_text(pStmt, 23, runlog_stream(pR), pRc);
+	db_bind_int64(pStmt, 24, (int64_t)pR->c.nPurged, pRc);
+}
+
+/* The notices of pRun, one a line, or NULL if none (free() it). */
+static char *
+notes_text(const struct load_run *pRun)
+{
+	struct buf b = {0};
+	size_t i;
+
+	for (i = 0; i < pRun->nNote; i++) {
+		buf_append(&b, "\n", i > 0);
+		buf_append(&b, pRun->azNote[i], strlen(pRun->azNote[i]));
+	}
+	if (b.z != NULL)
+		buf_append(&b, "", 1);
+	return b.z;
 }
 
 /*
  * Insert one _dbs_runs row per input of pRun with status zStatus ("ok",
- * "dry-run", "failed", "refused") and the run's error as message. The
- * caller holds the transaction. Returns 0 or an exit status.
+ * "dry-run", "failed", "refused") and as message the run's error, or
+ * its notices (run_note()) when it has none. The caller holds the
+ * transaction. Returns 0 or an exit status.
  */
 int
 runlog_write(struct load_run *pRun, const char *zStatus)
 {
 	sqlite3_stmt *pStmt = NULL;
-	char zNow[32];
+	char zNow[32], *zNotes = notes_text(pRun);
 	size_t i;
-	int rc = meta_ensure(pRun);
+	int rcb, rc = meta_ensure(pRun);
 
 	if (rc == 0)
 		rc = db_prepare(pRun,
@@ -122,11 +135,15 @@ runlog_write(struct load_run *pRun, const char *zStatus)
 		    &pStmt);
 	db_now(zNow, sizeof zNow);
 	for (i = 0; i < pRun->nRes && rc == 0; i++) {
-		bind_result(pStmt, &pRun->aRes[i], zStatus, pRun->zErr);
-		bind_opt(pStmt, 3, pRun->zStarted);
-		bind_opt(pStmt, 4, zNow);
-		rc = db_step_done(pRun, pStmt);
+		rcb = SQLITE_OK;
+		bind_result(pStmt, &pRun->aRes[i], zStatus,
+		    pRun->zErr != NULL ? pRun->zErr : zNotes, &rcb);
+		db_bind_text(pStmt, 3, pRun->zStarted, &rcb);
+		db_bind_text(pStmt, 4, zNow, &rcb);
+		rc = rcb != SQLITE_OK ? run_sqlfail(pRun, NULL)
+		                      : db_step_done(pRun, pStmt);
 	}
 	sqlite3_finalize(pStmt);
+	free(zNotes);
 	return rc;
 }

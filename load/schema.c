@@ -16,16 +16,21 @@
  * unchanged snapshot, the rowid table 2.0 s and 0.60 s.) The internal
  * columns are _dbs_hash and, for soft deletes, _dbs_deleted_at.
  */
-#include "load.h"
+#include "schema.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "db.h"
 #include "ident.h"
+#include "json.h"
+#include "load.h"
+#include "objects.h"
+#include "rebuild.h"
+#include "report.h"
+#include "sql.h"
 #include "util.h"
-
-#define REBUILD_NAME "_dbs_rebuild" /* the new table during a rebuild */
 
 /* Release what *pT owns and zero it. */
 void
@@ -43,30 +48,101 @@ schema_table_clear(struct load_table *pT)
 	memset(pT, 0, sizeof *pT);
 }
 
-/*
- * The key columns as an SQL list, "\"a\",\"b\"", each prefixed by
- * "zQual." if zQual is not NULL. The caller sqlite3_free()s it.
- */
 char *
-schema_keylist(const struct load_table *pT, const char *zQual)
+schema_keys(
+    const struct load_table *pT, enum schema_key_form f, const char *zQual)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
-	size_t k;
-	char *z;
+	struct buf b = {0};
+	const char *zName;
+	char *zQ;
+	size_t k, i;
 
+	if (pT->nKey == 0 && f == KEYS_JSON)
+		return NULL;
+	buf_append(&b, "[", f == KEYS_JSON);
+	buf_append(&b, "none", pT->nKey == 0 && f == KEYS_NAMES ? 4 : 0);
+	for (k = 0; k < pT->nKey; k++) {
+		zName = pT->aCol[pT->aiKey[k]].zName;
+		buf_append(&b, ",", k > 0);
+		switch (f) {
+		case KEYS_SQL:
+			if (zQual != NULL) {
+				buf_append(&b, zQual, strlen(zQual));
+				buf_append(&b, ".", 1);
+			}
+			buf_append(&b, "\"", 1);
+			for (i = 0; zName[i]; i++) {
+				buf_append(&b, &zName[i], 1);
+				buf_append(&b, "\"", zName[i] == '"');
+			}
+			buf_append(&b, "\"", 1);
+			break;
+		case KEYS_SET:
+		case KEYS_PARAM:
+			zQ = sql_fmt("%s%d", f == KEYS_SET ? "k" : "?",
+			    (int)(f == KEYS_SET ? k : k + 1));
+			buf_append(&b, zQ, strlen(zQ));
+			free(zQ);
+			break;
+		case KEYS_NAMES:
+			buf_append(&b, zName, strlen(zName));
+			break;
+		case KEYS_JSON:
+			zQ = json_quote(zName);
+			buf_append(&b, zQ, strlen(zQ));
+			free(zQ);
+			break;
+		}
+	}
+	buf_append(&b, "]", f == KEYS_JSON);
+	buf_append(&b, "", 1);
+	return b.z;
+}
+
+/* "(\"a\",\"b\") > (?1,?2)": the stored keys after a bound key. */
+char *
+schema_key_after(const struct load_table *pT)
+{
+	char *zKeys = schema_keys(pT, KEYS_SQL, NULL);
+	char *zParams = schema_keys(pT, KEYS_PARAM, NULL);
+	char *z = sql_fmt("(%s) > (%s)", zKeys, zParams);
+
+	free(zKeys);
+	free(zParams);
+	return z;
+}
+
+/* (Re)create the key set temp.zName: columns k0.. keyed like pT. */
+int
+schema_keyset(
+    struct load_run *pRun, const struct load_table *pT, const char *zName)
+{
+	struct sql_text t;
+	char *zSql;
+	size_t k;
+	int rc;
+
+	rc = db_execf(pRun, "DROP TABLE IF EXISTS temp.\"%w\"", zName);
+	if (rc != 0)
+		return rc;
+	sql_init(&t);
+	sql_add(&t, "CREATE TEMP TABLE \"%w\"(", zName);
 	for (k = 0; k < pT->nKey; k++)
-		sqlite3_str_appendf(pStr, "%s%s%s\"%w\"", k ? "," : "",
-		    zQual ? zQual : "", zQual ? "." : "",
-		    pT->aCol[pT->aiKey[k]].zName);
-	if (sqlite3_str_errcode(pStr) != SQLITE_OK)
-		util_die(DBS_EXIT_FAIL, "out of memory");
-	z = sqlite3_str_finish(pStr);
-	return z != NULL ? z : sqlite3_mprintf("");
+		sql_add(&t, "k%d %s, ", (int)k,
+		    storage_decltype(pT->aCol[pT->aiKey[k]].st));
+	sql_add(&t, "PRIMARY KEY(");
+	for (k = 0; k < pT->nKey; k++)
+		sql_add(&t, "%sk%d", k ? "," : "", (int)k);
+	sql_add(&t, ")) WITHOUT ROWID");
+	zSql = sql_finish(&t);
+	rc = db_exec(pRun, zSql);
+	free(zSql);
+	return rc;
 }
 
 /* Index of the column named zName in pT, or -1. */
-static long
-find_col(const struct load_table *pT, const char *zName)
+long
+schema_find_col(const struct load_table *pT, const char *zName)
 {
 	size_t i;
 
@@ -172,6 +248,49 @@ check_names(struct load_stream *pS, const struct load_table *pT)
 	return rc;
 }
 
+enum storage_class
+schema_storage(const struct dtype *pT, enum load_decimals d, int isKey)
+{
+	enum storage_class st = storage_of(pT);
+
+	if (st != STORAGE_DECIMAL || d == LOAD_DEC_AUTO)
+		return st;
+	if (d == LOAD_DEC_TEXT)
+		return STORAGE_TEXT;
+	return isKey ? STORAGE_DECIMAL : STORAGE_REAL;
+}
+
+void
+schema_set_storage(struct load_table *pT, enum load_decimals d)
+{
+	size_t i, k;
+	int isKey;
+
+	for (i = 0; i < pT->nCol; i++) {
+		for (k = 0, isKey = 0; k < pT->nKey; k++)
+			isKey |= pT->aiKey[k] == i;
+		pT->aCol[i].st = schema_storage(&pT->aCol[i].type, d, isKey);
+	}
+}
+
+/*
+ * Append the definition of column *pC: its name and declared type, or,
+ * where it has none, its logical type in an SQL comment, which readers
+ * see in .schema: "amount" followed by decimal(18,4) in a comment.
+ */
+static void
+add_coldef(struct sql_text *pT, const struct load_col *pC)
+{
+	const char *zDecl = storage_decltype(pC->st);
+	char zType[DTYPE_NAME_MAX];
+
+	if (*zDecl != '\0')
+		sql_add(pT, "\"%w\" %s", pC->zName, zDecl);
+	else
+		sql_add(pT, "\"%w\" /* %s */", pC->zName,
+		    dtype_format(&pC->type, zType));
+}
+
 /*
  * Copy the header's columns into pS->tab and check them: first their
  * number against SQLite's limit for a table (with dbs-load's own two
@@ -198,7 +317,6 @@ copy_columns(struct load_stream *pS, const struct stream_header *pH)
 	for (i = 0; i < nCol; i++, pT->nCol++) {
 		pT->aCol[i].zName = util_strdup(pH->aCol[i].zName);
 		pT->aCol[i].type = pH->aCol[i].type;
-		pT->aCol[i].st = dtype_storage(&pH->aCol[i].type);
 		pT->aCol[i].zSource = util_strdup(pH->aCol[i].zSourceType);
 		pT->aCol[i].notnull = pH->aCol[i].notnull;
 	}
@@ -225,7 +343,7 @@ choose_key(struct load_stream *pS, const struct stream_header *pH)
 		zName = pO->nKey ? pO->azKey[k]
 		    : pH->nKey   ? pH->azKey[k]
 		                 : pOld->aCol[pOld->aiKey[k]].zName;
-		i = find_col(pT, zName);
+		i = schema_find_col(pT, zName);
 		if (i < 0 && pO->nKey)
 			return run_fail(pS->pRun, DBS_EXIT_USAGE,
 			    "%s: --key: no column \"%s\" in the stream",
@@ -262,6 +380,10 @@ schema_from_header(struct load_stream *pS, const struct stream_header *pH)
 		rc = copy_columns(pS, pH);
 	if (rc == 0)
 		rc = choose_key(pS, pH);
+	if (rc == 0)
+		schema_set_storage(&pS->tab, pS->pRun->pOpts->decimals);
+	if (rc == 0)
+		rc = objects_check(pS);
 	if (rc == 0 && pS->tab.nKey == 0 && pS->pRes->mode != LOAD_REPLACE)
 		rc = run_fail(pS->pRun, DBS_EXIT_USAGE,
 		    "%s: table %s: no key (the stream names none and --key "
@@ -272,63 +394,48 @@ schema_from_header(struct load_stream *pS, const struct stream_header *pH)
 
 /* CREATE TABLE main.zName for the columns of pT (with _dbs_fp if
  * pT->hasFp). */
-static char *
-sql_create(const struct load_table *pT, const char *zName, int bDeletedAt)
+char *
+schema_create_sql(
+    const struct load_table *pT, const char *zName, int bDeletedAt)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
-	char *zKeys = schema_keylist(pT, NULL);
+	struct sql_text t;
+	char *zKeys = schema_keys(pT, KEYS_SQL, NULL);
 	size_t i, k;
 	int isKey;
 
-	sqlite3_str_appendf(pStr, "CREATE TABLE main.\"%w\"(", zName);
+	sql_init(&t);
+	sql_add(&t, "CREATE TABLE main.\"%w\"(", zName);
 	for (i = 0; i < pT->nCol; i++) {
 		for (k = 0, isKey = 0; k < pT->nKey; k++)
 			isKey |= pT->aiKey[k] == i;
-		sqlite3_str_appendf(pStr, "\"%w\" %s%s, ", pT->aCol[i].zName,
-		    dtype_decltype(&pT->aCol[i].type),
-		    isKey ? " NOT NULL" : "");
+		add_coldef(&t, &pT->aCol[i]);
+		sql_add(&t, "%s, ", isKey ? " NOT NULL" : "");
 	}
-	sqlite3_str_appendall(pStr, "\"_dbs_hash\" INTEGER");
+	sql_add(&t, "\"_dbs_hash\" INTEGER");
 	if (pT->hasFp)
-		sqlite3_str_appendall(pStr, ", \"_dbs_fp\" INTEGER");
+		sql_add(&t, ", \"_dbs_fp\" INTEGER");
 	if (bDeletedAt)
-		sqlite3_str_appendall(pStr, ", \"_dbs_deleted_at\" TEXT");
-	if (pT->nKey == 1 && pT->aCol[pT->aiKey[0]].st == DTYPE_STORE_INTEGER)
-		sqlite3_str_appendf(pStr, ", PRIMARY KEY(%s))", zKeys);
+		sql_add(&t, ", \"_dbs_deleted_at\" TEXT");
+	if (pT->nKey == 1 && pT->aCol[pT->aiKey[0]].st == STORAGE_INTEGER)
+		sql_add(&t, ", PRIMARY KEY(%s))", zKeys);
 	else if (pT->nKey > 0)
-		sqlite3_str_appendf(
-		    pStr, ", PRIMARY KEY(%s)) WITHOUT ROWID", zKeys);
+		sql_add(&t, ", PRIMARY KEY(%s)) WITHOUT ROWID", zKeys);
 	else
-		sqlite3_str_appendall(pStr, ")");
-	sqlite3_free(zKeys);
-	return sqlite3_str_finish(pStr);
+		sql_add(&t, ")");
+	free(zKeys);
+	return sql_finish(&t);
 }
 
-static int
-same_type(const struct dtype *pA, const struct dtype *pB)
+int
+schema_same_type(const struct dtype *pA, const struct dtype *pB)
 {
 	return pA->kind == pB->kind && pA->p == pB->p && pA->s == pB->s;
-}
-
-/* "a,b" (or "none") for messages; the caller sqlite3_free()s it. */
-static char *
-key_names(const struct load_table *pT)
-{
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
-	size_t k;
-
-	if (pT->nKey == 0)
-		sqlite3_str_appendall(pStr, "none");
-	for (k = 0; k < pT->nKey; k++)
-		sqlite3_str_appendf(
-		    pStr, "%s%s", k ? "," : "", pT->aCol[pT->aiKey[k]].zName);
-	return sqlite3_str_finish(pStr);
 }
 
 /*
  * The first difference between the stored table pOld and pNew that ADD
  * COLUMN cannot make (key, dropped or retyped column), described for a
- * message, or NULL. The caller sqlite3_free()s it.
+ * message, or NULL. The caller free()s it.
  */
 static char *
 hard_change(const struct load_table *pOld, const struct load_table *pNew)
@@ -338,22 +445,22 @@ hard_change(const struct load_table *pOld, const struct load_table *pNew)
 	size_t i;
 	long j;
 
-	zA = key_names(pOld);
-	zB = key_names(pNew);
+	zA = schema_keys(pOld, KEYS_NAMES, NULL);
+	zB = schema_keys(pNew, KEYS_NAMES, NULL);
 	if (strcmp(zA, zB) != 0)
-		z = sqlite3_mprintf("key changed from (%s) to (%s)", zA, zB);
-	sqlite3_free(zA);
-	sqlite3_free(zB);
+		z = util_format("key changed from (%s) to (%s)", zA, zB);
+	free(zA);
+	free(zB);
 	for (i = 0; i < pOld->nCol && z == NULL; i++) {
-		j = find_col(pNew, pOld->aCol[i].zName);
+		j = schema_find_col(pNew, pOld->aCol[i].zName);
 		if (j < 0)
-			z = sqlite3_mprintf("column \"%s\" is no longer in the "
-			                    "stream",
+			z = util_format(
+			    "column \"%s\" is no longer in the stream",
 			    pOld->aCol[i].zName);
-		else if (!same_type(&pOld->aCol[i].type, &pNew->aCol[j].type))
-			z = sqlite3_mprintf(
-			    "column \"%s\" changed type from %s "
-			    "to %s",
+		else if (!schema_same_type(
+		             &pOld->aCol[i].type, &pNew->aCol[j].type))
+			z = util_format(
+			    "column \"%s\" changed type from %s to %s",
 			    pOld->aCol[i].zName,
 			    dtype_format(&pOld->aCol[i].type, zTa),
 			    dtype_format(&pNew->aCol[j].type, zTb));
@@ -368,7 +475,7 @@ first_new(const struct load_table *pOld, const struct load_table *pNew)
 	size_t i;
 
 	for (i = 0; i < pNew->nCol; i++)
-		if (find_col(pOld, pNew->aCol[i].zName) < 0)
+		if (schema_find_col(pOld, pNew->aCol[i].zName) < 0)
 			return (long)i;
 	return -1;
 }
@@ -378,218 +485,79 @@ static int
 add_columns(struct load_stream *pS)
 {
 	const struct load_table *pT = &pS->tab;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < pT->nCol && rc == 0; i++)
-		if (find_col(&pS->stored.tab, pT->aCol[i].zName) < 0)
-			rc = db_exec_owned(pS->pRun,
-			    sqlite3_mprintf(
-			        "ALTER TABLE main.\"%w\" ADD COLUMN "
-			        "\"%w\" %s",
-			        pT->zName, pT->aCol[i].zName,
-			        dtype_decltype(&pT->aCol[i].type)));
-	return rc;
-}
-
-/* Can column i of the new table take the old column's values? */
-static int
-copyable(const struct load_stream *pS, size_t i)
-{
-	const struct load_col *pC = &pS->tab.aCol[i];
-	long j = find_col(&pS->stored.tab, pC->zName);
-
-	return j >= 0 && pS->stored.tab.aCol[j].st == pC->st;
-}
-
-/*
- * Check that every stored row can be keyed in the new table: no new key
- * column may be NULL in a stored row, or not copied at all.
- */
-static int
-check_copy_key(struct load_stream *pS)
-{
-	const struct load_table *pT = &pS->tab;
-	const char *zCol;
-	uint64_t nBad = 0;
-	size_t k;
-	int rc = 0;
-
-	for (k = 0; k < pT->nKey && rc == 0 && nBad == 0; k++) {
-		zCol = pT->aCol[pT->aiKey[k]].zName;
-		if (find_col(&pS->stored.tab, zCol) >= 0 &&
-		    !copyable(pS, pT->aiKey[k]))
-			return run_fail(pS->pRun, DBS_EXIT_REFUSED,
-			    "%s: table %s: cannot rebuild: key column \"%s\" "
-			    "changed its storage type, so the stored rows "
-			    "cannot "
-			    "be keyed by it; use --mode replace",
-			    pS->zInput, pT->zName, zCol);
-		if (copyable(pS, pT->aiKey[k]))
-			rc = db_count_owned(pS->pRun,
-			    sqlite3_mprintf("SELECT EXISTS(SELECT 1 FROM "
-			                    "main.\"%w\" WHERE \"%w\" IS NULL)",
-			        pT->zName, zCol),
-			    &nBad);
-		else
-			rc = db_count_owned(pS->pRun,
-			    sqlite3_mprintf(
-			        "SELECT EXISTS(SELECT 1 FROM main.\"%w\")",
-			        pT->zName),
-			    &nBad);
-		if (rc == 0 && nBad)
-			rc = run_fail(pS->pRun, DBS_EXIT_FAIL,
-			    "%s: table %s: cannot rebuild: stored rows have no "
-			    "value for the new key column \"%s\"; use --mode "
-			    "replace",
-			    pS->zInput, pT->zName, zCol);
-	}
-	return rc;
-}
-
-/*
- * Copy the old rows into the new table: the columns with the same name
- * and storage class. If any new column is not filled that way, the
- * copied rows get a NULL _dbs_hash, which never matches, so the next
- * stream row with their key rewrites them (the row hash covers values,
- * not types: "10" as int and as text hash the same).
- */
-static int
-copy_rows(struct load_stream *pS, int bDeletedAt)
-{
-	const struct load_table *pT = &pS->tab;
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
-	char *zCols, *zSql;
-	size_t i;
-	int all = 1, rc = check_copy_key(pS);
-
-	for (i = 0; i < pT->nCol; i++) {
-		if (copyable(pS, i))
-			sqlite3_str_appendf(pStr, "\"%w\",", pT->aCol[i].zName);
-		else
-			all = 0;
-	}
-	zCols = sqlite3_str_finish(pStr);
-	bDeletedAt = bDeletedAt && pS->stored.tab.hasDeletedAt;
-	zSql = sqlite3_mprintf("INSERT INTO main.\"%w\"(%s\"_dbs_hash\"%s) "
-	                       "SELECT %s%s%s FROM main.\"%w\"",
-	    REBUILD_NAME, zCols ? zCols : "",
-	    bDeletedAt ? ",\"_dbs_deleted_at\"" : "", zCols ? zCols : "",
-	    all ? "\"_dbs_hash\"" : "NULL",
-	    bDeletedAt ? ",\"_dbs_deleted_at\"" : "", pT->zName);
-	sqlite3_free(zCols);
-	if (rc == 0 &&
-	    sqlite3_exec(pS->pRun->db, zSql, NULL, NULL, NULL) != SQLITE_OK) {
-		if ((sqlite3_errcode(pS->pRun->db) & 0xff) == SQLITE_CONSTRAINT)
-			rc = run_fail(pS->pRun, DBS_EXIT_REFUSED,
-			    "%s: table %s: cannot rebuild: the stored rows are "
-			    "not unique under the new key",
-			    pS->zInput, pT->zName);
-		else
-			rc = run_sqlfail(pS->pRun, NULL);
-	}
-	sqlite3_free(zSql);
-	return rc;
-}
-
-/*
- * Rebuild the table with the stream's schema: create the new table,
- * copy the old rows (not for replace, which deletes them anyway), drop
- * the old table, rename. User indexes and triggers on it are dropped.
- */
-static int
-rebuild(struct load_stream *pS, int bDeletedAt)
-{
-	struct load_counts *pC = &pS->pRes->c;
-	const char *zName = pS->tab.zName;
+	struct sql_text t;
 	char *zSql;
-	int rc;
+	size_t i;
+	int rc = 0;
 
-	rc = db_exec_owned(
-	    pS->pRun, sql_create(&pS->tab, REBUILD_NAME, bDeletedAt));
-	if (rc == 0 && pS->pRes->mode != LOAD_REPLACE)
-		rc = copy_rows(pS, bDeletedAt);
-	if (rc == 0 && pS->pRes->mode == LOAD_REPLACE) {
-		zSql =
-		    sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"%s", zName,
-		        pS->stored.tab.hasDeletedAt
-		            ? " WHERE \"_dbs_deleted_at\" IS NULL"
-		            : "");
-		rc = db_count(pS->pRun, zSql, &pC->nBefore);
-		sqlite3_free(zSql);
-		zSql =
-		    sqlite3_mprintf("SELECT count(*) FROM main.\"%w\"", zName);
-		if (rc == 0)
-			rc = db_count(pS->pRun, zSql, &pC->nDeleted);
-		sqlite3_free(zSql);
+	for (i = 0; i < pT->nCol && rc == 0; i++) {
+		if (schema_find_col(&pS->stored.tab, pT->aCol[i].zName) >= 0)
+			continue;
+		sql_init(&t);
+		sql_add(&t, "ALTER TABLE main.\"%w\" ADD COLUMN ", pT->zName);
+		add_coldef(&t, &pT->aCol[i]);
+		zSql = sql_finish(&t);
+		rc = db_exec(pS->pRun, zSql);
+		free(zSql);
 	}
-	if (rc == 0)
-		rc = db_exec_owned(
-		    pS->pRun, sqlite3_mprintf("DROP TABLE main.\"%w\"", zName));
-	if (rc == 0)
-		rc = db_exec(pS->pRun, "PRAGMA legacy_alter_table=ON");
-	if (rc == 0)
-		rc = db_exec_owned(pS->pRun,
-		    sqlite3_mprintf("ALTER TABLE main.\"%w\" RENAME TO \"%w\"",
-		        REBUILD_NAME, zName));
-	if (rc == 0)
-		rc = db_exec(pS->pRun, "PRAGMA legacy_alter_table=OFF");
 	return rc;
 }
 
 /*
- * A rebuild fed by a stream that does not hold every row (append, or an
- * incremental stream) cannot give the rows it does not carry a value for
- * a retyped column, nor the new type's text: refuse it. Returns 0 or an
- * exit status.
+ * The decimal columns that the table stores one way and the run
+ * another (--decimals), as "\"a\", \"b\"" for a message, or NULL if none.
+ * The caller free()s it.
  */
-static int
-check_partial_rebuild(struct load_stream *pS)
+static char *
+converted(const struct load_table *pOld, const struct load_table *pNew)
 {
-	const struct load_table *pOld = &pS->stored.tab, *pNew = &pS->tab;
-	char zTa[DTYPE_NAME_MAX], zTb[DTYPE_NAME_MAX];
-	size_t i;
+	struct buf b = {0};
+	const struct load_col *pC;
 	long j;
+	size_t i;
 
-	if (pS->pRes->mode != LOAD_APPEND && !pS->pRes->partial)
-		return 0;
-	for (i = 0; i < pOld->nCol; i++) {
-		j = find_col(pNew, pOld->aCol[i].zName);
-		if (j >= 0 &&
-		    !same_type(&pOld->aCol[i].type, &pNew->aCol[j].type))
-			return run_fail(pS->pRun, DBS_EXIT_REFUSED,
-			    "%s: table %s: cannot rebuild from %s stream: "
-			    "column \"%s\" changed type from %s to %s, and the "
-			    "rows the stream does not carry would keep no "
-			    "value "
-			    "of the new type; load a full stream with --mode "
-			    "merge or replace",
-			    pS->zInput, pNew->zName,
-			    pS->pRes->partial ? "an incremental" : "an append",
-			    pOld->aCol[i].zName,
-			    dtype_format(&pOld->aCol[i].type, zTa),
-			    dtype_format(&pNew->aCol[j].type, zTb));
+	for (i = 0; i < pNew->nCol; i++) {
+		pC = &pNew->aCol[i];
+		j = schema_find_col(pOld, pC->zName);
+		if (j < 0 || pC->type.kind != DTYPE_DECIMAL ||
+		    pOld->aCol[j].type.kind != DTYPE_DECIMAL ||
+		    pOld->aCol[j].st == pC->st)
+			continue;
+		buf_append(&b, ", ", b.n > 0 ? 2 : 0);
+		buf_append(&b, "\"", 1);
+		buf_append(&b, pC->zName, strlen(pC->zName));
+		buf_append(&b, "\"", 1);
 	}
-	return 0;
+	if (b.z != NULL)
+		buf_append(&b, "", 1);
+	return b.z;
 }
 
-/* The stored table differs from the stream: follow --schema-change. */
+/*
+ * The stored table differs from the stream: follow --schema-change. A
+ * table whose decimals are stored otherwise than --decimals asks is
+ * rebuilt whatever --schema-change says (the columns are the same, and
+ * no value changes), and that is noted.
+ */
 static int
 evolve(struct load_stream *pS, int bSoft)
 {
 	struct load_table *pT = &pS->tab;
 	char *zHard = hard_change(&pS->stored.tab, pT);
 	long iNew = first_new(&pS->stored.tab, pT);
+	char *zConv = converted(&pS->stored.tab, pT);
 	enum load_schema sc = pS->pRun->pOpts->schemaChange;
 	int rc = 0;
 
-	if (zHard == NULL && iNew < 0)
+	if (zHard == NULL && iNew < 0 && zConv == NULL)
 		return 0;
-	if (sc == LOAD_SCHEMA_REBUILD) {
+	if (sc == LOAD_SCHEMA_REBUILD ||
+	    (zHard == NULL && zConv != NULL &&
+	        (iNew < 0 || sc == LOAD_SCHEMA_ADD))) {
 		pT->hasDeletedAt |= bSoft;
-		rc = check_partial_rebuild(pS);
+		rc = rebuild_check_partial(pS);
 		if (rc == 0)
-			rc = rebuild(pS, pT->hasDeletedAt);
+			rc = rebuild_table(pS);
 		pS->rebuilt = rc == 0;
 	} else if (zHard != NULL) {
 		rc = run_fail(pS->pRun, DBS_EXIT_REFUSED,
@@ -604,7 +572,15 @@ evolve(struct load_stream *pS, int bSoft)
 		rc = add_columns(pS);
 	}
 	pS->stored.schemaVersion += rc == 0;
-	sqlite3_free(zHard);
+	if (rc == 0 && zConv != NULL)
+		run_note(pS->pRun,
+		    "%s: decimal columns %s converted from --decimals %s to "
+		    "%s (schema version %lld)",
+		    pT->zName, zConv, runlog_decimals(pS->stored.decimals),
+		    runlog_decimals(pS->pRun->pOpts->decimals),
+		    (long long)pS->stored.schemaVersion);
+	free(zHard);
+	free(zConv);
 	return rc;
 }
 
@@ -620,6 +596,7 @@ schema_prepare(struct load_stream *pS)
 	struct load_table *pT = &pS->tab;
 	int bSoft =
 	    pS->pRes->mode == LOAD_MERGE && pS->pRes->deletes == LOAD_DEL_SOFT;
+	char *zSql;
 	int rc;
 
 	if (!pSt->known && pSt->tableExists)
@@ -630,22 +607,23 @@ schema_prepare(struct load_stream *pS)
 		pT->hasDeletedAt = bSoft;
 		pT->hasFp = pT->streamFp;
 		pSt->schemaVersion++;
-		return db_exec_owned(
-		    pS->pRun, sql_create(pT, pT->zName, bSoft));
+		zSql = schema_create_sql(pT, pT->zName, bSoft);
+		rc = db_exec(pS->pRun, zSql);
+		free(zSql);
+		return rc;
 	}
 	pT->hasDeletedAt = pSt->tab.hasDeletedAt;
 	pT->hasFp = pSt->tab.hasFp || pT->streamFp;
 	rc = evolve(pS, bSoft);
 	if (rc == 0 && pT->streamFp && !pSt->tab.hasFp && !pS->rebuilt)
-		rc = db_exec_owned(pS->pRun,
-		    sqlite3_mprintf("ALTER TABLE main.\"%w\" ADD COLUMN "
-		                    "\"_dbs_fp\" INTEGER",
-		        pT->zName));
+		rc = db_execf(pS->pRun,
+		    "ALTER TABLE main.\"%w\" ADD COLUMN \"_dbs_fp\" INTEGER",
+		    pT->zName);
 	if (rc == 0 && bSoft && !pT->hasDeletedAt) {
-		rc = db_exec_owned(pS->pRun,
-		    sqlite3_mprintf("ALTER TABLE main.\"%w\" ADD COLUMN "
-		                    "\"_dbs_deleted_at\" TEXT",
-		        pT->zName));
+		rc = db_execf(pS->pRun,
+		    "ALTER TABLE main.\"%w\" ADD COLUMN \"_dbs_deleted_at\" "
+		    "TEXT",
+		    pT->zName);
 		pT->hasDeletedAt = 1;
 	}
 	return rc;

@@ -29,7 +29,7 @@
  * sides mostly agree on which rows a part holds. Any failure answers
  * "error MESSAGE" and exits 1.
  */
-#include "load.h"
+#include "serve.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -37,7 +37,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db.h"
+#include "load.h"
+#include "meta.h"
 #include "msg.h"
+#include "sql.h"
 #include "util.h"
 
 #define FP_SPLIT 4294967296LL /* 2^32 */
@@ -58,17 +62,17 @@ struct serve {
 
 /* " AND (keys) OP (?a,?b)" */
 static void
-bound_sql(sqlite3_str *pStr, const struct load_table *pT, const char *zOp,
+bound_sql(struct sql_text *pStr, const struct load_table *pT, const char *zOp,
     int *piParam)
 {
-	char *zKeys = schema_keylist(pT, NULL);
+	char *zKeys = schema_keys(pT, KEYS_SQL, NULL);
 	size_t k;
 
-	sqlite3_str_appendf(pStr, " AND (%s) %s (", zKeys, zOp);
+	sql_add(pStr, " AND (%s) %s (", zKeys, zOp);
 	for (k = 0; k < pT->nKey; k++)
-		sqlite3_str_appendf(pStr, "%s?%d", k ? "," : "", (*piParam)++);
-	sqlite3_str_appendall(pStr, ")");
-	sqlite3_free(zKeys);
+		sql_add(pStr, "%s?%d", k ? "," : "", (*piParam)++);
+	sql_add(pStr, ")");
+	free(zKeys);
 }
 
 /* The walk (bCount 0) or count of shape iShape: bit 0 a lower bound,
@@ -76,44 +80,45 @@ bound_sql(sqlite3_str *pStr, const struct load_table *pT, const char *zOp,
 static char *
 sql_shape(const struct load_table *pT, int iShape, int bCount)
 {
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
-	char *zKeys = schema_keylist(pT, NULL);
+	struct sql_text t;
+	char *zKeys = schema_keys(pT, KEYS_SQL, NULL);
 	int iParam = 1;
 
+	sql_init(&t);
 	if (bCount)
-		sqlite3_str_appendall(pStr, "SELECT count(*)");
+		sql_add(&t, "SELECT count(*)");
 	else
-		sqlite3_str_appendf(pStr, "SELECT %s, %s", zKeys,
+		sql_add(&t, "SELECT %s, %s", zKeys,
 		    pT->hasFp ? "\"_dbs_fp\"" : "NULL");
-	sqlite3_str_appendf(pStr, " FROM main.\"%w\" WHERE %s", pT->zName,
+	sql_add(&t, " FROM main.\"%w\" WHERE %s", pT->zName,
 	    pT->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL" : "1");
 	if (iShape & 1)
-		bound_sql(pStr, pT, ">=", &iParam);
+		bound_sql(&t, pT, ">=", &iParam);
 	if (iShape & 2)
-		bound_sql(pStr, pT, "<", &iParam);
+		bound_sql(&t, pT, "<", &iParam);
 	if (!bCount)
-		sqlite3_str_appendf(pStr, " ORDER BY %s", zKeys);
-	sqlite3_free(zKeys);
-	return sqlite3_str_finish(pStr);
+		sql_add(&t, " ORDER BY %s", zKeys);
+	free(zKeys);
+	return sql_finish(&t);
 }
 
 /* The first (bLast 0) or last key of the live rows. */
 static char *
 sql_span(const struct load_table *pT, int bLast)
 {
-	char *zKeys = schema_keylist(pT, NULL);
-	sqlite3_str *pStr = sqlite3_str_new(NULL);
+	char *zKeys = schema_keys(pT, KEYS_SQL, NULL);
+	struct sql_text t;
 	size_t k;
 
-	sqlite3_str_appendf(pStr,
-	    "SELECT %s FROM main.\"%w\" WHERE %s ORDER BY ", zKeys, pT->zName,
-	    pT->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL" : "1");
+	sql_init(&t);
+	sql_add(&t, "SELECT %s FROM main.\"%w\" WHERE %s ORDER BY ", zKeys,
+	    pT->zName, pT->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL" : "1");
 	for (k = 0; k < pT->nKey; k++)
-		sqlite3_str_appendf(pStr, "%s\"%w\"%s", k ? "," : "",
+		sql_add(&t, "%s\"%w\"%s", k ? "," : "",
 		    pT->aCol[pT->aiKey[k]].zName, bLast ? " DESC" : "");
-	sqlite3_str_appendall(pStr, " LIMIT 1");
-	sqlite3_free(zKeys);
-	return sqlite3_str_finish(pStr);
+	sql_add(&t, " LIMIT 1");
+	free(zKeys);
+	return sql_finish(&t);
 }
 
 /* The rows of "grid", in key order: ?1 LO, ?2 HI. (The cells are
@@ -124,12 +129,22 @@ sql_grid(const struct load_table *pT)
 {
 	const char *zKey = pT->aCol[pT->aiKey[0]].zName;
 
-	return sqlite3_mprintf("SELECT \"%w\", \"_dbs_fp\" FROM main.\"%w\" "
-	                       "WHERE %s AND \"%w\" >= ?1 AND \"%w\" < ?2 "
-	                       "ORDER BY \"%w\"",
+	return sql_fmt("SELECT \"%w\", \"_dbs_fp\" FROM main.\"%w\" "
+	               "WHERE %s AND \"%w\" >= ?1 AND \"%w\" < ?2 "
+	               "ORDER BY \"%w\"",
 	    zKey, pT->zName,
 	    pT->hasDeletedAt ? "\"_dbs_deleted_at\" IS NULL" : "1", zKey, zKey,
 	    zKey);
+}
+
+/* Prepare zSql, which this frees. Returns 0 or an exit status. */
+static int
+prepare_owned(struct load_run *pRun, char *zSql, sqlite3_stmt **ppStmt)
+{
+	int rc = db_prepare(pRun, zSql, ppStmt);
+
+	free(zSql);
+	return rc;
 }
 
 /* Fail the service with a message (also answered as "error"). */
@@ -510,8 +525,8 @@ serve_open(struct serve *p, const char *zTable)
 		    "in it)",
 		    zTable);
 	for (k = 0; rc == 0 && k < pT->nKey; k++)
-		if (pT->aCol[pT->aiKey[k]].st != DTYPE_STORE_INTEGER &&
-		    pT->aCol[pT->aiKey[k]].st != DTYPE_STORE_TEXT)
+		if (pT->aCol[pT->aiKey[k]].st != STORAGE_INTEGER &&
+		    pT->aCol[pT->aiKey[k]].st != STORAGE_TEXT)
 			return run_fail(p->pRun, DBS_EXIT_FAIL,
 			    "--serve: table %s: key column \"%s\" is stored as "
 			    "neither integer nor text",
@@ -520,17 +535,16 @@ serve_open(struct serve *p, const char *zTable)
 	    p->st.tab.zName ? p->st.tab.zName : util_strdup(zTable);
 	p->pT = pT;
 	for (i = 0; rc == 0 && i < 4; i++) {
-		rc = db_prepare_owned(
-		    p->pRun, sql_shape(pT, i, 0), &p->apWalk[i]);
+		rc = prepare_owned(p->pRun, sql_shape(pT, i, 0), &p->apWalk[i]);
 		if (rc == 0)
-			rc = db_prepare_owned(
+			rc = prepare_owned(
 			    p->pRun, sql_shape(pT, i, 1), &p->apCount[i]);
 	}
 	for (i = 0; rc == 0 && i < 2; i++)
-		rc = db_prepare_owned(p->pRun, sql_span(pT, i), &p->apSpan[i]);
+		rc = prepare_owned(p->pRun, sql_span(pT, i), &p->apSpan[i]);
 	if (rc == 0 && pT->nKey == 1 && pT->hasFp &&
 	    pT->aCol[pT->aiKey[0]].type.kind == DTYPE_INT)
-		rc = db_prepare_owned(p->pRun, sql_grid(pT), &p->pGrid);
+		rc = prepare_owned(p->pRun, sql_grid(pT), &p->pGrid);
 	p->aB = util_calloc(2 * pT->nKey + 1, sizeof *p->aB);
 	return rc;
 }

@@ -13,13 +13,15 @@
  * not exist) gives no output and status 0. The database is opened
  * read-only and never created.
  */
-#include "load.h"
+#include "report.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "db.h"
+#include "meta.h"
 #include "util.h"
 
 /* Write one field, escaped, preceded by a tab unless first. */

@@ -4,7 +4,7 @@
  * (merge)"), or with --summary json one JSON object on stdout, the only
  * thing a load writes there. Formats in dbs-load(1), "OUTPUT".
  */
-#include "load.h"
+#include "report.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -89,7 +89,7 @@ json_input(sqlite3_str *pStr, const struct load_result *pR)
 	json_str(pStr, "table", pR->zTable);
 	json_str(pStr, "mode", runlog_mode(pR->mode));
 	json_str(pStr, "deletes", runlog_deletes_of(pR));
-	json_str(pStr, "stream", ranges_kind(pR));
+	json_str(pStr, "stream", runlog_stream(pR));
 	sqlite3_str_appendf(pStr,
 	    ",\"rows\":%llu,\"inserted\":%llu,\"updated\":%llu,"
 	    "\"deleted\":%llu,\"unchanged\":%llu,\"revived\":%llu,"

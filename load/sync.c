@@ -185,15 +185,13 @@ parse_opts(struct sync_opts *pO, int argc, char **argv)
 static int
 check_opts(const struct sync_opts *pO)
 {
-	if (pO->zLogFormat && strcmp(pO->zLogFormat, "text") != 0 &&
-	    strcmp(pO->zLogFormat, "json") != 0)
+	if (pO->zLogFormat &&
+	    config_word(config_log_formats, pO->zLogFormat) < 0)
 		return warn_rc(DBS_EXIT_USAGE,
 		    "--log-format: \"%s\" is not text or json", pO->zLogFormat);
 	if (pO->zConfig && *pO->zConfig == '\0')
 		return warn_rc(DBS_EXIT_USAGE, "-c: empty file name");
-	if (pO->zStrategy && strcmp(pO->zStrategy, "full") != 0 &&
-	    strcmp(pO->zStrategy, "keys") != 0 &&
-	    strcmp(pO->zStrategy, "segments") != 0)
+	if (pO->zStrategy && config_word(config_strategies, pO->zStrategy) < 0)
 		return warn_rc(DBS_EXIT_USAGE,
 		    "--strategy: \"%s\" is not full, keys or segments",
 		    pO->zStrategy);
@@ -453,10 +451,10 @@ parse_outcome(char **argv, struct sync_outcome *pOut)
 {
 	struct timespec now;
 	char *zStart, *zComma;
-	int64_t v[6];
+	int64_t v[7];
 	size_t i;
 
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 7; i++)
 		if (util_parse_i64(argv[i + 1], -1, 255, &v[i]) != 0)
 			return warn_rc(DBS_EXIT_USAGE,
 			    "done: bad status \"%s\"", argv[i + 1]);
@@ -471,9 +469,10 @@ parse_outcome(char **argv, struct sync_outcome *pOut)
 	pOut->rcLoad = (int)v[3];
 	pOut->signal = (int)v[4];
 	pOut->busy = (int)v[5];
+	pOut->locked = (int)v[6];
 	clock_gettime(CLOCK_REALTIME, &now);
 	/* bash's EPOCHREALTIME has the locale's decimal point */
-	zStart = util_strdup(argv[7]);
+	zStart = util_strdup(argv[8]);
 	if ((zComma = strchr(zStart, ',')) != NULL)
 		*zComma = '.';
 	pOut->seconds = (double)now.tv_sec + (double)now.tv_nsec / 1e9 -
@@ -481,9 +480,9 @@ parse_outcome(char **argv, struct sync_outcome *pOut)
 	free(zStart);
 	if (!(pOut->seconds >= 0))
 		pOut->seconds = 0;
-	pOut->zTmp = argv[8];
-	pOut->zPart = argv[9];
-	pOut->zFinal = argv[10];
+	pOut->zTmp = argv[9];
+	pOut->zPart = argv[10];
+	pOut->zFinal = argv[11];
 	return 0;
 }
 
@@ -505,7 +504,8 @@ sync_main(int argc, char **argv)
 	static const struct {
 		const char *zStep;
 		int nArg; /* before "--" */
-	} aStep[] = {{"views", 0}, {"lock", 1}, {"plan", 1}, {"done", 12}};
+	} aStep[] = {
+	    {"views", 0}, {"lock", 1}, {"plan", 1}, {"done", 13}, {"tee", 1}};
 	struct sync_ctx ctx;
 	struct sync_outcome out;
 	int iDash = find_dashes(argc, argv), rc, done;
@@ -517,8 +517,10 @@ sync_main(int argc, char **argv)
 			break;
 	if (s == sizeof aStep / sizeof aStep[0] || iDash != aStep[s].nArg + 1)
 		return warn_rc(DBS_EXIT_USAGE,
-		    "dbs-load --sync: expected views, lock VIEW, plan VIEW or "
-		    "done VIEW ..., then --");
+		    "dbs-load --sync: expected views, lock VIEW, plan VIEW, "
+		    "tee PART or done VIEW ..., then --");
+	if (s == 4) /* no config: the stream must flow */
+		return sync_tee(argv[1]);
 	if (s == 3 && parse_outcome(argv + 2, &out) != 0)
 		return DBS_EXIT_USAGE;
 	rc = sync_setup(&ctx, argc - iDash, argv + iDash, &done);

@@ -9,13 +9,20 @@
  *   plan   (under the lock) decide full or incremental, build the
  *          argument vectors of dbs-extract and dbs-load, prepare the
  *          snapshot file
+ *   tee    (in the pipe) copy the stream from stdin to stdout and into
+ *          the snapshot, compressed unless compress = none
  *   done   read what the stages left, decide the view's status, keep or
  *          drop the snapshot, rotate, write the log line
  *
  * Each step gets dbs-sync's own arguments after "--" and answers on file
  * descriptor 3 with NUL-terminated fields (bash reads them with read -r
  * -d '', without any interpretation); messages go to stderr; the exit
- * status is the step's (dbs-sync(1) EXIT STATUS).
+ * status is the step's (dbs-sync(1) EXIT STATUS). The tee step reads no
+ * config and answers nothing: its file's name says all it needs.
+ *
+ * dbs-load itself runs with file descriptor 3 on dbs-sync's standard
+ * error (the plan gives it --progress-fd 3): a terminal sees its
+ * progress while its messages are collected; a log sees none.
  */
 #ifndef DBS_LOAD_SYNC_H
 #define DBS_LOAD_SYNC_H
@@ -102,12 +109,30 @@ int sync_plan(const struct sync_ctx *pCtx, const char *zView);
  */
 char *sync_snapdir(const struct sync_ctx *pCtx, const char *zView);
 
+/* Remove every .part file of view zView: a crashed run's, or, when a
+ * signal stopped the run, its own. Only under the view's lock. */
+void sync_remove_parts(const struct sync_ctx *pCtx, const char *zView);
+
 /*
  * Is zFile (a name, no directory) one dbs-sync wrote for view zView: the
- * view's name, a UTC time, the format, ".snapshot", with bPart also
- * ".part"? Rotation and clean-up touch no other file.
+ * view's name, a UTC time, the format, then ".snapshot" (plain) or
+ * ".zst" (compressed), with bPart also ".part"? Rotation and clean-up
+ * touch no other file. Sets *pTime (if not NULL) to the name's time in
+ * UTC seconds.
  */
-int sync_is_snapshot(const char *zFile, const char *zView, int bPart);
+int sync_is_snapshot(
+    const char *zFile, const char *zView, int bPart, int64_t *pTime);
+
+/* ---- sync_tee.c ---- */
+
+/*
+ * The tee step: copy stdin to stdout and into zPart, a file the plan
+ * created, zstd-compressed when its name ends in ".zst.part". A snapshot
+ * that cannot be written is reported and the copy goes on (the load
+ * does not depend on it). Returns the exit status: 0, or 1 when the
+ * snapshot or stdout failed.
+ */
+int sync_tee(const char *zPart);
 
 /* ---- sync_done.c ---- */
 
@@ -119,6 +144,7 @@ struct sync_outcome {
 	int rcLoad;          /* exit status, -1 if it did not run */
 	int signal;          /* the signal that stopped dbs-sync, 0 if none */
 	int busy;            /* the database's lock was held by another run */
+	int locked;          /* this run holds the view's lock */
 	double seconds;      /* time the view took */
 	const char *zTmp;    /* directory with the stages' files */
 	const char *zPart;   /* snapshot being written, "" if none */

@@ -160,21 +160,26 @@ cmp_desc(const void *pA, const void *pB)
 	return -strcmp(*(char *const *)pA, *(char *const *)pB);
 }
 
-/* Keep the newest zKeep snapshots dbs-sync wrote for zView in zDir. */
+/*
+ * Rotate the snapshots dbs-sync wrote for zView: keep = N keeps the
+ * newest N, keep = AGE those less than AGE old (by the time in their
+ * names); the snapshot just kept is the newest and always stays.
+ */
 static void
 rotate(const struct sync_ctx *pCtx, const char *zView)
 {
 	const char *zKeep = sync_get(pCtx, zView, CONFIG_KEEP);
 	char *zDir = sync_snapdir(pCtx, zView), **az = NULL, zPath[4096];
-	int64_t keep = DEFAULT_KEEP;
+	int64_t keep = DEFAULT_KEEP, age = 0, t;
+	int64_t now = (int64_t)time(NULL);
 	DIR *pDir = zDir ? opendir(zDir) : NULL;
 	struct dirent *pE;
 	size_t n = 0, i;
 
-	if (zKeep != NULL)
-		util_parse_i64(zKeep, 1, INT64_MAX, &keep);
+	if (zKeep != NULL && config_parse_keep(zKeep, &keep, &age) != 0)
+		keep = DEFAULT_KEEP;
 	while (pDir != NULL && (pE = readdir(pDir)) != NULL)
-		if (sync_is_snapshot(pE->d_name, zView, 0)) {
+		if (sync_is_snapshot(pE->d_name, zView, 0, NULL)) {
 			az = util_realloc(az, (n + 1) * sizeof *az);
 			az[n++] = util_strdup(pE->d_name);
 		}
@@ -183,7 +188,9 @@ rotate(const struct sync_ctx *pCtx, const char *zView)
 	qsort(az, n, sizeof *az, cmp_desc);
 	for (i = 0; i < n; i++) {
 		snprintf(zPath, sizeof zPath, "%s/%s", zDir, az[i]);
-		if ((int64_t)i >= keep && unlink(zPath) != 0)
+		sync_is_snapshot(az[i], zView, 0, &t);
+		if (i > 0 && (age > 0 ? t < now - age : (int64_t)i >= keep) &&
+		    unlink(zPath) != 0)
 			util_warn("%s: %s: %s", zView, zPath, strerror(errno));
 		free(az[i]);
 	}
@@ -235,8 +242,7 @@ pass_on(const char *z)
  */
 static int
 judge(const struct sync_outcome *pOut, const char *zView, const char *zDb,
-    const char *zPlan, const char *zX, const char *zT, const char *zL,
-    struct line *pL)
+    const char *zPlan, const char *zX, const char *zL, struct line *pL)
 {
 	char zSig[64];
 	int rc;
@@ -273,7 +279,6 @@ judge(const struct sync_outcome *pOut, const char *zView, const char *zDb,
 		pL->zError = first_line(zL, zView);
 		rc = pOut->rcLoad > 4 ? DBS_EXIT_FAIL : pOut->rcLoad;
 	}
-	(void)zT;
 	pL->zStatus = status_word(rc);
 	return rc;
 }
@@ -391,11 +396,13 @@ sync_done(const struct sync_ctx *pCtx, const char *zView,
 	    : pOut->kind == SYNC_SEGMENTS          ? "segments"
 	                                           : NULL;
 	read_summary(zSum, &l);
-	rc = judge(pOut, zView, sync_get(pCtx, zView, CONFIG_DB), zPlan, zX, zT,
-	    zL, &l);
+	rc = judge(
+	    pOut, zView, sync_get(pCtx, zView, CONFIG_DB), zPlan, zX, zL, &l);
 	if (rc != 0) /* nothing happened: the counts were rolled back */
 		memset(l.an, 0, sizeof l.an);
-	if (!pOut->busy && pOut->rcPlan == 0)
+	if (pOut->signal != 0 && pOut->locked)
+		sync_remove_parts(pCtx, zView); /* the plan may have made one */
+	else if (!pOut->busy && pOut->rcPlan == 0)
 		finish_snapshot(pCtx, zView, pOut, zT);
 	if (rc == 0 && pCtx->o.dryRun)
 		l.zStatus = "dry-run";

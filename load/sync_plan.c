@@ -2,7 +2,8 @@
  * sync_plan.c - the plan step of dbs-sync (sync.h), run under the view's
  * lock: read the view's state from its database (read-only), decide
  * whether this run is full or incremental, build the argument vectors of
- * dbs-extract and dbs-load from the config, and prepare the snapshot.
+ * dbs-extract and dbs-load from the config, and prepare the snapshot
+ * (zstd-compressed, .zst, unless compress = none: then .snapshot).
  *
  * An incremental view (since = COLUMN) runs incrementally from the
  * stored watermark, byte for byte as dbs-load stored it (no escaping
@@ -129,8 +130,9 @@ utc_seconds(const char *z)
 }
 
 /*
- * Run zSql with ?1 = zTable on db; copy up to three text columns of the
- * first row into az (NULL for none). Returns an SQLite result code.
+ * Run zSql with its parameters ?1 = zTable and ?2 = zCol (those it has)
+ * on db; copy nCol text columns of the first row into az (NULL for
+ * none). Returns an SQLite result code.
  */
 static int
 query_row(sqlite3 *db, const char *zSql, const char *zTable, const char *zCol,
@@ -140,8 +142,9 @@ query_row(sqlite3 *db, const char *zSql, const char *zTable, const char *zCol,
 	int rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL), i;
 
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(pStmt, 1, zTable, -1, SQLITE_STATIC);
-		if (zCol != NULL)
+		if (sqlite3_bind_parameter_count(pStmt) >= 1)
+			sqlite3_bind_text(pStmt, 1, zTable, -1, SQLITE_STATIC);
+		if (sqlite3_bind_parameter_count(pStmt) >= 2)
 			sqlite3_bind_text(pStmt, 2, zCol, -1, SQLITE_STATIC);
 		rc = sqlite3_step(pStmt);
 		for (i = 0; rc == SQLITE_ROW && i < nCol; i++)
@@ -175,8 +178,7 @@ read_state(
 		sqlite3_busy_timeout(db, 5000);
 	if (rc == SQLITE_OK)
 		rc = query_row(db,
-		    "SELECT name FROM sqlite_schema WHERE name='_dbs_runs' AND "
-		    "?1 IS NOT NULL",
+		    "SELECT name FROM sqlite_schema WHERE name='_dbs_runs'",
 		    zTable, NULL, az, 1);
 	if (rc == SQLITE_OK && az[0] != NULL)
 		rc = query_row(db,
@@ -201,7 +203,7 @@ read_state(
 	if (rc == SQLITE_OK && az[0] != NULL)
 		rc = query_row(db,
 		    "SELECT 1 FROM pragma_table_info('_dbs_runs') WHERE "
-		    "name='stream' AND ?1 IS NOT NULL",
+		    "name='stream'",
 		    zTable, NULL, &az[1], 1);
 	if (rc == SQLITE_OK && az[1] != NULL) {
 		free(az[1]);
@@ -311,6 +313,29 @@ args_allow(struct args *pA, const struct sync_ctx *pCtx, const char *zView,
 		args_add(pA, zFlag);
 }
 
+/* "--index COLS" for each list of the view's index key ("a,b; c"). */
+static void
+args_indexes(struct args *pA, const char *zIndexes)
+{
+	char *zCopy, *zPart, *zNext, *zEnd;
+
+	if (zIndexes == NULL)
+		return;
+	zCopy = util_strdup(zIndexes);
+	for (zPart = zCopy; zPart != NULL; zPart = zNext) {
+		zNext = strchr(zPart, ';');
+		if (zNext != NULL)
+			*zNext++ = '\0';
+		while (*zPart == ' ' || *zPart == '\t')
+			zPart++;
+		zEnd = zPart + strlen(zPart);
+		while (zEnd > zPart && (zEnd[-1] == ' ' || zEnd[-1] == '\t'))
+			*--zEnd = '\0';
+		args_opt(pA, "--index", zPart);
+	}
+	free(zCopy);
+}
+
 /* The dbs-load arguments of view zView. */
 static void
 load_args(const struct sync_ctx *pCtx, const char *zView, enum sync_kind kind,
@@ -330,6 +355,8 @@ load_args(const struct sync_ctx *pCtx, const char *zView, enum sync_kind kind,
 	args_opt(pA, "--max-delete", sync_get(pCtx, zView, CONFIG_MAX_DELETE));
 	args_opt(
 	    pA, "--schema-change", sync_get(pCtx, zView, CONFIG_SCHEMA_CHANGE));
+	args_opt(pA, "--decimals", sync_get(pCtx, zView, CONFIG_DECIMALS));
+	args_indexes(pA, sync_get(pCtx, zView, CONFIG_INDEX));
 	args_opt(pA, "--watermark", zSince);
 	args_allow(pA, pCtx, zView, pCtx->o.allowOlder, CONFIG_ALLOW_OLDER,
 	    "--allow-older");
@@ -340,6 +367,9 @@ load_args(const struct sync_ctx *pCtx, const char *zView, enum sync_kind kind,
 	if (pCtx->o.dryRun)
 		args_add(pA, "--dry-run");
 	args_opt(pA, "--summary", "json");
+	/* a terminal shows the progress, a log nothing (sync.h) */
+	args_opt(pA, "--progress-fd", "3");
+	args_opt(pA, "--progress-label", zView);
 	if (kind == SYNC_REPLAY)
 		args_add(pA, pCtx->o.zReplay);
 }
@@ -360,11 +390,13 @@ sync_snapdir(const struct sync_ctx *pCtx, const char *zView)
 }
 
 int
-sync_is_snapshot(const char *zFile, const char *zView, int bPart)
+sync_is_snapshot(
+    const char *zFile, const char *zView, int bPart, int64_t *pTime)
 {
 	static const char zShape[] = "ddddddddTdddddd.dddddddddZ";
 	size_t n = strlen(zView), i;
 	const char *z = zFile + n + 1, *zExt;
+	struct tm tm;
 
 	if (strncmp(zFile, zView, n) != 0 || zFile[n] != '.')
 		return 0;
@@ -379,19 +411,36 @@ sync_is_snapshot(const char *zFile, const char *zView, int bPart)
 		zExt += 7;
 	else
 		return 0;
-	return strcmp(zExt, bPart ? ".snapshot.part" : ".snapshot") == 0;
+	if (strncmp(zExt, ".snapshot", 9) == 0)
+		zExt += 9;
+	else if (strncmp(zExt, ".zst", 4) == 0)
+		zExt += 4;
+	else
+		return 0;
+	if (strcmp(zExt, bPart ? ".part" : "") != 0)
+		return 0;
+	if (pTime != NULL) {
+		memset(&tm, 0, sizeof tm);
+		sscanf(z, "%4d%2d%2dT%2d%2d%2d", &tm.tm_year, &tm.tm_mon,
+		    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec);
+		tm.tm_year -= 1900;
+		tm.tm_mon -= 1;
+		*pTime = (int64_t)timegm(&tm);
+	}
+	return 1;
 }
 
-/* Remove the .part files a crashed run of zView left in zDir. */
+/* Remove the .part files of zView in zDir (under the view's lock: none
+ * belongs to a live run). */
 static void
-remove_stale(const char *zDir, const char *zView)
+remove_parts(const char *zDir, const char *zView)
 {
 	DIR *pDir = opendir(zDir);
 	struct dirent *pE;
 	char zPath[4096];
 
 	while (pDir != NULL && (pE = readdir(pDir)) != NULL) {
-		if (!sync_is_snapshot(pE->d_name, zView, 1))
+		if (!sync_is_snapshot(pE->d_name, zView, 1, NULL))
 			continue;
 		snprintf(zPath, sizeof zPath, "%s/%s", zDir, pE->d_name);
 		if (unlink(zPath) != 0)
@@ -399,6 +448,16 @@ remove_stale(const char *zDir, const char *zView)
 	}
 	if (pDir != NULL)
 		closedir(pDir);
+}
+
+void
+sync_remove_parts(const struct sync_ctx *pCtx, const char *zView)
+{
+	char *zDir = sync_snapdir(pCtx, zView);
+
+	if (zDir != NULL)
+		remove_parts(zDir, zView);
+	free(zDir);
 }
 
 /* mkdir -p zDir; 0 or -1 (errno). */
@@ -433,6 +492,7 @@ prepare_snapshot(const struct sync_ctx *pCtx, const char *zView, char **pzPart,
     char **pzFinal)
 {
 	const char *zFormat = sync_get(pCtx, zView, CONFIG_FORMAT);
+	const char *zCompress = sync_get(pCtx, zView, CONFIG_COMPRESS);
 	char *zDir = sync_snapdir(pCtx, zView), zTime[40];
 	struct timespec ts;
 	struct tm tm;
@@ -451,14 +511,15 @@ prepare_snapshot(const struct sync_ctx *pCtx, const char *zView, char **pzPart,
 		free(zDir);
 		return DBS_EXIT_FAIL;
 	}
-	remove_stale(zDir, zView);
+	remove_parts(zDir, zView);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(zTime, sizeof zTime, "%Y%m%dT%H%M%S", &tm);
 	n = strlen(zDir) + 2 * strlen(zView) + 80;
 	*pzFinal = util_malloc(n);
-	snprintf(*pzFinal, n, "%s/%s.%s.%09ldZ.%s.snapshot", zDir, zView, zTime,
-	    (long)ts.tv_nsec, zFormat ? zFormat : "csv");
+	snprintf(*pzFinal, n, "%s/%s.%s.%09ldZ.%s.%s", zDir, zView, zTime,
+	    (long)ts.tv_nsec, zFormat ? zFormat : "csv",
+	    zCompress && strcmp(zCompress, "none") == 0 ? "snapshot" : "zst");
 	*pzPart = util_malloc(n + 5);
 	snprintf(*pzPart, n + 5, "%s.part", *pzFinal);
 	free(zDir);

@@ -6,11 +6,12 @@
  * and then length). The merge relies on this order being exactly the
  * order of "ORDER BY key" on the table.
  */
-#include "load.h"
+#include "value.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema.h"
 #include "util.h"
 
 #define KEYTEXT_MAX 60 /* bytes of one key value shown in a message */
@@ -37,16 +38,16 @@ static const double aPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
     1e22};
 
 /*
- * The value of the n bytes at z, a real checked by the stream reader
- * (JSON number syntax). Most reals in a stream are short decimals
+ * The value of the n bytes at z, a real or decimal checked by the
+ * stream reader (JSON number syntax). Most are short decimals
  * ("4241.581"): when the digits form an integer m < 2^53 and there are
  * at most 22 of them after the point and no exponent, m / 10^k is one
  * IEEE division of two exact values, hence correctly rounded, the same
  * double strtod() returns (Clinger's fast path), at a fraction of its
  * cost. Anything else goes to strtod() (the field is NUL-terminated).
  */
-static double
-parse_real(const char *z, size_t n)
+double
+value_real(const char *z, size_t n)
 {
 	uint64_t m = 0;
 	size_t i = z[0] == '-', nFrac = 0, nDigit = 0;
@@ -73,21 +74,29 @@ parse_real(const char *z, size_t n)
  * blob bytes are decoded into *pBuf, which must outlive the use of *pV.
  */
 void
-value_decode(const struct stream_field *pF, enum dtype_storage st,
+value_decode(const struct stream_field *pF, enum storage_class st,
     struct load_val *pV, struct buf *pBuf)
 {
 	switch (st) {
-	case DTYPE_STORE_INTEGER:
+	case STORAGE_INTEGER:
 		pV->i = parse_int(pF->z, pF->n);
 		break;
-	case DTYPE_STORE_REAL:
-		pV->r = parse_real(pF->z, pF->n);
+	case STORAGE_REAL:
+		pV->r = value_real(pF->z, pF->n);
 		break;
-	case DTYPE_STORE_TEXT:
+	case STORAGE_TEXT:
 		pV->p = (const unsigned char *)pF->z;
 		pV->n = pF->n;
 		break;
-	case DTYPE_STORE_BLOB:
+	case STORAGE_DECIMAL:
+		pV->isText = storage_decimal_digits(pF->z, pF->n) >
+		    STORAGE_DECIMAL_DIGITS;
+		if (!pV->isText)
+			pV->r = value_real(pF->z, pF->n);
+		pV->p = (const unsigned char *)pF->z;
+		pV->n = pF->n;
+		break;
+	case STORAGE_BLOB:
 		pBuf->n = 0;
 		buf_reserve(pBuf, pF->n / 2 + 1);
 		pBuf->n =
@@ -105,21 +114,30 @@ value_decode(const struct stream_field *pF, enum dtype_storage st,
  */
 void
 value_column(
-    sqlite3_stmt *pStmt, int iCol, enum dtype_storage st, struct load_val *pV)
+    sqlite3_stmt *pStmt, int iCol, enum storage_class st, struct load_val *pV)
 {
 	switch (st) {
-	case DTYPE_STORE_INTEGER:
+	case STORAGE_INTEGER:
 		pV->i = sqlite3_column_int64(pStmt, iCol);
 		break;
-	case DTYPE_STORE_REAL:
+	case STORAGE_REAL:
 		pV->r = sqlite3_column_double(pStmt, iCol);
 		break;
-	case DTYPE_STORE_TEXT:
+	case STORAGE_TEXT:
 		pV->p = sqlite3_column_text(pStmt, iCol);
 		pV->n = (size_t)sqlite3_column_bytes(pStmt, iCol);
 		break;
-	case DTYPE_STORE_BLOB:
+	case STORAGE_BLOB:
 		pV->p = sqlite3_column_blob(pStmt, iCol);
+		pV->n = (size_t)sqlite3_column_bytes(pStmt, iCol);
+		break;
+	case STORAGE_DECIMAL:
+		pV->isText = sqlite3_column_type(pStmt, iCol) == SQLITE_TEXT;
+		if (!pV->isText) {
+			pV->r = sqlite3_column_double(pStmt, iCol);
+			break;
+		}
+		pV->p = sqlite3_column_text(pStmt, iCol);
 		pV->n = (size_t)sqlite3_column_bytes(pStmt, iCol);
 		break;
 	}
@@ -141,15 +159,21 @@ bytes_cmp(
 /* Compare two values of storage class st: <0, 0 or >0. */
 int
 value_cmp(
-    const struct load_val *pA, const struct load_val *pB, enum dtype_storage st)
+    const struct load_val *pA, const struct load_val *pB, enum storage_class st)
 {
 	switch (st) {
-	case DTYPE_STORE_INTEGER:
+	case STORAGE_INTEGER:
 		return pA->i < pB->i ? -1 : pA->i > pB->i;
-	case DTYPE_STORE_REAL:
+	case STORAGE_REAL:
 		return pA->r < pB->r ? -1 : pA->r > pB->r;
-	case DTYPE_STORE_TEXT:
-	case DTYPE_STORE_BLOB:
+	case STORAGE_DECIMAL:
+		if (pA->isText != pB->isText)
+			return pA->isText ? 1 : -1;
+		if (!pA->isText)
+			return pA->r < pB->r ? -1 : pA->r > pB->r;
+		break;
+	case STORAGE_TEXT:
+	case STORAGE_BLOB:
 		break;
 	}
 	return bytes_cmp(pA->p, pA->n, pB->p, pB->n);
@@ -162,19 +186,24 @@ value_cmp(
  */
 int
 value_bind(sqlite3_stmt *pStmt, int iParam, const struct load_val *pV,
-    enum dtype_storage st)
+    enum storage_class st)
 {
 	const void *p = pV->p != NULL ? (const void *)pV->p : (const void *)"";
 
 	switch (st) {
-	case DTYPE_STORE_INTEGER:
+	case STORAGE_INTEGER:
 		return sqlite3_bind_int64(pStmt, iParam, pV->i);
-	case DTYPE_STORE_REAL:
+	case STORAGE_REAL:
 		return sqlite3_bind_double(pStmt, iParam, pV->r);
-	case DTYPE_STORE_TEXT:
+	case STORAGE_DECIMAL:
+		if (!pV->isText)
+			return sqlite3_bind_double(pStmt, iParam, pV->r);
 		return sqlite3_bind_text64(
 		    pStmt, iParam, p, pV->n, SQLITE_STATIC, SQLITE_UTF8);
-	case DTYPE_STORE_BLOB:
+	case STORAGE_TEXT:
+		return sqlite3_bind_text64(
+		    pStmt, iParam, p, pV->n, SQLITE_STATIC, SQLITE_UTF8);
+	case STORAGE_BLOB:
 		break;
 	}
 	return sqlite3_bind_blob64(pStmt, iParam, p, pV->n, SQLITE_STATIC);
@@ -202,7 +231,7 @@ value_key_free(struct load_key *pK)
 }
 
 /* Storage class of key position k of *pTab. */
-static enum dtype_storage
+static enum storage_class
 key_st(const struct load_table *pTab, size_t k)
 {
 	return pTab->aCol[pTab->aiKey[k]].st;
@@ -217,8 +246,9 @@ value_key_set(struct load_key *pK, const struct load_val *aKeyVal,
 
 	for (k = 0; k < pK->n; k++) {
 		pK->aVal[k] = aKeyVal[k];
-		if (key_st(pTab, k) == DTYPE_STORE_TEXT ||
-		    key_st(pTab, k) == DTYPE_STORE_BLOB) {
+		if (key_st(pTab, k) == STORAGE_TEXT ||
+		    key_st(pTab, k) == STORAGE_BLOB ||
+		    (key_st(pTab, k) == STORAGE_DECIMAL && aKeyVal[k].isText)) {
 			buf_set(&pK->aBuf[k], aKeyVal[k].p, aKeyVal[k].n);
 			pK->aVal[k].p = (const unsigned char *)pK->aBuf[k].z;
 		}

@@ -5,8 +5,10 @@
 set -eu
 
 pkgs="gcc make clang libclang-rt-14-dev freetds-dev freetds-bin libsqlite3-dev
-sqlite3 libcsv-dev libyajl-dev libxxhash-dev xxhash libinih-dev python3 perl mandoc
-shellcheck cppcheck clang-format hyperfine gnuplot-nox valgrind openssl"
+sqlite3 libcsv-dev libyajl-dev libxxhash-dev xxhash libinih-dev libzstd-dev zstd
+python3 perl mandoc
+shellcheck cppcheck clang-format hyperfine gnuplot-nox valgrind openssl
+dpkg-dev debhelper lintian systemd"
 
 missing=""
 for p in $pkgs; do

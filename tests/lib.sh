@@ -184,35 +184,94 @@ check_transcript() {
 	_t_flush_cmd
 }
 
-# stream [-o OBJECT] [-k KEYS] [-t EXTRACTED_AT] [-s COL,BOUND]
-#        [-m NAME,VALUE]... -c NAME,TYPE,SOURCE,null|notnull... [-- ROW...]
-# Print a complete CSV dbs stream (dbs-stream(5)) with its trailer: the
-# meta records asked for, the columns, the names row and the CSV rows
-# given (each one line of CSV text). Fields of -c with commas, such as
-# "decimal(18,4)", are quoted: -c 'amount,"decimal(18,4)","decimal(18,4)",null'.
+# stream [-ijn] [-r ROWS] [-o OBJECT] [-k KEYS] [-t EXTRACTED_AT]
+#        [-s COL,BOUND] [-m NAME,VALUE]... -c NAME,TYPE,SOURCE,null|notnull...
+#        [-- ROW...]
+# Print a dbs stream (dbs-stream(5)): the header, its meta records in the
+# order of their options (-m writes any NAME), the columns, the names row,
+# the ROWs (each one line of CSV text) and the trailer, which
+# tests/fixtures/load/mkstream computes. Text goes in as given, so quote
+# the CSV fields that need it, as in -c 'd,"decimal(9,2)",money,null';
+# a quoted column name stays quoted in the names row.
+#	-i	 the lines of stdin are rows too, after the ROWs
+#	-j	 NDJSON: the same header as one JSON object; rows are JSON
+#	-n	 no trailer, for a stream to end by hand
+#	-r ROWS	 a trailer that says ROWS rows, whatever the count
 stream() {
-	local -a _s_meta=() _s_cols=() _s_names=()
-	local opt
-	OPTIND=1
-	while getopts o:k:t:s:m:c: opt; do
+	local -a _s_meta=() _s_cols=() _s_names=() _s_mk=()
+	local opt _s_name _s_in="" _s_json="" _s_end=1 OPTIND=1
+	while getopts ijnr:o:k:t:s:m:c: opt; do
 		case "$opt" in
+		i) _s_in=1 ;;
+		j) _s_json=1 _s_mk+=(--ndjson) ;;
+		n) _s_end="" ;;
+		r) _s_mk+=(--rows "$OPTARG") ;;
 		o) _s_meta+=("#meta,object,$OPTARG") ;;
 		k) _s_meta+=("#meta,key,$OPTARG") ;;
 		t) _s_meta+=("#meta,extracted-at,$OPTARG") ;;
 		s) _s_meta+=("#meta,since,$OPTARG") ;;
 		m) _s_meta+=("#meta,$OPTARG") ;;
 		c) _s_cols+=("#column,$OPTARG")
-			_s_names+=("${OPTARG%%,*}") ;;
+			_stream_name "$OPTARG"
+			_s_names+=("$_s_name") ;;
 		*) return 2 ;;
 		esac
 	done
 	shift $((OPTIND - 1))
 	[ "${1-}" != -- ] || shift
 	{
-		printf '%s\n' '#dbs-stream,1'
-		[ "${#_s_meta[@]}" -eq 0 ] || printf '%s\n' "${_s_meta[@]}"
-		printf '%s\n' "${_s_cols[@]}"
-		(IFS=,; printf '%s\n' "${_s_names[*]}")
+		if [ -n "$_s_json" ]; then
+			printf '%s\n' "${_s_meta[@]}" "${_s_cols[@]}" |
+				_stream_json_header
+		else
+			printf '%s\n' '#dbs-stream,1'
+			[ "${#_s_meta[@]}" -eq 0 ] || printf '%s\n' "${_s_meta[@]}"
+			printf '%s\n' "${_s_cols[@]}"
+			(IFS=,; printf '%s\n' "${_s_names[*]}")
+		fi
 		[ $# -eq 0 ] || printf '%s\n' "$@"
-	} | python3 "$TOP/tests/fixtures/load/mkstream"
+		[ -z "$_s_in" ] || cat
+	} | if [ -n "$_s_end" ]; then
+		python3 "$TOP/tests/fixtures/load/mkstream" "${_s_mk[@]}"
+	else
+		cat
+	fi
+}
+
+# _stream_name FIELDS: set _s_name to the first CSV field of FIELDS as it
+# is written: a name in quotes keeps them, doubled quotes inside too.
+_stream_name() {
+	local rest=${1#\"}
+	if [ "$rest" = "$1" ]; then
+		_s_name=${1%%,*}
+		return 0
+	fi
+	_s_name=\"
+	while [[ $rest == *\"* ]]; do
+		_s_name+=${rest%%\"*}\"
+		rest=${rest#*\"}
+		[[ $rest == \"* ]] || return 0
+		_s_name+=\"
+		rest=${rest#\"}
+	done
+	_s_name+=$rest
+}
+
+# _stream_json_header: read the #meta and #column records of a CSV header
+# and print the NDJSON header line that says the same; key and since are
+# arrays, as dbs-extract writes them.
+_stream_json_header() {
+	python3 -c 'import csv, json, sys
+head, meta, cols = {"#dbs-stream": 1}, {}, []
+for r in csv.reader(sys.stdin):
+    if r[0] == "#meta":
+        many = r[1] in ("key", "since") or len(r) > 3
+        meta[r[1]] = r[2:] if many else r[2]
+    else:
+        cols.append({"name": r[1], "type": r[2], "source_type": r[3],
+                     "nullable": r[4] == "null"})
+if meta:
+    head["meta"] = meta
+head["columns"] = cols
+print(json.dumps(head, ensure_ascii=False, separators=(",", ":")))'
 }

@@ -14,7 +14,7 @@ is "$(wc -l <orders.csv)" 15 "the README's stream has 15 lines"
 
 # Every "```sh" block of the section is a transcript.
 section | awk '/^```sh$/ { on = 1; next } /^```$/ { on = 0 } on' >transcript
-is "$(grep -c '^\$ ' transcript)" 4 "four commands in the README"
+is "$(grep -c '^\$ ' transcript)" 6 "six commands in the README"
 check_transcript README <transcript
 is "$(sql local.db 'SELECT count(*) FROM _dbs_runs')" 2 "two runs logged"
 

@@ -7,25 +7,16 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-# head_orders EXTRACTED_AT: the header of the test table "orders".
-head_orders() {
-	printf '%s\n' '#dbs-stream,1' '#meta,server,srv' '#meta,database,sales' \
-		'#meta,object,dbo.orders' '#meta,key,id' \
-		"#meta,extracted-at,$1" '#column,id,int,int,notnull' \
-		'#column,name,text,nvarchar(20),null' '#column,qty,int,int,null' \
-		'id,name,qty'
+# orders DAY [OPTION...] [ROW...]: a snapshot of the test table "orders"
+# extracted on 2024-01-DAY (more options of stream, then the rows).
+orders() {
+	stream -m server,srv -m database,sales -o dbo.orders -k id \
+		-t "2024-01-${1}T00:00:00.000000Z" -c id,int,int,notnull \
+		-c 'name,text,nvarchar(20),null' -c qty,int,int,null "${@:2}"
 }
 
-{
-	head_orders 2024-01-01T00:00:00.000000Z
-	printf '%s\n' 1,apple,3 2,pear,5 3,plum,
-} | "$MK" >s1.csv
-{
-	head_orders 2024-01-02T00:00:00.000000Z
-	printf '%s\n' 1,apple,3 2,pear,6 4,fig,1
-} | "$MK" >s2.csv
+orders 01 1,apple,3 2,pear,5 3,plum, >s1.csv
+orders 02 1,apple,3 2,pear,6 4,fig,1 >s2.csv
 
 run dbs-load --db t.db s1.csv
 expect 0 "" "dbs-load: orders: 3 inserted, 0 updated, 0 deleted, 0 unchanged (merge)" \
@@ -65,14 +56,9 @@ expect 0 "" "" "--quiet"
 # Many rows: the table holds the even keys, the stream all keys 1..600
 # with every third row changed, so every insert lands between two keys
 # the cursor has still to visit, and the last 100 table keys vanish.
-{
-	head_orders 2024-01-03T00:00:00.000000Z
-	seq 2 2 700 | awk '{ printf "%d,n%d,%d\n", $1, $1, $1 }'
-} | "$MK" >even.csv
-{
-	head_orders 2024-01-04T00:00:00.000000Z
-	seq 1 600 | awk '{ printf "%d,n%d,%d\n", $1, $1, ($1 % 3 == 0 ? -$1 : $1) }'
-} | "$MK" >all.csv
+seq 2 2 700 | awk '{ printf "%d,n%d,%d\n", $1, $1, $1 }' | orders 03 -i >even.csv
+seq 1 600 | awk '{ printf "%d,n%d,%d\n", $1, $1, ($1 % 3 == 0 ? -$1 : $1) }' |
+	orders 04 -i >all.csv
 run dbs-load --db m.db even.csv
 expect 0 "" "dbs-load: orders: 350 inserted, 0 updated, 0 deleted, 0 unchanged (merge)" \
 	"350 even keys"

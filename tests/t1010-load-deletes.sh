@@ -6,20 +6,11 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-# snap DAY ROWS...: a snapshot of "items" extracted on 2024-01-DAY.
+# snap DAY ROW...: a snapshot of "items" extracted on 2024-01-DAY.
 snap() {
-	local day=$1
-	shift
-	{
-		printf '%s\n' '#dbs-stream,1' '#meta,object,inv.items' \
-			'#meta,key,sku' \
-			"#meta,extracted-at,2024-01-${day}T00:00:00.000000Z" \
-			'#column,sku,text,varchar(10),notnull' \
-			'#column,price,"decimal(9,2)","decimal(9,2)",null' 'sku,price'
-		printf '%s\n' "$@"
-	} | "$MK"
+	stream -o inv.items -k sku -t "2024-01-${1}T00:00:00.000000Z" \
+		-c 'sku,text,varchar(10),notnull' \
+		-c 'price,"decimal(9,2)","decimal(9,2)",null' -- "${@:2}"
 }
 
 snap 01 a,1.00 b,2.00 c,3.00 d,4.00 >d1.csv
@@ -35,7 +26,7 @@ expect 0 "" "dbs-load: items: 4 inserted, 0 updated, 0 deleted, 0 unchanged (mer
 run dbs-load --db s.db --deletes soft d2.csv
 expect 0 "" "dbs-load: items: 0 inserted, 1 updated, 1 deleted, 2 unchanged (merge, soft deletes)" \
 	"soft: c vanishes"
-is "$(sql s.db "SELECT sku, price, coalesce(_dbs_deleted_at, '-') FROM items ORDER BY sku")" \
+is "$(sql s.db "SELECT sku, printf('%.2f', price), coalesce(_dbs_deleted_at, '-') FROM items ORDER BY sku")" \
 	"a|1.00|-
 b|2.50|-
 c|3.00|2024-01-02T00:00:00.000000Z
@@ -51,7 +42,7 @@ is "$status" 0 "soft: revive: exit status"
 is "$(sed 's/.*"inserted"/"inserted"/; s/,"extracted_at.*//' stdout)" \
 	'"inserted":0,"updated":2,"deleted":0,"unchanged":2,"revived":2,"purged":0' \
 	"soft: c and d revived, counted as updated"
-is "$(sql s.db "SELECT sku, price, coalesce(_dbs_deleted_at, '-') FROM items ORDER BY sku")" \
+is "$(sql s.db "SELECT sku, printf('%.2f', price), coalesce(_dbs_deleted_at, '-') FROM items ORDER BY sku")" \
 	"a|1.00|-
 b|2.50|-
 c|3.00|-
@@ -73,7 +64,7 @@ expect 0 "" "dbs-load: items: 4 inserted, 0 updated, 0 deleted, 0 unchanged (mer
 run dbs-load --db k.db --deletes keep d3.csv
 expect 0 "" "dbs-load: items: 0 inserted, 1 updated, 0 deleted, 1 unchanged (merge, deletes kept)" \
 	"keep: nothing deleted"
-is "$(sql k.db "SELECT group_concat(sku || '=' || price) FROM items")" \
+is "$(sql k.db "SELECT group_concat(sku || '=' || printf('%.2f', price)) FROM items")" \
 	"a=1.00,b=2.50,c=3.00,d=4.00" "keep: vanished rows stay as they were"
 is "$(sql k.db "SELECT count(*) FROM pragma_table_info('items') WHERE name = '_dbs_deleted_at'")" \
 	0 "keep: no _dbs_deleted_at column"

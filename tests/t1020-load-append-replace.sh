@@ -5,24 +5,16 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-# ev [KEYMETA] ROWS...: a stream of table "events", key id unless the
-# first argument is "nokey".
+# ev [nokey] ROW...: a stream of table "events", key id unless the first
+# argument is "nokey".
 ev() {
-	local key='#meta,key,id'
+	local key=(-k id)
 	if [ "${1:-}" = nokey ]; then
-		key='#meta,tool,test'
+		key=(-m 'tool,test')
 		shift
 	fi
-	{
-		printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.events' "$key" \
-			'#column,id,int,bigint,notnull' \
-			'#column,what,text,varchar(20),null' 'id,what'
-		if [ $# -gt 0 ]; then
-			printf '%s\n' "$@"
-		fi
-	} | "$MK"
+	stream -o dbo.events "${key[@]}" -c id,int,bigint,notnull \
+		-c 'what,text,varchar(20),null' -- "$@"
 }
 
 ev 1,a 2,b 3,c >a1.csv

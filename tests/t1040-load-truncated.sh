@@ -8,21 +8,15 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-head_orders() {
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.orders' '#meta,key,id' \
-		"#meta,extracted-at,$1" '#column,id,int,int,notnull' \
-		'#column,name,text,nvarchar(20),null' 'id,name'
+# snap DAY [OPTION...] [ROW...]: a snapshot of "orders" extracted on
+# 2024-01-DAY (more options of stream, then the rows).
+snap() {
+	stream -o dbo.orders -k id -t "2024-01-${1}T00:00:00.000000Z" \
+		-c id,int,int,notnull -c 'name,text,nvarchar(20),null' "${@:2}"
 }
-{
-	head_orders 2024-01-01T00:00:00.000000Z
-	printf '%s\n' 1,apple 2,pear 3,plum
-} | "$MK" >s1.csv
-{
-	head_orders 2024-01-02T00:00:00.000000Z
-	printf '%s\n' 1,apple '2,"pear, ripe"' 4,fig
-} | "$MK" >s2.csv
+snap 01 1,apple 2,pear 3,plum >s1.csv
+rows2=('1,apple' '2,"pear, ripe"' '4,fig')
+snap 02 "${rows2[@]}" >s2.csv
 
 state() {
 	sql t.db "SELECT * FROM orders ORDER BY id; SELECT * FROM _dbs_tables;
@@ -55,7 +49,7 @@ head -c 0 s2.csv >cut.csv
 run dbs-load --db t.db cut.csv
 expect 1 "" "dbs-load: cut.csv: line 1: empty input: not a dbs stream" "empty input"
 
-grep -v '^#end' s2.csv | "$MK" --rows 4 >count.csv
+snap 02 -r 4 "${rows2[@]}" >count.csv
 run dbs-load --db t.db count.csv
 expect 1 "" "dbs-load: count.csv: line 11: row count mismatch: the trailer says 4, the stream has 3" \
 	"wrong row count"

@@ -8,20 +8,10 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-# snap DAY ROWS...: table "t" (key id), extracted 2024-01-DAY.
+# snap DAY ROW...: table "t" (key id), extracted 2024-01-DAY.
 snap() {
-	local day=$1
-	shift
-	{
-		printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.t' '#meta,key,id' \
-			"#meta,extracted-at,2024-01-${day}T00:00:00.000000Z" \
-			'#column,id,int,int,null' '#column,v,text,varchar(9),null' 'id,v'
-		if [ $# -gt 0 ]; then
-			printf '%s\n' "$@"
-		fi
-	} | "$MK"
+	stream -o dbo.t -k id -t "2024-01-${1}T00:00:00.000000Z" \
+		-c id,int,int,null -c 'v,text,varchar(9),null' -- "${@:2}"
 }
 
 rows() {

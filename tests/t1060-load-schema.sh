@@ -7,22 +7,15 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-# mk DAY KEY "COLUMN..." ROWS...: table "p"; each COLUMN is name:type.
+# mk DAY KEY "COLUMN..." ROW...: table "p"; each COLUMN is name:type,
+# the type also the source type.
 mk() {
-	local day=$1 key=$2 cols=$3 c names=""
-	shift 3
-	{
-		printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.p' "#meta,key,$key" \
-			"#meta,extracted-at,2024-01-${day}T00:00:00.000000Z"
-		for c in $cols; do
-			printf '#column,%s,%s,%s,null\n' "${c%%:*}" "${c#*:}" "${c#*:}"
-			names="$names,${c%%:*}"
-		done
-		printf '%s\n' "${names#,}"
-		printf '%s\n' "$@"
-	} | "$MK"
+	local c cols=()
+	for c in $3; do
+		cols+=(-c "${c%%:*},${c#*:},${c#*:},null")
+	done
+	stream -o dbo.p -k "$2" -t "2024-01-${1}T00:00:00.000000Z" "${cols[@]}" \
+		-- "${@:4}"
 }
 rows() {
 	sql p.db "SELECT * FROM p ORDER BY 1, 2"

@@ -10,19 +10,10 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-# ints DAY ROWS...: table "n" (id int key, v text), extracted on DAY.
+# ints DAY ROW...: table "n" (id int key, v text), extracted on DAY.
 ints() {
-	local day=$1
-	shift
-	{
-		printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.n' '#meta,key,id' \
-			"#meta,extracted-at,2024-01-${day}T00:00:00.000000Z" \
-			'#column,id,int,int,notnull' '#column,v,text,varchar(9),null' \
-			'id,v'
-		printf '%s\n' "$@"
-	} | "$MK"
+	stream -o dbo.n -k id -t "2024-01-${1}T00:00:00.000000Z" \
+		-c id,int,int,notnull -c 'v,text,varchar(9),null' -- "${@:2}"
 }
 nrows() {
 	sql "$1" "SELECT group_concat(id || v, ' ') FROM (SELECT * FROM n ORDER BY id)"
@@ -62,16 +53,11 @@ expect 0 "" "dbs-load: n: 0 inserted, 0 updated, 0 deleted, 3 unchanged (merge, 
 
 # Text keys: BINARY order is by bytes, so "B" < "a" < "b"; a server that
 # sorts case-insensitively sends a, B, b.
+# words DAY [OPTION...] [ROW...]: table "w" (k text key, v int), extracted
+# on DAY (more options of stream, then the rows).
 words() {
-	local day=$1
-	shift
-	{
-		printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.w' '#meta,key,k' \
-			"#meta,extracted-at,2024-01-${day}T00:00:00.000000Z" \
-			'#column,k,text,varchar(9),notnull' '#column,v,int,int,null' \
-			'k,v'
-		printf '%s\n' "$@"
-	} | "$MK"
+	stream -o dbo.w -k k -t "2024-01-${1}T00:00:00.000000Z" \
+		-c 'k,text,varchar(9),notnull' -c v,int,int,null "${@:2}"
 }
 words 01 B,1 a,1 b,1 >w1.csv
 words 02 a,2 B,1 b,1 c,1 >w2.csv
@@ -86,18 +72,9 @@ is "$(sql w.db "SELECT group_concat(k || v, ' ') FROM (SELECT * FROM w ORDER BY 
 
 # Many text keys in a WITHOUT ROWID table: inserts between the keys the
 # cursor has still to visit, updates of the cursor's row, deletions.
-{
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.w' '#meta,key,k' \
-		'#meta,extracted-at,2024-01-03T00:00:00.000000Z' \
-		'#column,k,text,varchar(9),notnull' '#column,v,int,int,null' 'k,v'
-	seq 2 2 700 | awk '{ printf "k%04d,%d\n", $1, $1 }'
-} | "$MK" >weven.csv
-{
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.w' '#meta,key,k' \
-		'#meta,extracted-at,2024-01-04T00:00:00.000000Z' \
-		'#column,k,text,varchar(9),notnull' '#column,v,int,int,null' 'k,v'
-	seq 1 600 | awk '{ printf "k%04d,%d\n", $1, ($1 % 3 == 0 ? -$1 : $1) }'
-} | "$MK" >wall.csv
+seq 2 2 700 | awk '{ printf "k%04d,%d\n", $1, $1 }' | words 03 -i >weven.csv
+seq 1 600 | awk '{ printf "k%04d,%d\n", $1, ($1 % 3 == 0 ? -$1 : $1) }' |
+	words 04 -i >wall.csv
 run dbs-load --db ww.db weven.csv
 run dbs-load --db ww.db --max-delete 30 wall.csv
 expect 0 "" "dbs-load: w: 300 inserted, 100 updated, 50 deleted, 200 unchanged (merge)" \
@@ -108,15 +85,9 @@ ok "many text keys: table equals the snapshot" cmp -s got.txt want.txt
 
 # Composite key (region, id), sent ordered by id first.
 comp() {
-	local day=$1
-	shift
-	{
-		printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.c' '#meta,key,region,id' \
-			"#meta,extracted-at,2024-01-${day}T00:00:00.000000Z" \
-			'#column,region,text,char(2),notnull' '#column,id,int,int,notnull' \
-			'#column,v,int,int,null' 'region,id,v'
-		printf '%s\n' "$@"
-	} | "$MK"
+	stream -o dbo.c -k region,id -t "2024-01-${1}T00:00:00.000000Z" \
+		-c 'region,text,char(2),notnull' -c id,int,int,notnull \
+		-c v,int,int,null -- "${@:2}"
 }
 comp 01 EU,1,1 EU,2,1 US,1,1 US,2,1 >c1.csv
 comp 02 EU,1,1 US,1,2 EU,2,1 US,3,1 >c2.csv
@@ -132,11 +103,8 @@ expect 3 "" "dbs-load: c3.csv: line 11: duplicate key (region,id)=(EU,1)" \
 	"composite key: duplicate"
 
 # Blob keys order by bytes (lowercase hex sorts the same way).
-{
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.b' '#meta,key,k' \
-		'#column,k,blob,varbinary(4),notnull' '#column,v,int,int,null' 'k,v' \
-		'"",1' 00,1 000a,1 0a,1 ff,1
-} | "$MK" >b.csv
+stream -o dbo.b -k k -c 'k,blob,varbinary(4),notnull' -c v,int,int,null -- \
+	'"",1' 00,1 000a,1 0a,1 ff,1 >b.csv
 run dbs-load --db b.db b.csv
 expect 0 "" "dbs-load: b: 5 inserted, 0 updated, 0 deleted, 0 unchanged (merge)" \
 	"blob keys, the empty one first"

@@ -12,16 +12,17 @@
 
 command -v python3 >/dev/null || skip_all "no python3"
 
-# The table "big": id, and a 200-digit payload.
-bighead() {
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.big' '#meta,key,id' \
-		"#meta,extracted-at,2024-01-0${1}T00:00:00.000000Z" \
-		'#column,id,int,int,notnull' '#column,p,text,char(200),notnull' 'id,p'
+# big DAY [OPTION...]: a stream of the table "big" (id, and a 200-digit
+# payload) extracted on 2024-01-0DAY (more options of stream).
+big() {
+	stream -o dbo.big -k id -t "2024-01-0${1}T00:00:00.000000Z" \
+		-c id,int,int,notnull -c 'p,text,char(200),notnull' "${@:2}"
 }
 bigrows() {
 	seq "$1" "$2" | awk '{ printf "%d,%0200d\n", $1, $1 }'
 }
-# bigend FIRST LAST: the trailer of those rows (checksum by awk+xxhsum).
+# bigend FIRST LAST: the trailer of those rows (checksum by awk+xxhsum:
+# mkstream takes seconds for 100000 rows).
 bigend() {
 	printf '#end,%d,%s\n' "$(($2 - $1 + 1))" "$(bigrows "$1" "$2" |
 		awk -F, '{ printf "%d:%s%d:%s\n", length($1), $1, length($2), $2 }' |
@@ -45,11 +46,22 @@ wal_written() {
 	[ "$(stat -c %s "$1-wal" 2>/dev/null || echo 0)" -gt 1000000 ]
 }
 
-{
-	bighead 1
-	bigrows 1 10
-	bigend 1 10
-} >small.csv
+# hold_load DB NAME DAY FIRST: start dbs-load --db DB in the background
+# ($pid) on the fifo NAME.fifo, its stdout and stderr in NAME.out and
+# NAME.err; open the fifo as fd 3, write to it the header of the snapshot
+# of DAY and the rows FIRST..100000, and wait until the load has written
+# uncommitted pages to the WAL. The load then waits for the rest.
+hold_load() {
+	mkfifo "$2.fifo"
+	dbs-load --db "$1" "$2.fifo" >"$2.out" 2>"$2.err" &
+	pid=$!
+	exec 3>"$2.fifo"
+	big "$3" -n >&3
+	bigrows "$4" 100000 >&3
+	wait_for wal_written "$1"
+}
+
+bigrows 1 10 | big 1 -i >small.csv
 run dbs-load --db r.db small.csv
 is "$status" 0 "ten rows loaded"
 
@@ -71,14 +83,9 @@ rpid=$!
 wait_for test -e reader.ready
 is "$?" 0 "the reader holds its read transaction"
 
-mkfifo in.fifo
-dbs-load --db r.db in.fifo >load.out 2>load.err &
-lpid=$!
-exec 3>in.fifo
-bighead 2 >&3
-bigrows 1 100000 >&3
-wait_for wal_written r.db
+hold_load r.db load 2 1
 is "$?" 0 "the load has written uncommitted pages to the WAL"
+lpid=$pid
 is "$(count r.db)" 10 "a reader connecting during the load sees the old table"
 
 run dbs-load --db r.db --busy-timeout 100 --summary json small.csv
@@ -103,14 +110,9 @@ is "$(sql r.db "SELECT count(*) FROM _dbs_runs WHERE status = 'busy'")" 0 \
 # SIGKILL in the middle of a merge.
 cp small.csv k.csv
 run dbs-load --db k.db k.csv
-mkfifo k.fifo
-dbs-load --db k.db k.fifo >kill.out 2>kill.err &
-kpid=$!
-exec 4>k.fifo
-bighead 3 >&4
-bigrows 5 100000 >&4
-wait_for wal_written k.db
+hold_load k.db kill 3 5
 is "$?" 0 "the doomed load has written uncommitted pages"
+kpid=$pid
 # (bash reports the killed job on its own stderr: keep that out of TAP)
 exec 5>&2 2>/dev/null
 kill -9 "$kpid"
@@ -118,7 +120,7 @@ wait "$kpid"
 kstatus=$?
 exec 2>&5 5>&-
 is "$kstatus" 137 "killed"
-exec 4>&-
+exec 3>&-
 is "$(sql k.db 'SELECT count(*), sum(id) FROM big; PRAGMA integrity_check')" \
 	"10|55
 ok" "the old state, intact"

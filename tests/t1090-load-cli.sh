@@ -6,19 +6,16 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-{
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.t' '#meta,key,id' \
-		'#column,id,int,int,notnull' '#column,v,text,text,null' 'id,v' 1,a 2,b
-} | "$MK" >s.csv
+# shellcheck disable=SC2054 # stream -c takes comma-separated fields
+T=(-o dbo.t -k id -c id,int,int,notnull -c v,text,text,null)
+stream "${T[@]}" -- 1,a 2,b >s.csv
 
 run dbs-load --help
 is "$status" 0 "--help: status"
 is "$(head -1 stdout)" "usage: dbs-load --db file [--table name] [--key columns]" \
 	"--help: usage on stdout"
 run dbs-load -h
-is "$(sed -n '/^$/q;p' stdout | wc -l)" 9 "-h: the whole usage"
+is "$(sed -n '/^$/q;p' stdout | wc -l)" 12 "-h: the whole usage"
 while read -r o; do
 	case "$o" in --help | --version | --) continue ;; esac
 	grep -q -- "^  $o" stdout
@@ -48,7 +45,28 @@ run dbs-load --db t.db --busy-timeout -5 s.csv
 expect 2 "" 'dbs-load: --busy-timeout: "-5" is not a number of milliseconds' \
 	"bad --busy-timeout"
 run dbs-load --db t.db --key 'id,,v' s.csv
-expect 2 "" 'dbs-load: --key: empty column name in "id,,v"' "bad --key"
+expect 2 "" 'dbs-load: --key: "id,,v": empty name' "bad --key"
+run dbs-load --db t.db --busy-timeout -0 s.csv
+expect 2 "" 'dbs-load: --busy-timeout: "-0" is not a number of milliseconds' \
+	"--busy-timeout -0"
+run dbs-load --db t.db --max-delete 0x10 s.csv
+expect 2 "" 'dbs-load: --max-delete: "0x10" is not a percentage 0-100' \
+	"--max-delete 0x10"
+stream -o dbo.k -c '"a,b",int,int,notnull' -c v,int,int,null -- 1,2 >k.csv
+run dbs-load --db k.db --key ' [a,b] ' --quiet k.csv
+expect 0 "" "" "--key takes a bracketed name with a comma, blanks around it"
+is "$(sql k.db "SELECT key_columns FROM _dbs_tables")" '["a,b"]' \
+	"... the key is that column"
+run dbs-load --db t.db --decimals exact s.csv
+expect 2 "" 'dbs-load: --decimals: "exact" is not auto, text or real' \
+	"bad --decimals"
+run dbs-load --db t.db --index 'v,[w' s.csv
+is "$status" 2 "bad --index: status"
+like_usage=$(grep -c '^dbs-load: --index: "v,\[w": ' stderr)
+is "$like_usage" 1 "bad --index: one message naming the option and the value"
+run dbs-load --db t.db --index 'v,v' s.csv
+expect 2 "" 'dbs-load: --index: "v,v": column "v" named twice' \
+	"--index names a column twice"
 run dbs-load --db t.db --state t s.csv
 expect 2 "" "dbs-load: --state takes no FILE operands and no load options" \
 	"--state with an operand"
@@ -58,6 +76,9 @@ ok "no database created by usage errors" test ! -e t.db
 run dbs-load --db t.db --watermark nope s.csv
 expect 2 "" 'dbs-load: s.csv: watermark column "nope" is not in the stream' \
 	"--watermark names a missing column"
+run dbs-load --db t.db --index nope s.csv
+expect 2 "" 'dbs-load: s.csv: --index: no column "nope" in the stream' \
+	"--index names a missing column"
 
 run dbs-load --db t.db s.csv
 expect 0 "" "dbs-load: t: 2 inserted, 0 updated, 0 deleted, 0 unchanged (merge)" "load"
@@ -90,10 +111,7 @@ expect 1 "" "dbs-load: nodir/t.db: unable to open database file" "no such direct
 # stdout that cannot be written: the summary is written after the
 # COMMIT (it reports the outcome), so the run is committed and the
 # message says so.
-{
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.t' '#meta,key,id' \
-		'#column,id,int,int,notnull' '#column,v,text,text,null' 'id,v' 1,A 2,b
-} | "$MK" >s2.csv
+stream "${T[@]}" -- 1,A 2,b >s2.csv
 dbs-load --db t.db --summary json s2.csv >/dev/full 2>stderr
 status=$?
 is "$status" 1 "--summary json to /dev/full: status"
@@ -128,11 +146,7 @@ expect 0 "table	t
 key	id" "" "--state reads a read-only database (dbs-load keeps -wal and -shm)"
 
 # A full disk (a small tmpfs in a private mount namespace, when allowed).
-{
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.t' '#meta,key,id' \
-		'#column,id,int,int,notnull' '#column,v,text,text,null' 'id,v'
-	seq 1 3000 | awk '{ printf "%d,%0300d\n", $1, $1 }'
-} | "$MK" >big.csv
+seq 1 3000 | awk '{ printf "%d,%0300d\n", $1, $1 }' | stream -i "${T[@]}" >big.csv
 mkdir full
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	unshare -m bash -c '

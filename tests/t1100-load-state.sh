@@ -6,32 +6,20 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
-# ev DAY SINCE ROWS...: table "ev" (id int, seq int, at datetime(3),
-# note text); SINCE is "COL,VALUE" for a since meta record, or "-".
+# ev DAY [-s COL,BOUND] [ROW...]: table "ev" (id int, seq int,
+# at datetime(3), note text) extracted on 2024-01-DAY, incremental with -s.
 ev() {
-	local day=$1 since=$2
-	shift 2
-	{
-		printf '%s\n' '#dbs-stream,1' '#meta,server,srv' '#meta,database,db' \
-			'#meta,object,dbo.ev' '#meta,key,id' \
-			"#meta,extracted-at,2024-01-${day}T00:00:00.000000Z"
-		[ "$since" = - ] || printf '#meta,since,%s\n' "$since"
-		printf '%s\n' '#column,id,int,int,notnull' '#column,seq,int,int,null' \
-			'#column,at,datetime(3),datetime,null' \
-			'#column,note,text,text,null' 'id,seq,at,note'
-		if [ $# -gt 0 ]; then
-			printf '%s\n' "$@"
-		fi
-	} | "$MK"
+	stream -m server,srv -m database,db -o dbo.ev -k id \
+		-t "2024-01-${1}T00:00:00.000000Z" -c id,int,int,notnull \
+		-c seq,int,int,null -c 'at,datetime(3),datetime,null' \
+		-c note,text,text,null "${@:2}"
 }
 
 run dbs-load --db none.db --state ev
 expect 0 "" "" "--state of a database that does not exist: nothing"
 ok "  ... and it is not created" test ! -e none.db
 
-ev 01 - "1,9,2024-01-01 10:00:00.000,a" "2,10,2024-01-01 09:00:00.000,b" >e1.csv
+ev 01 "1,9,2024-01-01 10:00:00.000,a" "2,10,2024-01-01 09:00:00.000,b" >e1.csv
 run dbs-load --db e.db --watermark seq e1.csv
 is "$status" 0 "full load with --watermark seq"
 run dbs-load --db e.db --state ev
@@ -42,7 +30,7 @@ watermark	seq	10" "" "--state: integers compare as numbers (10 > 9)"
 run dbs-load --db e.db --state nosuch
 expect 0 "" "" "--state of an unknown table: nothing"
 
-ev 02 "at,2024-01-01 10:00:00.000" "3,1,2024-01-02 08:00:00.000,c" \
+ev 02 -s "at,2024-01-01 10:00:00.000" "3,1,2024-01-02 08:00:00.000,c" \
 	"2,11,2024-01-02 07:00:00.000,B" >e2.csv
 run dbs-load --db e.db --mode append --summary json e2.csv
 expect 0 '{"status":"ok","exit":0,"message":null,"inputs":[{"input":"e2.csv","table":"ev","mode":"append","deletes":null,"stream":"incremental","rows":2,"inserted":1,"updated":1,"deleted":0,"unchanged":0,"revived":0,"purged":0,"extracted_at":"2024-01-02T00:00:00.000000Z","watermark":{"column":"at","value":"2024-01-02 08:00:00.000"}}]}' \
@@ -53,16 +41,16 @@ key	id
 extracted-at	2024-01-02T00:00:00.000000Z
 watermark	at	2024-01-02 08:00:00.000" "" "--state: the since column's largest value"
 
-ev 03 "at,2024-01-02 08:00:00.000" >e3.csv
+ev 03 -s "at,2024-01-02 08:00:00.000" >e3.csv
 run dbs-load --db e.db --mode append e3.csv
 is "$status" 0 "an empty increment"
-ev 04 "at,2024-01-01 00:00:00.000" "4,1,2024-01-01 12:00:00.000,old" >e4.csv
+ev 04 -s "at,2024-01-01 00:00:00.000" "4,1,2024-01-01 12:00:00.000,old" >e4.csv
 run dbs-load --db e.db --mode append e4.csv
 is "$status" 0 "an increment with an older row"
 is "$(dbs-load --db e.db --state ev | grep '^watermark')" \
 	"watermark	at	2024-01-02 08:00:00.000" "the watermark never moves back"
 
-ev 05 "at,2024-01-02 08:00:00.000" $'5,1,2024-01-03 00:00:00.000,tab\there' >e5.csv
+ev 05 -s "at,2024-01-02 08:00:00.000" $'5,1,2024-01-03 00:00:00.000,tab\there' >e5.csv
 run dbs-load --db e.db --mode append --watermark note e5.csv
 is "$(dbs-load --db e.db --state ev | grep '^watermark')" \
 	'watermark	note	tab\there' "--watermark wins over since; a tab is escaped"
@@ -96,11 +84,8 @@ is "$(sql e.db "SELECT name, source_server, source_database, source_object, key_
 	"_dbs_tables"
 
 # Several inputs in one run: one transaction, one line and one log row each.
-ev 06 - "1,1,,x" >m1.csv
-{
-	printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.other' '#meta,key,k' \
-		'#column,k,text,text,notnull' 'k' a b
-} | "$MK" >m2.csv
+ev 06 "1,1,,x" >m1.csv
+stream -o dbo.other -k k -c k,text,text,notnull -- a b >m2.csv
 run dbs-load --db e.db --max-delete 100 m1.csv m2.csv
 expect 0 "" "dbs-load: ev: 0 inserted, 1 updated, 4 deleted, 0 unchanged (merge)
 dbs-load: other: 2 inserted, 0 updated, 0 deleted, 0 unchanged (merge)" \

@@ -47,6 +47,6 @@ for b in block[3-9]; do
 		is "$(cat got)" "$(cat "$want")" "example: $(cat "$cmd")"
 	done
 done
-is "$n" 7 "seven example commands"
+is "$n" 8 "eight example commands"
 
 done_testing

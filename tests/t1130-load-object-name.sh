@@ -3,22 +3,14 @@
 # the stream's object, as dbs-extract writes it: parts separated by '.',
 # a part holding '.', '[' or ']' bracketed with ']' doubled.
 . "$(dirname "$0")/lib.sh"
-MK=$TOP/tests/fixtures/load/mkstream
 
-# stream OBJECT: a one-row stream whose object meta is OBJECT.
-stream() {
-	python3 "$MK" <<EOS
-#dbs-stream,1
-#meta,object,"$1"
-#meta,key,id
-#column,id,int,int,notnull
-id
-1
-EOS
+# one OBJECT: a one-row stream whose object meta is OBJECT.
+one() {
+	stream -o "$1" -k id -c id,int,int,notnull -- 1
 }
 
 check() {
-	stream "$1" >s.csv
+	one "$1" >s.csv
 	run dbs-load --db "t$2.db" --quiet s.csv
 	is_status 0 "$1: loads"
 	is "$(sql "t$2.db" "SELECT name FROM _dbs_tables")" "$3" "$1: table $3"
@@ -30,7 +22,7 @@ check 'sales.[odd.name]' 3 'odd.name'
 check '[my.schema].[a]]b]' 4 'a]b'
 check 'db.dbo.[x.y]' 5 'x.y'
 
-stream 'dbo._dbs_runs' >s.csv
+one 'dbo._dbs_runs' >s.csv
 run dbs-load --db t6.db s.csv
 expect 2 "" 'dbs-load: s.csv: table name "_dbs_runs" is empty or reserved' \
 	"reserved name refused"

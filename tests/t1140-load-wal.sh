@@ -7,19 +7,10 @@
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-MK=$TOP/tests/fixtures/load/mkstream
-
 # snap DAY ROW...: a snapshot of table "fruit" (id, name).
 snap() {
-	local day=$1
-	shift
-	{
-		printf '%s\n' '#dbs-stream,1' '#meta,object,dbo.fruit' '#meta,key,id' \
-			"#meta,extracted-at,2024-01-0${day}T00:00:00.000000Z" \
-			'#column,id,int,int,notnull' '#column,name,text,nvarchar(20),null' \
-			'id,name'
-		printf '%s\n' "$@"
-	} | "$MK"
+	stream -o dbo.fruit -k id -t "2024-01-0${1}T00:00:00.000000Z" \
+		-c id,int,int,notnull -c 'name,text,nvarchar(20),null' -- "${@:2}"
 }
 snap 1 1,apple 2,pear >s1.csv
 snap 2 1,apple 2,quince 3,fig >s2.csv

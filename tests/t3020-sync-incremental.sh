@@ -14,30 +14,10 @@ cat >tw.json <<'EOF'
   "rows": [[1, "a\tb"], [2, "a\tc"]]}}}
 EOF
 tds_fixture fx.db tw.json --append
-tds_start fx.db --user dbs --password secret --database demo
-printf 'secret\n' >pw
-chmod 600 pw
-cat >inc.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-
-[sync]
-db = inc.db
-log = sync.log
-
-[view events]
-view = dbo.events
-key = id
-since = updated_at
-
-[view tw]
-view = dbo.tw
-key = id
-since = k
-EOF
+tds_sync_start fx.db
+tds_conf inc.conf '[sync]' 'db = inc.db' 'log = sync.log' '' \
+	'[view events]' 'view = dbo.events' 'key = id' 'since = updated_at' '' \
+	'[view tw]' 'view = dbo.tw' 'key = id' 'since = k'
 
 # logs: the log lines of stderr, the volatile time and seconds replaced.
 logs() {
@@ -153,5 +133,18 @@ T events ok inserted=7 updated=0 deleted=0 unchanged=0 stream=full" \
 run dbs-sync -c ex.conf -v events
 is "$(logs)" "T events ok inserted=0 updated=0 deleted=0 unchanged=0 stream=incremental" \
 	"man page example: the incremental view"
+
+# the commands of the example, with the paths of this test
+oldest=$(find "$SCRATCH/ex-snapshots/orders" -name '*.zst' | sort | head -n 1)
+sed -n '/^Sync every view, then only/,/^\.Ed/p' "$TOP/man/dbs-sync.1" |
+	sed -n 's/^\$ //p' | sed -e 's/sales\.conf/ex.conf/' \
+	-e "s#/var/lib/dbs/snapshots/orders/[^ ]*#$oldest#" >cmds
+is "$(wc -l <cmds)" 4 "man page example: four commands"
+while IFS= read -r cmd; do
+	run bash -c "$cmd"
+	is_status 0 "man page example: $cmd"
+done <cmds
+is "$(sql ex-sales.db "SELECT stream, status FROM _dbs_runs WHERE table_name = 'events' ORDER BY id DESC LIMIT 1")" \
+	"full|ok" "man page example: --full events ran a full extract"
 
 done_testing

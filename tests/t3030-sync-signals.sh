@@ -1,6 +1,6 @@
 #!/bin/bash
 # t3030-sync-signals.sh - SIGTERM, SIGINT and SIGHUP stop dbs-sync's
-# whole pipeline: no dbs-extract, tee or dbs-load is left to commit after
+# whole pipeline: no dbs-extract, tee step or dbs-load is left to commit after
 # it, the snapshot's .part is removed, the view is logged "interrupted"
 # and the exit status is 128 + the signal. A stale .part of a crashed run
 # is removed by the next run of its view; other files stay.
@@ -8,41 +8,25 @@
 . "$TOP/tests/fixtures/extract/tds.sh"
 
 tds_fixture fx.db --generate dbo.orders --rows 20
-tds_start fx.db --user dbs --password secret --database demo
-printf 'secret\n' >pw
-chmod 600 pw
+tds_sync_start fx.db
+tds_conf ok.conf '[sync]' 'db = s.db' 'snapshots = snap' '' \
+	'[view orders]' 'view = dbo.orders' 'key = id'
 # stall: the server waits 30 s before it answers the SELECT
-cat >sig.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-app-name = tdsfault:stall=30
-
-[sync]
-db = s.db
-snapshots = snap
-
-[view orders]
-view = dbo.orders
-key = id
-EOF
-sed '/^app-name/d' sig.conf >ok.conf
+sed 's/^user = dbs$/&\napp-name = tdsfault:stall=30/' ok.conf >sig.conf
 
 run dbs-sync -c ok.conf
 is_status 0 "a first sync"
-before=$(sql s.db 'SELECT count(*) FROM _dbs_runs')
+before=$(sql s.db "SELECT count(*) FROM _dbs_runs WHERE status = 'ok'")
 
 # stages: the pids of the processes of this config's runs
 stages() {
-	pgrep -f -- 'sig\.conf|/s\.db|snapshot\.part' | grep -v "^$$\$" || true
+	pgrep -f -- "$SCRATCH/(sig\\.conf|s\\.db|snap/)" | grep -v "^$$\$" || true
 }
 
 for sig in TERM INT HUP; do
 	n=$(grep -c 'batch: SELECT' "$TDS_LOG" || true)
 	set -m # a job of its own: SIGINT is not ignored in it
-	dbs-sync -c sig.conf >out 2>err &
+	dbs-sync -c "$SCRATCH/sig.conf" >out 2>err &
 	pid=$!
 	set +m
 	for _ in $(seq 100); do
@@ -50,7 +34,7 @@ for sig in TERM INT HUP; do
 		sleep 0.1
 	done
 	is "$(find snap -name '*.part' | wc -l)" 1 "SIG$sig: the snapshot is being written"
-	is "$(stages | wc -l)" 4 "SIG$sig: dbs-sync, dbs-extract, tee and dbs-load run"
+	is "$(stages | wc -l)" 4 "SIG$sig: dbs-sync, dbs-extract, the tee step and dbs-load run"
 	kill -s "$sig" "$pid"
 	wait "$pid"
 	status=$?
@@ -69,18 +53,20 @@ T orders interrupted inserted=0 updated=0 deleted=0 unchanged=0 stream=full erro
 	sleep 0.2
 	is "$(stages)" "" "SIG$sig: no stage left running"
 	is "$(find snap -name '*.part' | wc -l)" 0 "SIG$sig: the .part is removed"
-	is "$(sql s.db 'SELECT count(*) FROM _dbs_runs')" "$before" \
-		"SIG$sig: nothing committed"
+	is "$(sql s.db "SELECT count(*) FROM _dbs_runs WHERE status = 'ok'")" \
+		"$before" "SIG$sig: nothing committed"
 done
 
 # a stale .part of a crashed run goes; files dbs-sync did not write stay
 mkdir -p snap/orders
 stale=snap/orders/orders.20200101T000000.000000000Z.csv.snapshot.part
 : >"$stale"
+: >"${stale%.snapshot.part}.zst.part"
 : >snap/orders/orders.keep.part
 run dbs-sync -c ok.conf
 is_status 0 "the next run"
-ok "the stale .part is removed" test ! -e "$stale"
+ok "the stale .parts are removed" test ! -e "$stale" \
+	-a ! -e "${stale%.snapshot.part}.zst.part"
 ok "another file stays" test -e snap/orders/orders.keep.part
 
 done_testing

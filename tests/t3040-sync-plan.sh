@@ -31,6 +31,8 @@ mode = merge
 deletes = soft
 max-delete = 12.5%
 schema-change = add
+decimals = text
+index = region,[day of week]; customer
 allow-empty = yes
 query-timeout = 0
 
@@ -70,8 +72,8 @@ expect 0 "" "" "plan: status"
 fields plan.out | sed -E 's/[0-9]{8}T[0-9]{6}\.[0-9]{9}Z/TIME/' >got
 cat >want <<EOF
 full
-$SCRATCH/snap/orders/orders.TIME.csv.snapshot.part
-$SCRATCH/snap/orders/orders.TIME.csv.snapshot
+$SCRATCH/snap/orders/orders.TIME.csv.zst.part
+$SCRATCH/snap/orders/orders.TIME.csv.zst
 14
 -c
 p.conf
@@ -87,7 +89,7 @@ id, [a,b]
 --query-timeout
 0
 --no-progress
-18
+28
 --db
 $SCRATCH/p.db
 --table
@@ -102,10 +104,20 @@ soft
 12.5%
 --schema-change
 add
+--decimals
+text
+--index
+region,[day of week]
+--index
+customer
 --allow-older
 --allow-empty
 --summary
 json
+--progress-fd
+3
+--progress-label
+orders
 EOF
 ok "plan: the vectors of a full run, every value whole" cmp got want
 [ -s got ] && diff want got | sed 's/^/# /'
@@ -132,7 +144,7 @@ ndjson
 --query-timeout
 600
 --no-progress
-9
+13
 --db
 $SCRATCH/p.db
 --table
@@ -142,37 +154,42 @@ id
 --dry-run
 --summary
 json
+--progress-fd
+3
+--progress-label
+events
 EOF
 ok "plan: a dry run keeps no snapshot; the default query timeout" cmp got want
 [ -s got ] && diff want got | sed 's/^/# /'
 
 run dbs-load --sync plan events -- -c p.conf --replay p.conf events 3>plan.out
 is "$(fields plan.out | tr '\n' ' ')" \
-	"replay   0 9 --db $SCRATCH/p.db --table events --key id --summary json p.conf " \
+	"replay   0 13 --db $SCRATCH/p.db --table events --key id --summary json --progress-fd 3 --progress-label events p.conf " \
 	"plan: a replay runs no extract"
 
+# done, after a signal: the .part files of the view go when this run holds
+# the lock (the plan may have made one before the script knew its name),
+# and stay when it does not (they may be another run's)
+mkdir -p tmp snap/orders
+p=snap/orders/orders.20260101T000000.000000000Z.csv.snapshot.part
+: >"$p"
+run dbs-load --sync "done" orders full 0 -1 -1 -1 15 0 0 0 tmp "" "" -- \
+	-c p.conf
+is "$status" 143 "done after SIGTERM: status 128 + 15"
+ok "done after SIGTERM without the lock: the .part stays" test -e "$p"
+run dbs-load --sync "done" orders full 0 -1 -1 -1 15 0 1 0 tmp "" "" -- \
+	-c p.conf
+ok "done after SIGTERM with the lock: the .part goes" test ! -e "$p"
+
 run dbs-load --sync bogus -- -c p.conf
-expect 2 "" "dbs-sync: dbs-load --sync: expected views, lock VIEW, plan VIEW or done VIEW ..., then --" \
+expect 2 "" "dbs-sync: dbs-load --sync: expected views, lock VIEW, plan VIEW, tee PART or done VIEW ..., then --" \
 	"an unknown step"
 
 # --- the incremental plan, with a watermark that holds a tab and quotes
 tds_fixture fx.db --generate dbo.events --rows 3
-tds_start fx.db --user dbs --password secret --database demo
-printf 'secret\n' >pw
-chmod 600 pw
-cat >i.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-
-[view ev]
-view = dbo.events
-key = id
-since = note
-db = i.db
-EOF
+tds_sync_start fx.db
+tds_conf i.conf '[view ev]' 'view = dbo.events' 'key = id' 'since = note' \
+	'db = i.db'
 run dbs-sync -c i.conf
 is_status 0 "an incremental view: the first run"
 wm=$(printf "a\t'b\"\\\\n")
@@ -210,21 +227,8 @@ is "$(sed -E 's/^[0-9T:Z-]{20} /T /; s/ seconds=[0-9.]+//' stderr)" \
 inst=$SCRATCH/root
 make -s -C "$TOP" O="$DBS_BUILD" PREFIX=/usr/local DESTDIR="$inst" \
 	install >/dev/null 2>&1
-cat >cron.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-
-[sync]
-db = cron.db
-log = cron.log
-
-[view events]
-view = dbo.events
-key = id
-EOF
+tds_conf cron.conf '[sync]' 'db = cron.db' 'log = cron.log' \
+	'[view events]' 'view = dbo.events' 'key = id'
 run env -i PATH=/usr/bin:/bin "$inst/usr/local/bin/dbs-sync" -c cron.conf
 expect 0 "" "" "cron's PATH: dbs-sync finds its dbs-extract and dbs-load"
 is "$(sed -E 's/^[0-9T:Z-]{20} /T /; s/ seconds=[0-9.]+//' cron.log)" \

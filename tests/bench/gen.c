@@ -36,8 +36,8 @@
 #define NCOL 10
 #define DELTA_KEYS 1000000 /* delta: changes among the first keys only */
 #define DELTA_NEW 5000     /* delta: new rows after N */
-#define NCOL_MAX 11      /* with _dbs_fp */
-#define FIELD_MAX 256 /* longest formatted value, with its NUL */
+#define NCOL_MAX 11        /* with _dbs_fp */
+#define FIELD_MAX 256      /* longest formatted value, with its NUL */
 
 /* One generated row: each field NUL-terminated text, or NULL. */
 struct row {
@@ -427,7 +427,9 @@ gen_rows(uint64_t n, enum variant v, FILE *fS, FILE *fP, XXH3_state_t *pS)
 {
 	struct row row;
 	uint64_t k, nRow = 0;
-	uint64_t nEnd = v == V_BASE ? n : v == V_NEXT ? n + n / 200 : n + DELTA_NEW;
+	uint64_t nEnd = v == V_BASE ? n
+	    : v == V_NEXT           ? n + n / 200
+	                            : n + DELTA_NEW;
 	int ver;
 
 	for (k = 1; k <= nEnd; k++) {
@@ -446,7 +448,8 @@ gen_rows(uint64_t n, enum variant v, FILE *fS, FILE *fP, XXH3_state_t *pS)
 int
 main(int argc, char **argv)
 {
-	static const char *const azVariant[] = {"base", "next", "delta", "undo"};
+	static const char *const azVariant[] = {
+	    "base", "next", "delta", "undo"};
 	int64_t n;
 	int i = 1, v = -1, j;
 	uint64_t nRow;
@@ -462,8 +465,9 @@ main(int argc, char **argv)
 		if (strcmp(argv[i + 1], azVariant[j]) == 0)
 			v = j;
 	if (v < 0 || util_parse_i64(argv[i], 1, INT32_MAX, &n) != 0)
-		util_die(DBS_EXIT_USAGE, "usage: dbs-bench-gen [--fp] N "
-		                         "base|next|delta|undo STREAM PLAIN");
+		util_die(DBS_EXIT_USAGE,
+		    "usage: dbs-bench-gen [--fp] N "
+		    "base|next|delta|undo STREAM PLAIN");
 	fS = open_out(argv[i + 2]);
 	fP = open_out(argv[i + 3]);
 	pS = XXH3_createState();

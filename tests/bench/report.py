@@ -26,7 +26,8 @@ import sys
 RSS_LIMIT_MIB = 16.0
 RSS_GROWTH = 1.5
 ANCHOR_NAMES = {'import': 'sqlite3 .import', 'freebcp': 'freebcp CPU',
-                'extract': 'dbs-extract alone', 'sync': 'full sync',
+                'extract': 'dbs-extract alone', 'teecore': 'tee(1) CPU',
+                'replaycsv': 'replay of the .csv', 'sync': 'full sync',
                 'korder': "merge in SQLite's key order"}
 # The bytes a sync reads from the server, as a fraction of a full sync's
 # (issue 10), by the state of the view.
@@ -274,6 +275,35 @@ def bytes_rows(args, results):
     return rows, any(r[6] == 'FAIL' for r in rows)
 
 
+def snapshot_rows(args, results):
+    """The size of a compressed snapshot against the plain stream's, and
+    the CPU its compression adds, alone and against the CPU of a
+    no-change sync (dbs-extract + dbs-load), where those were measured."""
+    n = args.target_n
+    path = os.path.join(args.rundir, f'snapsize-{n}')
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        plain, packed = (int(x) for x in f.read().split())
+    out = [row('snapshot size, compress = zstd', fmt_rows(n),
+               f'{packed / 1e6:.1f} MB', 'the plain stream',
+               f'{plain / 1e6:.1f} MB', f'{packed / plain:.3f}')]
+    z, c = results.get(f'teezstd-{n}'), results.get(f'teecore-{n}')
+    if z is None or c is None:
+        return out
+    extra = z.cpu - c.cpu
+    ex, same = results.get(f'extract-{n}'), results.get(f'same-{n}')
+    if ex is not None and same is not None:
+        base = ex.cpu + same.cpu
+        out.append(row('CPU the compression adds to a sync', fmt_rows(n),
+                       f'+{extra:.3f} s', 'dbs-extract + dbs-load CPU',
+                       f'{base:.3f} s', f'{extra / base:.3f}'))
+    else:
+        out.append(row('CPU the compression adds to a sync', fmt_rows(n),
+                       f'+{extra:.3f} s'))
+    return out
+
+
 def markdown(rows, head=None):
     head = head or HEAD
     lines = ['| ' + ' | '.join(head) + ' |',
@@ -323,6 +353,7 @@ def main():
     rows, missed = table_rows(args, scenarios, results)
     rss, rss_missed = rss_row(args, results)
     rows.append(rss)
+    rows += snapshot_rows(args, results)
     missed = missed or rss_missed
 
     table = markdown(rows)
@@ -364,8 +395,12 @@ def main():
         'nvarchar with non-ASCII text, decimal(18,4), int, float, bit,',
         'datetime2(3), nvarchar note 20% NULL with commas, quotes and',
         'newlines, uniqueidentifier); "next" = 1% changed, 0.5% deleted,',
-        '0.5% new. The dbs-extract rows read the TDS test server\'s',
-        'generated view dbo.big (tests/tds/mkfixture.py --generate: the',
+        '0.5% new. A snapshot is the base stream as dbs-sync keeps it:',
+        'the tee step of `dbs-load --sync tee` compresses it with zstd',
+        '(level 1, one thread) while it copies it to dbs-load; tee(1) is',
+        'what dbs-sync ran before. The dbs-extract rows read the TDS test',
+        'server\'s generated view dbo.big (tests/tds/mkfixture.py',
+        '--generate: the',
         'same 10-column shape) over 127.0.0.1; the server is Python and',
         'bounds the wall time of those rows.',
         'The anchor imports the same rows as plain CSV into:', '',

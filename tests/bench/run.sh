@@ -6,7 +6,8 @@
 # of a 1%-changed snapshot, replace), measures dbs-load's peak RSS at
 # each size, and dbs-extract against freebcp through the TDS test server
 # (client CPU time) and `dbs-extract | dbs-load` against dbs-extract
-# alone. Prints a table and writes tests/bench/RESULTS.md and plot.png.
+# alone, and what a zstd-compressed snapshot of dbs-sync costs (size,
+# the tee step's CPU, a replay). Prints a table and writes tests/bench/RESULTS.md and plot.png.
 #
 # usage: run.sh [--smoke | --quick] [--runs N] [--strict]
 #
@@ -109,10 +110,12 @@ SCEN=$RUN/scenarios.tsv
 
 # ---- the workload ----
 
-# The anchor's table: the columns and SQLite types dbs-load creates
-# (dbs-stream(5): declared INTEGER/REAL/TEXT), keyed by id.
+# The anchor's table: the columns and the SQLite storage dbs-load gives
+# them (dbs-stream(5): integers, numbers, text; the decimal amount a
+# REAL, as dbs-load stores a decimal of at most 15 significant digits),
+# keyed by id.
 SCHEMA='CREATE TABLE t(id INTEGER PRIMARY KEY NOT NULL, code TEXT NOT NULL,
-name TEXT NOT NULL, amount TEXT NOT NULL, qty INTEGER NOT NULL,
+name TEXT NOT NULL, amount REAL NOT NULL, qty INTEGER NOT NULL,
 ratio REAL NOT NULL, flag INTEGER NOT NULL, created TEXT NOT NULL,
 note TEXT, guid TEXT NOT NULL);'
 printf '%s\n' "$SCHEMA" >"$RUN/schema.sql"
@@ -198,10 +201,13 @@ import_plain() {
 
 # same_rows DB ANCHOR WHAT: die unless table t of DB holds the rows of
 # the anchor's (NULL notes compare equal to the anchor's empty ones,
-# since .import cannot load NULL; soft-deleted rows are left out).
+# since .import cannot load NULL; amounts by their text with the scale,
+# since SQLite's conversion of .import's text may differ from the
+# nearest double in the last bit; soft-deleted rows are left out).
 same_rows() {
 	local cols filter="" out
-	cols="id,code,name,amount,qty,ratio,flag,created,coalesce(note,''),guid"
+	cols="id,code,name,printf('%.4f',amount),typeof(amount),qty,ratio,flag,"
+	cols="${cols}created,coalesce(note,''),guid"
 	if sqlite3 "$1" 'PRAGMA table_info(t)' | grep -q '|_dbs_deleted_at|'; then
 		filter="WHERE _dbs_deleted_at IS NULL"
 	fi
@@ -291,6 +297,54 @@ snap_args() {
 	merge) printf ' <%s' "$(q "$DATA/next-$2.csv")" ;;
 	replace) printf ' --mode replace <%s' "$(q "$DATA/next-$2.csv")" ;;
 	esac
+}
+
+# ---- snapshots ----
+
+# snapshot_size N: what a compressed snapshot costs dbs-sync at N rows:
+# its size against the plain stream's, the CPU of the tee step that
+# writes it (compress = zstd and none) against tee(1), which dbs-sync
+# ran before, and a replay of the .csv.zst against one of the .csv.
+snapshot_size() {
+	local n=$1 load tee zst=$RUN/snap.csv.zst base=$RUN/snap-base.db db
+	if [ ! -x "$DBS_BUILD/dbs-load" ]; then
+		skip "snap-$n" "snapshot scenarios" "$DBS_BUILD/dbs-load not built"
+		return 0
+	fi
+	load="$(q "$DBS_BUILD/dbs-load")"
+	tee="$load --sync tee"
+	: >"$zst.part"
+	"$DBS_BUILD/dbs-load" --sync tee "$zst.part" -- \
+		<"$DATA/base-$n.csv" >/dev/null || die "the tee step failed"
+	mv "$zst.part" "$zst"
+	printf '%s %s\n' "$(wc -c <"$DATA/base-$n.csv")" "$(wc -c <"$zst")" \
+		>"$RUN/snapsize-$n"
+	rm -f "$base" "$base-wal" "$base-shm"
+	"$DBS_BUILD/dbs-load" --db "$base" --table t --quiet \
+		<"$DATA/base-$n.csv" || die "dbs-load of the base snapshot failed"
+	sqlite3 "$base" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+	db=$RUN/replay.db
+	queue "teecore-$n" "rm -f $(q "$RUN/t.part")" \
+		"tee $(q "$RUN/t.part") <$(q "$DATA/base-$n.csv") >/dev/null"
+	queue "teenone-$n" ": >$(q "$RUN/t.csv.snapshot.part")" \
+		"$tee $(q "$RUN/t.csv.snapshot.part") -- <$(q "$DATA/base-$n.csv") >/dev/null"
+	queue "teezstd-$n" ": >$(q "$RUN/t.csv.zst.part")" \
+		"$tee $(q "$RUN/t.csv.zst.part") -- <$(q "$DATA/base-$n.csv") >/dev/null"
+	queue "replaycsv-$n" "$(fresh "$db") && cp $(q "$base") $(q "$db")" \
+		"$load --db $(q "$db") --table t --quiet $(q "$DATA/base-$n.csv")"
+	queue "replayzst-$n" "$(fresh "$db") && cp $(q "$base") $(q "$db")" \
+		"$load --db $(q "$db") --table t --quiet --allow-older $(q "$zst")"
+	scenario "teezstd-$n" "snapshot: the tee step, compress = zstd (CPU)" \
+		"$n" "teezstd-$n" "teecore-$n" cpu -
+	scenario "teenone-$n" "snapshot: the tee step, compress = none (CPU)" \
+		"$n" "teenone-$n" "teecore-$n" cpu -
+	scenario "replayzst-$n" "replay of the .csv.zst (merge, identical)" \
+		"$n" "replayzst-$n" "replaycsv-$n" wall -
+	run_group
+	for db in "$base" "$db"; do
+		rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
+	done
+	rm -f "$zst" "$RUN"/t.part "$RUN"/t.csv.*.part
 }
 
 # ---- the extractor ----
@@ -411,6 +465,7 @@ done
 for n in $sizes; do
 	load_size "$n"
 done
+snapshot_size "$target_n"
 extract_all
 rm -f "$RUN/target.db" "$RUN/target.db-wal" "$RUN/target.db-shm"
 syncs

@@ -75,9 +75,7 @@ RUN=$WORK/run
 for tool in sqlite3 cc python3; do
 	command -v "$tool" >/dev/null 2>&1 || die "$tool not found (run make deps)"
 done
-for p in dbs-load; do
-	[ -x "$DBS_BUILD/$p" ] || die "$DBS_BUILD/$p not built"
-done
+[ -x "$DBS_BUILD/dbs-load" ] || die "$DBS_BUILD/dbs-load not built"
 case "$(cd "$WORK" 2>/dev/null && pwd || echo "$WORK")/" in
 "$TOP"/*) die "--dir $WORK is inside the repository; put the data elsewhere" ;;
 esac

@@ -14,6 +14,7 @@
 
 SYNC_WHY=""  # why the sync scenarios cannot run
 SYNC_PIDS=() # servers and relays started here
+SRV_same="" SRV_next="" # host:port of the test servers (sync_start)
 
 # sync_start NAME FIXTURE: a test server on FIXTURE and a counting relay
 # in front of it; sets the globals SRV_<NAME> and CNT_<NAME> (host:port).
@@ -113,19 +114,29 @@ sync_all() {
 		[ "$BENCH/change.py" -nt "$fx" ]; then
 		say "indexing the change column of the fixture of $n rows"
 		rm -f "$fx"
-		cp "$fx0" "$fx.tmp" &&
+		if ! { cp "$fx0" "$fx.tmp" &&
 			python3 "$BENCH/change.py" --index-only "$fx.tmp" >&2 &&
-			mv "$fx.tmp" "$fx" || { SYNC_WHY="change.py failed"; return 1; }
+			mv "$fx.tmp" "$fx"; }; then
+			SYNC_WHY="change.py failed"
+			return 1
+		fi
 	fi
 	if [ ! -s "$fxn" ] || [ "$fx" -nt "$fxn" ]; then
 		say "making the 1%-changed fixture of $n rows"
 		rm -f "$fxn"
-		cp "$fx" "$fxn.tmp" && python3 "$BENCH/change.py" "$fxn.tmp" >&2 &&
-			mv "$fxn.tmp" "$fxn" || { SYNC_WHY="change.py failed"; return 1; }
+		if ! { cp "$fx" "$fxn.tmp" &&
+			python3 "$BENCH/change.py" "$fxn.tmp" >&2 &&
+			mv "$fxn.tmp" "$fxn"; }; then
+			SYNC_WHY="change.py failed"
+			return 1
+		fi
 	fi
 	export DBS_PASSWORD=secret
-	sync_start same "$fx" && sync_start next "$fxn" ||
-		{ SYNC_WHY="cannot start the test servers"; sync_stop; return 1; }
+	if ! { sync_start same "$fx" && sync_start next "$fxn"; }; then
+		SYNC_WHY="cannot start the test servers"
+		sync_stop
+		return 1
+	fi
 	say "loading the base tables once (untimed)"
 	for kind in full keys segments; do
 		base=$RUN/sync-base-$kind.db
@@ -182,9 +193,9 @@ keyorder_all() {
 			[ "$BENCH/keys.py" -nt "$DATA/keys-$kind-$n.csv" ]; then
 			say "generating the $kind-keyed streams of $n rows"
 			python3 "$BENCH/keys.py" "$n" "$kind" \
-				"$DATA/keys-$kind-$n.csv.tmp" "$DATA/keys-$kind-$n.srv" &&
-				mv "$DATA/keys-$kind-$n.csv.tmp" "$DATA/keys-$kind-$n.csv" ||
+				"$DATA/keys-$kind-$n.csv.tmp" "$DATA/keys-$kind-$n.srv" ||
 				die "keys.py failed"
+			mv "$DATA/keys-$kind-$n.csv.tmp" "$DATA/keys-$kind-$n.csv"
 		fi
 		base=$RUN/keys-base-$kind.db
 		sh -c "$(fresh "$base")"

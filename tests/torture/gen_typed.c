@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "gen.h"
+#include "storage.h"
 #include "util.h"
 
 #define MAXCOL 16 /* columns, keys included */
@@ -213,16 +214,22 @@ expect_row(FILE *f, const struct stream_field *aF, size_t nCol)
 	putc('\n', f);
 }
 
-/* The first EXPECT line: how each column is stored, "*" for a key. */
+/* The first EXPECT line: how each column is stored ("decS" for a
+ * decimal of scale S), "*" for a key. */
 static void
 expect_kinds(FILE *f, const struct tcol *aC, size_t nCol, size_t nKey)
 {
-	static const char *const azStore[] = {"int", "real", "text", "blob"};
+	static const char *const azStore[] = {
+	    "int", "real", "text", "blob", "dec"};
 	size_t i;
 
-	for (i = 0; i < nCol; i++)
-		fprintf(f, "%s%s%s", i > 0 ? "\t" : "",
-		    azStore[dtype_storage(&aC[i].type)], i < nKey ? "*" : "");
+	for (i = 0; i < nCol; i++) {
+		fprintf(f, "%s%s", i > 0 ? "\t" : "",
+		    azStore[storage_of(&aC[i].type)]);
+		if (aC[i].type.kind == DTYPE_DECIMAL)
+			fprintf(f, "%d", aC[i].type.s);
+		fprintf(f, "%s", i < nKey ? "*" : "");
+	}
 	putc('\n', f);
 }
 

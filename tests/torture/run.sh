@@ -13,7 +13,8 @@
 #              seconds have passed (default 600)
 # --seed S     master seed (default: fixed for --smoke, else random); each
 #              iteration's seed is derived from it
-# --scenario   only these: crash, damage, concurrency, extract, types
+# --scenario   only these: crash, damage, concurrency, extract, types,
+#              sync
 # --once       run one iteration of each scenario with --seed as the
 #              iteration's own seed (what the reproduction commands use)
 # --keep       keep the scratch directory of a failed iteration
@@ -55,7 +56,7 @@ case $seconds$seed in *[!0-9]*) usage ;; esac
 if [ -z "$seed" ]; then
 	if [ "$smoke" = 1 ]; then seed=1; else seed=$((${EPOCHREALTIME/./} % 1000000007)); fi
 fi
-[ "$once" = 0 ] || [ -n "$only" ] || only=crash,damage,concurrency,extract,types
+[ "$once" = 0 ] || [ -n "$only" ] || only=crash,damage,concurrency,extract,types,sync
 
 # shellcheck source=tests/lib.sh
 . "$here/../lib.sh"
@@ -83,8 +84,9 @@ read -r -a _cflags <<<"${DBS_TEST_CFLAGS:--O2 -g}"
 if ! "${CC:-cc}" -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -Werror \
 	"${_cflags[@]}" -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	-I"$TOP/common" -o "$GEN" "$here/gen.c" "$here/gen_typed.c" \
-	"$here/gen_value.c" "$DBS_BUILD/libdbs.a" \
+	-I"$TOP/common" -I"$TOP/load" -o "$GEN" "$here/gen.c" \
+	"$here/gen_typed.c" "$here/gen_value.c" "$TOP/load/storage.c" \
+	"$DBS_BUILD/libdbs.a" \
 	-lcsv -lyajl -lxxhash 2>"$SCRATCH/gen.err"; then
 	echo "Bail out! cannot build the generator: $(head -3 "$SCRATCH/gen.err")"
 	exit 1
@@ -142,10 +144,12 @@ iseed() {
 		0x7fffffffffff))
 }
 
-scenarios=(crash damage concurrency extract types)
+scenarios=(crash damage concurrency extract types sync)
 # per scenario: iterations in a smoke run, and per round of a full run
-declare -A smoke_n=([crash]=2 [damage]=3 [concurrency]=2 [extract]=5 [types]=4)
-declare -A round_n=([crash]=1 [damage]=2 [concurrency]=1 [extract]=2 [types]=2)
+declare -A smoke_n=([crash]=2 [damage]=3 [concurrency]=2 [extract]=5 [types]=4
+	[sync]=1)
+declare -A round_n=([crash]=1 [damage]=2 [concurrency]=1 [extract]=2 [types]=2
+	[sync]=1)
 wanted() {
 	[ -z "$only" ] || [[ ",$only," == *",$1,"* ]]
 }

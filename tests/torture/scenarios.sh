@@ -662,3 +662,16 @@ sc_types() {
 	[ "$(sql w.db 'PRAGMA integrity_check' 2>&1)" = ok ] || fail "integrity check"
 	WHAT="$rows rows, $(head -1 e1 | wc -w) columns ($(head -1 e1 | tr '\t' ' ')), $f1 then $f2"
 }
+
+# sync: the model-based random test of dbs-sync (syncmodel.py): random
+# source changes and runs, each compared with the model; 12 steps in a
+# smoke run, 60 in a full one.
+sc_sync() {
+	local steps=60
+	[ "$smoke" = 0 ] || steps=12
+	if ! "$PY" "$here/syncmodel.py" --build "$DBS_BUILD" --seed "$1" \
+		--steps "$steps" --dir "$PWD" >model.out 2>&1; then
+		fail "$(grep -v '^syncmodel:' model.out | head -5)"
+	fi
+	WHAT=$(tail -1 model.out)
+}

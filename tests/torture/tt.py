@@ -125,7 +125,9 @@ def verify(path, table, expect):
     n = 0
     for g in db.execute("SELECT %s FROM %s" % (sel, qid(table))):
         n += 1
-        got = [(g[2 * i], g[2 * i + 1]) for i in range(len(cols))]
+        got = [(g[2 * i], struct.pack(">d", g[2 * i + 1]).hex()
+                if g[2 * i] == "real" else g[2 * i + 1])
+               for i in range(len(cols))]
         key = tuple(got[i] for i in keys)
         exp = want.get(key)
         if exp is None:
@@ -150,10 +152,18 @@ def expected_value(kind, hexed):
     if kind == "int":
         return ("integer", text.hex().upper())
     if kind == "real":
+        # reals by their bits: -0.0 is kept (no declared type)
+        return ("real", struct.pack(">d", float(text)).hex())
+    if kind.startswith("dec"):
+        # a decimal of at most 15 significant digits is stored as the
+        # double that prints back as its text, a longer one as its text
+        digits = text.decode().lstrip("-0.").replace(".", "")
+        if len(digits) > 15:
+            return ("text", text.hex().upper())
         v = float(text)
-        # SQLite stores an integral REAL as an integer on disk, so -0.0
-        # reads back as 0.0: a limitation of SQLite, not of dbs-load.
-        return ("real", 0.0 if v == 0 else v)
+        if "%.*f" % (int(kind[3:]), v) != text.decode():
+            return ("real", "does not print back as " + text.decode())
+        return ("real", struct.pack(">d", v).hex())
     if kind == "blob":
         return ("blob", text.decode().upper())
     return ("text", text.hex().upper())

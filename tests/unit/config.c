@@ -193,7 +193,13 @@ test_errors(void)
 	bad("e27.conf", "[source]\npassword-file = p\npassword = s\n",
 	    "line 3: [source]: password and password-file are exclusive");
 	bad("e28.conf", "[sync]\nkeep = 0\n",
-	    "line 2: keep: expected a number from 1 to 1000000");
+	    "line 2: keep: expected a number from 1 to 1000000, or an age "
+	    "such as 36h, 14d or 2w");
+	bad("e28b.conf", "[sync]\nkeep = 14 days\n",
+	    "line 2: keep: expected a number from 1 to 1000000, or an age "
+	    "such as 36h, 14d or 2w");
+	bad("e28c.conf", "[view v]\ncompress = gzip\n",
+	    "line 2: compress: expected zstd or none");
 	bad("e29.conf", "[sync]\nlock-timeout = -1\n",
 	    "line 2: lock-timeout: expected a number of seconds from 0 to "
 	    "2000000");
@@ -211,6 +217,17 @@ test_errors(void)
 	    "auto");
 	bad("e35.conf", "[sync]\nDB = x\n",
 	    "line 2: unknown key \"DB\" in [sync]");
+	bad("e36.conf", "[sync]\ndecimals = exact\n",
+	    "line 2: decimals: expected auto, text or real");
+	bad("e37.conf", "[sync]\nindex = a\n",
+	    "line 2: misplaced key \"index\" in [sync]");
+	bad("e38.conf", "[view v]\nindex = a,b;;c\n",
+	    "line 2: index: an empty list of columns (write index = a,b; c)");
+	bad("e39.conf", "[view v]\nindex = a; b,b\n",
+	    "line 2: index: a column named twice");
+	bad("e40.conf", "[view v]\nindex = a ; b\n",
+	    "line 2: index: a '#' or ';' after a blank looks like a comment: "
+	    "put comments on lines of their own, or \"quote\" the value");
 }
 
 static void
@@ -258,7 +275,7 @@ test_private(void)
 static void
 test_values(void)
 {
-	int64_t v = 0;
+	int64_t v = 0, v2 = 0;
 	int b = -1;
 
 	tap_ok(config_parse_duration("90s", &v) == 0 && v == 90, "90s");
@@ -273,6 +290,17 @@ test_values(void)
 	tap_ok(config_parse_duration("-1h", &v) == -1, "-1h refused");
 	tap_ok(config_parse_duration("1 h", &v) == -1, "1 h refused");
 	tap_ok(config_parse_duration("1y", &v) == -1, "1y refused");
+	tap_ok(config_parse_keep("7", &v, &v2) == 0 && v == 7 && v2 == 0,
+	    "keep 7: a count");
+	tap_ok(config_parse_keep("14d", &v, &v2) == 0 && v == 0 &&
+	        v2 == 14 * 86400,
+	    "keep 14d: an age");
+	tap_ok(config_parse_keep("1000000", &v, &v2) == 0 && v == 1000000,
+	    "keep 1000000");
+	tap_ok(config_parse_keep("1000001", &v, &v2) == -1,
+	    "keep 1000001 refused");
+	tap_ok(config_parse_keep("0", &v, &v2) == -1, "keep 0 refused");
+	tap_ok(config_parse_keep("7x", &v, &v2) == -1, "keep 7x refused");
 	tap_ok(config_parse_bool("yes", &b) == 0 && b == 1, "yes");
 	tap_ok(config_parse_bool("no", &b) == 0 && b == 0, "no");
 	tap_ok(config_parse_bool("Yes", &b) == -1, "Yes refused");

@@ -211,39 +211,6 @@ test_names(void)
 }
 
 static void
-test_storage(void)
-{
-	static const struct {
-		const char *zType;
-		enum dtype_storage s;
-		const char *zDecl;
-	} a[] = {
-	    {"bool", DTYPE_STORE_INTEGER, "INTEGER"},
-	    {"int", DTYPE_STORE_INTEGER, "INTEGER"},
-	    {"real", DTYPE_STORE_REAL, "REAL"},
-	    {"decimal(18,4)", DTYPE_STORE_TEXT, "TEXT"},
-	    {"text", DTYPE_STORE_TEXT, "TEXT"},
-	    {"blob", DTYPE_STORE_BLOB, "BLOB"},
-	    {"uuid", DTYPE_STORE_TEXT, "TEXT"},
-	    {"date", DTYPE_STORE_TEXT, "TEXT"},
-	    {"time(3)", DTYPE_STORE_TEXT, "TEXT"},
-	    {"datetime(3)", DTYPE_STORE_TEXT, "TEXT"},
-	    {"datetimeoffset(7)", DTYPE_STORE_TEXT, "TEXT"},
-	};
-	size_t i;
-	struct dtype t;
-
-	for (i = 0; i < sizeof(a) / sizeof(a[0]); i++) {
-		if (dtype_parse(a[i].zType, &t) != 0) {
-			tap_ok(0, "parse %s", a[i].zType);
-			continue;
-		}
-		tap_is_int(dtype_storage(&t), a[i].s, a[i].zType);
-		tap_is_str(dtype_decltype(&t), a[i].zDecl, a[i].zType);
-	}
-}
-
-static void
 test_values(void)
 {
 	size_t i, n;
@@ -429,7 +396,6 @@ main(void)
 {
 	test_cmp();
 	test_names();
-	test_storage();
 	test_values();
 	test_blob_decode();
 	test_hex_bytes();

@@ -15,6 +15,7 @@
 
 #include "stream.h"
 #include "stream_tx.h"
+#include "stream_int.h"
 #include "tap.h"
 
 /* A growable string for building inputs. */
@@ -384,9 +385,76 @@ test_random_round_trip(enum stream_format fmt)
 	stream_header_clear(&h);
 }
 
+/*
+ * One rule for the length of a record (CSV) or line (NDJSON) in both
+ * formats: with a limit of 100 bytes, a row of 101 is refused whether it
+ * arrives in one chunk or carried over several, and one of 100 passes.
+ */
+static void
+test_unit_limit(enum stream_format fmt)
+{
+	static const char zCsv[] =
+	    "#dbs-stream,1\n#column,t,text,text,null\nt\n";
+	static const char zJson[] =
+	    "{\"#dbs-stream\":1,\"columns\":[{\"name\":\"t\",\"type\":"
+	    "\"text\",\"source_type\":\"\",\"nullable\":true}]}\n";
+	const char *zFmt = fmt == STREAM_CSV ? "CSV" : "NDJSON";
+	const char *zWant = fmt == STREAM_CSV
+	    ? "u: line 4: record longer than 1 GiB"
+	    : "u: line 2: line longer than 1 GiB";
+	struct stream_handler hd = {NULL, NULL, NULL, NULL};
+	struct stream_reader *pR;
+	struct buf in = {0};
+	size_t chunk, i, n;
+	int rc, bad;
+
+	for (bad = 0; bad < 2; bad++) {
+		for (chunk = 1; chunk <= 400; chunk = chunk * 3 + 1) {
+			in.n = 0;
+			if (fmt == STREAM_CSV)
+				buf_append(&in, zCsv, sizeof zCsv - 1);
+			else
+				buf_append(&in, zJson, sizeof zJson - 1);
+			n = 100 + (size_t)bad; /* the row, with its LF */
+			if (fmt == STREAM_NDJSON)
+				buf_append(&in, "{\"t\":\"", 6);
+			for (i = fmt == STREAM_CSV ? 1 : 9; i < n; i++)
+				buf_append(&in, "x", 1);
+			if (fmt == STREAM_NDJSON)
+				buf_append(&in, "\"}", 2);
+			buf_append(&in, "\n", 1);
+			pR = stream_reader_new(&hd, "u");
+			rd_set_max_unit(pR, 100);
+			rc = STREAM_OK;
+			for (i = 0; i < in.n && rc == STREAM_OK; i += chunk)
+				rc = stream_reader_feed(pR, in.z + i,
+				    in.n - i < chunk ? in.n - i : chunk);
+			if (bad)
+				tap_ok(rc == STREAM_ERR &&
+				        strcmp(stream_reader_errmsg(pR),
+				            zWant) == 0,
+				    "%s: a row of %zu bytes over a limit of "
+				    "100, "
+				    "chunks of %zu",
+				    zFmt, n, chunk);
+			else
+				tap_ok(rc == STREAM_OK,
+				    "%s: a row of %zu bytes at a limit of 100, "
+				    "chunks of %zu",
+				    zFmt, n, chunk);
+			if (rc != STREAM_OK && !bad)
+				tap_diag("%s", stream_reader_errmsg(pR));
+			stream_reader_free(pR);
+		}
+	}
+	buf_free(&in);
+}
+
 int
 main(void)
 {
+	test_unit_limit(STREAM_CSV);
+	test_unit_limit(STREAM_NDJSON);
 	test_inline();
 	test_stop_and_sticky();
 	test_wide_row(STREAM_CSV);

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t3050-sync-strategy.sh - dbs-sync with strategy = keys and segments:
+# t3070-sync-strategy.sh - dbs-sync with strategy = keys and segments:
 # the first run is full (segments: with fingerprints), the next ones
 # fetch what differs, --full and --strategy override, the log says what
 # ran, the table equals a full extract after every run (the exactness

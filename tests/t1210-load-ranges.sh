@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t1180-load-ranges.sh - a version 2 stream that names "ranges" covers
+# t1210-load-ranges.sh - a version 2 stream that names "ranges" covers
 # those key ranges in full: its rows are applied by key wherever they
 # fall, rows of the table inside a range that the stream does not carry
 # are deleted (or soft-deleted, or kept, per --deletes), and no row

@@ -1,5 +1,5 @@
 #!/bin/bash
-# s300-sync-strategies.sh - dbs-sync with strategy = segments and keys
+# s310-sync-strategies.sh - dbs-sync with strategy = segments and keys
 # against the real server: the first run full, the next ones fetching
 # what differs, found by the server's fingerprints (HASHBYTES) and key
 # scan; the exactness cases made on the real server (the last bit of a

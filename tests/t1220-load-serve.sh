@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# t1190-load-serve.sh - dbs-load --db FILE --serve TABLE, the local side
+# t1220-load-serve.sh - dbs-load --db FILE --serve TABLE, the local side
 # of dbs-extract --strategy: its records (msg.h) on stdin and stdout:
 # hello, split, rows, span, grid, bye; live rows only; sums of the
 # fingerprints; errors as an "error" record and status 1.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t3060-sync-random.sh - randomized changes at the source (every kind of
+# t3080-sync-random.sh - randomized changes at the source (every kind of
 # the exactness cases, deletes, inserts, keys deleted and inserted again,
 # inserts a watermark misses), a sync of strategy segments and one of
 # keys after each batch, and each table compared with a full extract;

@@ -1,0 +1,68 @@
+/*
+ * db.h - the SQLite connection of dbs-load (db.c): opening it, running
+ * and preparing statements, binding, counting. Every function that
+ * returns an int returns 0 or an exit status, having recorded the
+ * failure in the run (run_sqlfail()).
+ */
+#ifndef DBS_LOAD_DB_H
+#define DBS_LOAD_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "run.h"
+
+/*
+ * Open pRun->pOpts->zDb into pRun->db: read-only for --state (a missing
+ * file is not created), else read-write, created if missing, in WAL
+ * mode (rollback-journal mode while a new file gets its first load). A
+ * dry run into a file that does not exist works in a private temporary
+ * database instead, so that it creates nothing. pRun->db is set either
+ * way (run_free() closes it).
+ */
+int db_open(struct load_run *pRun, int readOnly);
+
+/* After the first COMMIT into a new database file: switch it to WAL
+ * mode. Best effort: if it fails, the next run does it. */
+void db_wal(struct load_run *pRun);
+
+/* Run zSql (no result rows expected). */
+int db_exec(struct load_run *pRun, const char *zSql);
+
+/* db_exec() of the SQL text zFmt formats (sql_fmt()). */
+int db_execf(struct load_run *pRun, const char *zFmt, ...);
+
+/* Prepare zSql into *ppStmt for repeated use; on failure *ppStmt is
+ * NULL. The caller finalizes it. */
+int db_prepare(struct load_run *pRun, const char *zSql, sqlite3_stmt **ppStmt);
+
+/* db_prepare() of the SQL text zFmt formats (sql_fmt()). */
+int db_preparef(
+    struct load_run *pRun, sqlite3_stmt **ppStmt, const char *zFmt, ...);
+
+/* Step pStmt once, expecting SQLITE_DONE, then reset it and clear its
+ * bindings. */
+int db_step_done(struct load_run *pRun, sqlite3_stmt *pStmt);
+
+/*
+ * Bind z (NULL: an SQL NULL) to parameter i of pStmt, unless *pRc is an
+ * error already; *pRc becomes SQLite's result code. z is not copied: it
+ * must stay valid until the statement is reset (db_step_done() does).
+ */
+void db_bind_text(sqlite3_stmt *pStmt, int i, const char *z, int *pRc);
+
+/* Bind v to parameter i of pStmt, unless *pRc is an error already. */
+void db_bind_int64(sqlite3_stmt *pStmt, int i, int64_t v, int *pRc);
+
+/* Run zSql, a query of one integer, into *pN. */
+int db_count(struct load_run *pRun, const char *zSql, uint64_t *pN);
+
+/* db_count() of the SQL text zFmt formats (sql_fmt()). */
+int db_countf(struct load_run *pRun, uint64_t *pN, const char *zFmt, ...);
+
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SS.ffffffZ" (32 bytes). */
+void db_now(char *zBuf, size_t nBuf);
+
+#endif
