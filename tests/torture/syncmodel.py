@@ -2,9 +2,12 @@
 """syncmodel.py - a model-based random test of dbs-sync.
 
 A source view (the TDS test server of tests/tds, serving a SQLite fixture
-this script changes between runs) is synced into two tables of one
-database: "full" (a merge of every row, hard or soft deletes) and "inc"
-(an incremental view, since = u). Each step changes the source at random
+this script changes between runs) is synced into four tables of one
+database: "full" (a merge of every row, hard or soft deletes), "inc"
+(an incremental view, since = u), "seg" (strategy segments: the rows
+whose fingerprints differ, hard or soft deletes) and "keys" (strategy
+keys: the rows changed since the watermark and a key scan). Each step
+changes the source at random
 (inserts, updates that move the change column or silently do not, rows
 that arrive with an old change time, deletes, now and then a mass delete)
 and then runs dbs-sync at random: all views or one, --full, --dry-run,
@@ -12,9 +15,14 @@ and then runs dbs-sync at random: all views or one, --full, --dry-run,
 --allow-older, or a run killed by SIGTERM, SIGINT or SIGHUP at a random
 moment. A small model says what each table must hold afterwards and what
 the exit status must be; after every run the tables, the soft-deleted
-rows and the watermark are compared with it, no stage may be left
-running and no .part file behind. After a successful full run a table
-equals the source row for row.
+rows and the watermarks are compared with it, no stage may be left
+running and no .part file behind. After a successful full run, and any
+successful run of "seg", a table equals the source row for row; "keys"
+misses only the updates that left the change column as it was. A run of
+a strategy view may be a full extract instead (its first run, --full,
+or too much changed); the log line's stream= says which, and the model
+of that kind is the one checked. Replays are of the snapshots of "full"
+and "inc" only.
 
 usage: syncmodel.py --build DIR [--seed N] [--steps N] [--dir DIR] [--tap]
 
@@ -39,6 +47,9 @@ import mkfixture  # noqa: E402
 
 COLS = [['id', 'int', False], ['v', 'nvarchar(20)'], ['n', 'int'],
         ['u', 'datetime2(3)', False], ['d', 'decimal(18,4)']]
+VIEWS = ['full', 'inc', 'seg', 'keys']
+SOFT_VIEWS = ('full', 'seg')   # the views with the deletes policy
+WM_VIEWS = ('inc', 'keys')     # the views with since = u
 TEXTS = ['a', 'B', 'b', 'Zoë', 'x,y', 'q"q', "it's", '#h', ' lead',
          'trail ', 'tab\there', 'line\nbreak', '', '北京', '🚀']
 
@@ -62,9 +73,11 @@ class Sim:
         self.clock = 0            # milliseconds after 2024-01-01
         self.next_id = 1
         self.src = {}             # id -> (v, n, u, d)
-        self.tab = {'full': {}, 'inc': {}}   # live rows of each table
-        self.soft = set()         # soft-deleted ids of "full"
-        self.wm = None            # the watermark of "inc"
+        self.tab = {v: {} for v in VIEWS}   # live rows of each table
+        self.soft = {'full': set(), 'seg': set()}  # soft-deleted ids
+        self.wm = {'inc': None, 'keys': None}     # the watermarks
+        self.loaded = set()       # the views loaded once (not dry runs)
+        self.streams = {}         # (view, stream=) -> runs logged ok
         self.snaps = {}           # snapshot file -> (view, kind, rows)
         self.deletes = self.rnd.choice(['hard', 'soft'])
         # snapshots: compressed (the default) or plain
@@ -185,8 +198,13 @@ class Sim:
                         'compress = %s\nlog = sync.log\n\n'
                         '[view full]\nview = dbo.m\nkey = id\n'
                         'deletes = %s\n\n'
-                        '[view inc]\nview = dbo.m\nkey = id\nsince = u\n'
-                        % (addr, extra, self.compress, self.deletes))
+                        '[view inc]\nview = dbo.m\nkey = id\nsince = u\n\n'
+                        '[view seg]\nview = dbo.m\nkey = id\n'
+                        'strategy = segments\ndeletes = %s\n\n'
+                        '[view keys]\nview = dbo.m\nkey = id\nsince = u\n'
+                        'strategy = keys\n'
+                        % (addr, extra, self.compress, self.deletes,
+                           self.deletes))
 
     def stop(self):
         if self.server:
@@ -229,13 +247,13 @@ class Sim:
         finally:
             db.close()
 
-    def stored_wm(self):
+    def stored_wm(self, view):
         if not os.path.exists(self.db):
             return None
         db = sqlite3.connect(self.db)
         try:
             r = db.execute("SELECT watermark FROM _dbs_tables WHERE "
-                           "name='inc'").fetchone()
+                           "name=?", (view,)).fetchone()
             return r[0] if r else None
         except sqlite3.Error:
             return None
@@ -252,19 +270,22 @@ class Sim:
         return out
 
     def verify(self, what):
-        for t in ('full', 'inc'):
+        for t in VIEWS:
             got = self.db_rows(t, True)
             want = self.norm(self.tab[t])
             if got != want:
-                diff = sorted(set(got.items()) ^ set(want.items()))[:4]
+                diff = sorted(set(got.items()) ^ set(want.items()),
+                              key=repr)[:4]
                 self.check(False, '%s: table %s differs from the model: %r'
                            % (what, t, diff))
-        self.check(set(self.db_rows('full', False)) ==
-                   (self.soft if self.deletes == 'soft' else set()),
-                   '%s: the soft-deleted rows of full' % what)
-        self.check(self.stored_wm() == self.wm,
-                   '%s: the watermark %r, want %r'
-                   % (what, self.stored_wm(), self.wm))
+        for t in SOFT_VIEWS:
+            self.check(set(self.db_rows(t, False)) ==
+                       (self.soft[t] if self.deletes == 'soft' else set()),
+                       '%s: the soft-deleted rows of %s' % (what, t))
+        for t in WM_VIEWS:
+            self.check(self.stored_wm(t) == self.wm[t],
+                       '%s: the watermark of %s %r, want %r'
+                       % (what, t, self.stored_wm(t), self.wm[t]))
         parts = []
         for root, _, files in os.walk(os.path.join(self.dir, 'snap')):
             parts += [f for f in files if f.endswith('.part')]
@@ -277,24 +298,48 @@ class Sim:
 
     # --- the model of one view's run ---
 
+    def plan_ranges(self, view, allow_mass):
+        """A run of strategy view seg or keys that compared and fetched:
+        (status, new table, new soft set, new watermark). seg fetches
+        every row whose fingerprint differs, keys the rows changed since
+        the watermark and the keys missing here; both delete the keys the
+        source no longer has."""
+        tab = dict(self.tab[view])
+        soft = set(self.soft.get(view, set()))
+        wm = self.wm.get(view)
+        gone = set(tab) - set(self.src)
+        if not allow_mass and len(gone) * 100 > 50 * len(tab):
+            return 3, None, None, None
+        if view == 'seg':
+            new = dict(self.src)
+            if self.deletes == 'soft':
+                soft = (soft | gone) - set(self.src)
+            return 0, new, soft, wm
+        fetched = {i: r for i, r in self.src.items()
+                   if i not in tab or r[2] > wm}
+        new = {i: fetched.get(i, tab.get(i)) for i in self.src}
+        if fetched:
+            wm = max([wm] + [r[2] for r in fetched.values()])
+        return 0, new, soft, wm
+
     def plan(self, view, full, allow_mass, stream_rows=None,
              partial=None):
         """What a run of view applies: (status, new table, new soft set,
         new watermark). stream_rows/partial describe a replayed stream."""
         tab = dict(self.tab[view])
-        soft = set(self.soft) if view == 'full' else set()
-        wm = self.wm
+        soft = set(self.soft.get(view, set()))
+        wm = self.wm.get(view)
         if stream_rows is None:
-            if view == 'inc' and not full and self.wm is not None:
+            if view in WM_VIEWS and not full and wm is not None:
                 partial = True
                 stream_rows = {i: r for i, r in self.src.items()
-                               if r[2] > self.wm}
+                               if r[2] > wm}
             else:
                 partial = False
                 stream_rows = dict(self.src)
         if partial:
             tab.update(stream_rows)
-            if view == 'inc' and stream_rows:
+            if view in WM_VIEWS and stream_rows:
                 wm = max([wm] + [r[2] for r in stream_rows.values()],
                          key=lambda x: x or '')
             return 0, tab, soft, wm
@@ -303,22 +348,34 @@ class Sim:
             return 3, None, None, None
         if not allow_mass and len(gone) * 100 > 50 * len(tab):
             return 3, None, None, None
-        if view == 'full' and self.deletes == 'soft':
+        if view in SOFT_VIEWS and self.deletes == 'soft':
             soft = (soft | gone) - set(stream_rows)
-        if view == 'inc':
+        if view in WM_VIEWS:
             wm = max([r[2] for r in stream_rows.values()]) \
                 if stream_rows else None
         return 0, dict(stream_rows), soft, wm
+
+    def outcomes(self, view, full, allow_mass):
+        """The outcome of a run of view by the kind of stream its log
+        line names: {'full': ..., 'incremental': ..., 'ranges': ...}."""
+        out = {'full': self.plan(view, True, allow_mass)}
+        if view in WM_VIEWS and self.wm[view] is not None and not full:
+            out['incremental'] = self.plan(view, False, allow_mass)
+        if view in ('seg', 'keys') and view in self.loaded and \
+                not full and (view == 'seg' or self.wm[view] is not None):
+            out['ranges'] = self.plan_ranges(view, allow_mass)
+        return out
 
     def apply(self, view, outcome):
         status, tab, soft, wm = outcome
         if status != 0:
             return
         self.tab[view] = tab
-        if view == 'full':
-            self.soft = soft
-        else:
-            self.wm = wm
+        self.loaded.add(view)
+        if view in SOFT_VIEWS:
+            self.soft[view] = soft
+        if view in WM_VIEWS:
+            self.wm[view] = wm
 
     # --- runs ---
 
@@ -366,7 +423,8 @@ class Sim:
             db.close()
 
     def log_lines(self):
-        """The log lines written since the last call: [(view, status)]."""
+        """The log lines written since the last call: [(view, status,
+        stream)]."""
         path = os.path.join(self.dir, 'sync.log')
         if not os.path.exists(path):
             return []
@@ -374,7 +432,15 @@ class Sim:
             lines = f.read().splitlines()
         new = lines[getattr(self, 'nlog', 0):]
         self.nlog = len(lines)
-        return [(ln.split()[1], ln.split()[2]) for ln in new]
+        out = []
+        for ln in new:
+            w = ln.split()
+            st = [x[7:] for x in w if x.startswith('stream=')]
+            st = st[0] if st else '-'
+            # a strategy's partial stream is logged by its name
+            out.append((w[1], w[2], 'ranges' if st in ('keys', 'segments')
+                        else st))
+        return out
 
     def snapshots(self):
         found = set()
@@ -385,7 +451,8 @@ class Sim:
 
     def step_sync(self):
         r = self.rnd
-        views = r.choice([['full', 'inc'], ['full'], ['inc'], []])
+        views = r.choice([['full', 'inc'], ['full'], ['inc'], ['seg'],
+                          ['keys'], ['seg', 'keys'], []])
         full = r.random() < 0.15
         dry = r.random() < 0.1
         allow = r.random() < 0.3
@@ -396,11 +463,13 @@ class Sim:
         args = (['--full'] if full else []) + \
             (['--dry-run'] if dry else []) + \
             (['--allow-mass-delete'] if allow else []) + views
-        order = views or ['full', 'inc']
-        outcomes = {v: self.plan(v, full, allow) for v in order}
+        order = views or VIEWS
+        kinds_of = ('full', 'inc')
+        outcomes = {v: self.outcomes(v, full, allow) for v in order}
         srcs = {v: dict(self.src) for v in order}
         kinds = {v: 'incremental' if v == 'inc' and not full and
-                 self.wm is not None else 'full' for v in order}
+                 self.wm['inc'] is not None else 'full'
+                 for v in order if v in kinds_of}
         before = self.snapshots()
         rc, out, err = self.dbs_sync(
             args, 'slow.conf' if killed else 's.conf', killed)
@@ -410,10 +479,24 @@ class Sim:
             if killed else '')
         self.check(out == '', '%s: nothing on stdout' % what)
         lines = self.log_lines()
+        logged = {v: k for v, _, k in lines}
+        chosen = {}
+        for v in order:
+            k = logged.get(v, '-')
+            if k not in outcomes[v]:
+                # the only kind a run of it can be, or a strategy view
+                # that did not say: the kinds must agree on the status
+                self.check(k == '-' or len(outcomes[v]) == 1,
+                           '%s: view %s logged stream=%s, want one of %r'
+                           % (what, v, k, sorted(outcomes[v])))
+                sts = {o[0] for o in outcomes[v].values()}
+                k = 'full' if len(sts) > 1 or 'ranges' not in \
+                    outcomes[v] else 'ranges'
+            chosen[v] = outcomes[v][k]
         want = 0
         for v in order:
-            if outcomes[v][0] != 0 and want == 0:
-                want = outcomes[v][0]
+            if chosen[v][0] != 0 and want == 0:
+                want = chosen[v][0]
         if killed and rc == -killed[0]:
             # the signal came before dbs-sync could set its traps
             self.check(not lines, '%s: died before any view: %r'
@@ -427,20 +510,23 @@ class Sim:
         else:
             self.check(rc == want, '%s: exit status %d, want %d: %s'
                        % (what, rc, want, err.strip()))
-            self.check([v for v, _ in lines] == order,
+            self.check([v for v, _, _ in lines] == order,
                        '%s: a log line per view: %r' % (what, lines))
-        for v, st in lines:
+        for v, st, _ in lines:
             wst = {0: 'dry-run' if dry else 'ok', 3: 'refused'}[
-                outcomes[v][0]]
+                chosen[v][0]]
             self.check(st in (wst, 'interrupted'),
                        '%s: view %s logged %s, want %s' % (what, v, st, wst))
             if st == 'ok':
-                self.apply(v, outcomes[v])
+                self.apply(v, chosen[v])
+                k = (v, logged[v])
+                self.streams[k] = self.streams.get(k, 0) + 1
         self.kinds[(full, dry)] = self.kinds.get((full, dry), 0) + 1
         # a snapshot is kept for every complete extract
         for f in sorted(self.snapshots() - before):
             view = os.path.basename(os.path.dirname(f))
-            self.snaps[f] = (view, kinds[view], srcs[view])
+            if view in kinds:
+                self.snaps[f] = (view, kinds[view], srcs[view])
         self.verify(what)
 
     def step_replay(self):
@@ -519,10 +605,11 @@ def main():
         args.dir = tmp.name
     sim = Sim(args)
     ok = sim.run(args.steps)
+    ranges = sum(n for (v, k), n in sim.streams.items() if k == 'ranges')
     print('%ssyncmodel: seed %d, %d runs, %d checks, deletes %s, '
-          'compress %s%s' % (
+          'compress %s, %d strategy runs that compared%s' % (
               '# ' if args.tap else '', args.seed, sim.nrun, sim.ntest,
-              sim.deletes, sim.compress, '' if ok else ', FAILED'))
+              sim.deletes, sim.compress, ranges, '' if ok else ', FAILED'))
     if args.tap:
         print('1..%d' % sim.ntest)
     if tmp:
