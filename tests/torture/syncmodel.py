@@ -505,7 +505,7 @@ class Sim:
             # the views reported before the signal ran; the one it stopped
             # is unchanged, the rest did not run
             self.check(len(lines) <= len(order) and
-                       all(st != 'interrupted' for _, st in lines[:-1]),
+                       all(st != 'interrupted' for _, st, _ in lines[:-1]),
                        '%s: log lines %r' % (what, lines))
         else:
             self.check(rc == want, '%s: exit status %d, want %d: %s'
