@@ -2,8 +2,9 @@
 # t3030-sync-signals.sh - SIGTERM, SIGINT and SIGHUP stop dbs-sync's
 # whole pipeline: no dbs-extract, tee step or dbs-load is left to commit after
 # it, the snapshot's .part is removed, the view is logged "interrupted"
-# and the exit status is 128 + the signal. A stale .part of a crashed run
-# is removed by the next run of its view; other files stay.
+# and the exit status is 128 + the signal; with -j, in every view that
+# runs at once. A stale .part of a crashed run is removed by the next
+# run of its view; other files stay.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/fixtures/extract/tds.sh"
 
@@ -55,6 +56,51 @@ T orders interrupted inserted=0 updated=0 deleted=0 unchanged=0 stream=full erro
 	is "$(find snap -name '*.part' | wc -l)" 0 "SIG$sig: the .part is removed"
 	is "$(sql s.db "SELECT count(*) FROM _dbs_runs WHERE status = 'ok'")" \
 		"$before" "SIG$sig: nothing committed"
+done
+
+# with -j the views run at once: a signal stops every group, each view
+# is logged as interrupted by the signal dbs-sync got
+tds_conf j0.conf '[sync]' 'snapshots = snap' \
+	'' '[view j1]' 'db = d1.db' 'view = dbo.orders' 'key = id' \
+	'' '[view j2]' 'db = d2.db' 'view = dbo.orders' 'key = id' \
+	'' '[view j3]' 'db = d3.db' 'view = dbo.orders' 'key = id'
+sed 's/^user = dbs$/&\napp-name = tdsfault:stall=30/' j0.conf >j.conf
+jstages() {
+	pgrep -f -- "$SCRATCH/(j\.conf|d[123]\.db|snap/j)" |
+		grep -v "^$$\$" || true
+}
+for sig in INT TERM; do
+	n=$(grep -c 'batch: SELECT' "$TDS_LOG" || true)
+	set -m
+	dbs-sync -c "$SCRATCH/j.conf" -j 3 >out 2>err &
+	pid=$!
+	set +m
+	for _ in $(seq 100); do
+		[ "$(grep -c 'batch: SELECT' "$TDS_LOG")" -ge $((n + 3)) ] && break
+		sleep 0.1
+	done
+	is "$(find snap -name '*.part' | wc -l)" 3 "-j 3, SIG$sig: three snapshots being written"
+	kill -s "$sig" "$pid"
+	wait "$pid"
+	status=$?
+	num=$(kill -l "$sig")
+	case $sig in
+	TERM) what=Terminated ;;
+	INT) what=Interrupt ;;
+	esac
+	is "$status" $((128 + num)) "-j 3, SIG$sig: exit status 128 + $num"
+	is "$(grep -v '^[0-9]' err | sort)" "dbs-sync: j1: interrupted by signal $num ($what)
+dbs-sync: j2: interrupted by signal $num ($what)
+dbs-sync: j3: interrupted by signal $num ($what)" \
+		"-j 3, SIG$sig: every view says which signal"
+	is "$(grep -c ' interrupted .*error="interrupted by signal '"$num" err)" 3 \
+		"-j 3, SIG$sig: three log lines"
+	is_file out "" "-j 3, SIG$sig: nothing on stdout"
+	sleep 0.2
+	is "$(jstages)" "" "-j 3, SIG$sig: no stage left running"
+	is "$(find snap -name '*.part' | wc -l)" 0 "-j 3, SIG$sig: no .part left"
+	is "$(for d in d1 d2 d3; do sql $d.db "SELECT count(*) FROM _dbs_runs WHERE status = 'ok'" 2>/dev/null || echo 0; done | sort -u)" \
+		0 "-j 3, SIG$sig: nothing committed"
 done
 
 # a stale .part of a crashed run goes; files dbs-sync did not write stay
