@@ -368,15 +368,27 @@ sync_put(const char *z)
 	return 0;
 }
 
-/* The database of view zView as one name for one file (realpath() when
- * it exists), in a new string. */
+/* The database of view zView as one name for one file, in a new
+ * string: its realpath(), or, before the file exists, its directory's
+ * and its own name (so that "x.db" and "./x.db" are one database). */
 static char *
 db_identity(const struct sync_ctx *pCtx, const char *zView)
 {
 	const char *zDb = sync_get(pCtx, zView, CONFIG_DB);
-	char *z = realpath(zDb, NULL);
+	const char *zBase = strrchr(zDb, '/');
+	char *z = realpath(zDb, NULL), *zDir, *zId;
 
-	return z != NULL ? z : util_strdup(zDb);
+	if (z != NULL)
+		return z;
+	zDir = zBase == NULL ? util_strdup(".")
+	    : zBase == zDb   ? util_strdup("/")
+	                     : util_format("%.*s", (int)(zBase - zDb), zDb);
+	z = realpath(zDir, NULL);
+	zId = z == NULL ? util_strdup(zDb)
+	                : util_format("%s/%s", z, zBase ? zBase + 1 : zDb);
+	free(z);
+	free(zDir);
+	return zId;
 }
 
 /*

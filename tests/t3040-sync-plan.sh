@@ -60,6 +60,11 @@ events
 0
 orders
 0" "views: -j; one database, one group"
+mkdir -p sub
+printf '[source]\nserver = x\n[view a]\ndb = x.db\nview = dbo.a\n[view b]\ndb = ./x.db\nview = dbo.b\n[view c]\ndb = sub/../y.db\nview = dbo.c\n[view d]\ndb = y.db\nview = dbo.d\n' >g.conf
+run dbs-load --sync views -- -c g.conf -j 2 3>views.out
+is "$(fields views.out | paste -sd' ')" "2 a 0 b 0 c 2 d 2" \
+	"views: databases not created yet are one group by their real directory"
 
 run dbs-load --sync lock orders -- -c p.conf 3>lock.out
 expect 0 "" "" "lock: status"
