@@ -367,9 +367,14 @@ load_args(const struct sync_ctx *pCtx, const char *zView, enum sync_kind kind,
 	if (pCtx->o.dryRun)
 		args_add(pA, "--dry-run");
 	args_opt(pA, "--summary", "json");
-	/* a terminal shows the progress, a log nothing (sync.h) */
-	args_opt(pA, "--progress-fd", "3");
-	args_opt(pA, "--progress-label", zView);
+	/* a terminal shows the progress, a log nothing (sync.h); with -j
+	 * several loads would redraw one line, so none does */
+	if (pCtx->o.nJobs > 1) {
+		args_add(pA, "--no-progress");
+	} else {
+		args_opt(pA, "--progress-fd", "3");
+		args_opt(pA, "--progress-label", zView);
+	}
 	if (kind == SYNC_REPLAY)
 		args_add(pA, pCtx->o.zReplay);
 }

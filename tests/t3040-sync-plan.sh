@@ -166,6 +166,11 @@ events
 EOF
 ok "plan: a dry run keeps no snapshot; the default query timeout" cmp got want
 [ -s got ] && diff want got | sed 's/^/# /'
+run dbs-load --sync plan events -- -c p.conf --dry-run -j 2 3>plan.out
+fields plan.out | tail -n 4 >got
+printf '%s\n' --dry-run --summary json --no-progress >want
+ok "plan: with -j 2 no load draws progress" cmp got want
+[ -s got ] && diff want got | sed 's/^/# /'
 
 run dbs-load --sync plan events -- -c p.conf --replay p.conf events 3>plan.out
 is "$(fields plan.out | tr '\n' ' ')" \
