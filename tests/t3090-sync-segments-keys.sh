@@ -183,6 +183,32 @@ for round in 1 2 3 4 5 6 7 8; do
 	cat sync.log >>all.log
 done
 
+# a view synced in full first, then switched to segments: its table has
+# no fingerprints yet, so the first run reads the whole view (and keeps
+# them), the next one compares
+{
+	sed -n '/^\[source\]/,/^$/p' k.conf
+	printf '[sync]\ndb = s.db\nlog = s.log\n\n[view b2]\nview = dbo.b\nkey = k\n'
+} >s.conf
+run dbs-sync -c s.conf
+is_status 0 "b2, strategy full: status"
+run dbs-sync -c s.conf --strategy segments
+is_status 0 "b2, switched to segments: status"
+python3 keys.py $((seed + 50)) change fx.db 2
+run dbs-sync -c s.conf --strategy segments
+is_status 0 "b2, segments again: status"
+is "$(sed -E 's/.* (stream=[a-z]+) .*/\1/' s.log | paste -sd' ')" \
+	"stream=full stream=full stream=segments" \
+	"b2: full, then full to keep the fingerprints, then compared"
+is "$(sqlite3 s.db "SELECT updated = stream_rows, inserted + deleted FROM _dbs_runs WHERE id = 2")" \
+	"1|0" "b2: the run that keeps the fingerprints writes every row (dbs-load(1))"
+is "$(DBS_PASSWORD=secret dbs-extract -S "$TDS_SERVER" -U dbs --view dbo.b \
+	--key k --fingerprint | dbs-load --db s.db --table b2 --dry-run --summary json |
+	grep -c '"inserted":0,"updated":0,"deleted":0')" 1 \
+	"b2: the table equals the source"
+run dbs-sync -c k.conf
+is_status 0 "the views of k.conf after those changes"
+
 # the snapshots of the last runs replayed on the database as it was
 # before them give the same tables
 sqlite3 k.db ".backup pre.db"
