@@ -77,10 +77,16 @@ $(O)/dbs-sync: scripts/dbs-sync
 	cp scripts/dbs-sync $@
 	chmod 755 $@
 
-# the service runs the dbs-sync installed beside it
-$(O)/dbs-sync@.service: scripts/dbs-sync@.service.in Makefile
+# the service runs the dbs-sync installed beside it; $(O)/bindir holds
+# the BINDIR it was made for, rewritten when that changes, so that an
+# install under another PREFIX makes the unit again
+$(O)/dbs-sync@.service: scripts/dbs-sync@.service.in Makefile $(O)/bindir
 	@mkdir -p $(@D)
 	sed 's|@BINDIR@|$(BINDIR)|g' scripts/dbs-sync@.service.in >$@
+
+$(O)/bindir: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(BINDIR)' | cmp -s - $@ || printf '%s\n' '$(BINDIR)' >$@
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -258,5 +264,7 @@ deb:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all deps demo test check check-server fuzz fuzz-smoke bench bench-smoke bench-scale torture lint install uninstall deb clean
+FORCE:
+
+.PHONY: FORCE all deps demo test check check-server fuzz fuzz-smoke bench bench-smoke bench-scale torture lint install uninstall deb clean
 .SECONDARY:

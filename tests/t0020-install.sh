@@ -6,6 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 
 inst=$SCRATCH/root
+# an install under another PREFIX first: the unit must be made again
+run make -s -C "$TOP" O="$DBS_BUILD" PREFIX=/opt/other DESTDIR="$SCRATCH/x" \
+	install
+is_status 0 "make install under another PREFIX"
 run make -s -C "$TOP" O="$DBS_BUILD" PREFIX=/opt/dbs DESTDIR="$inst" install
 is_status 0 "make install"
 want=$(
