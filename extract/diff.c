@@ -44,7 +44,7 @@ struct diff {
 	/* the current server result */
 	struct fmt_col *aRes;
 	int nRes;
-	struct fmt_buf val;
+	struct buf val;
 	size_t *aOff;
 	struct stream_field *aF;
 	/* local rows of the leaves being compared */
@@ -120,7 +120,7 @@ res_next(struct diff *d)
 			util_warn("%s: column %d: %s", d->zServer, k + 1, zWhy);
 			return -1;
 		}
-		fmt_buf_append(&d->val, "", 1);
+		buf_append(&d->val, "", 1);
 	}
 	for (k = 0; k < d->nRes; k++) {
 		d->aF[k].z =

@@ -28,7 +28,7 @@ struct emit {
 	int nCol;
 	struct stream_field *aField; /* one row, pointing into buf */
 	size_t *aOff;                /* offsets of the fields in buf */
-	struct fmt_buf buf;          /* canonical text of one row */
+	struct buf buf;              /* canonical text of one row */
 	uint64_t nRow;               /* rows written */
 	struct timespec tStart;      /* for progress */
 	struct timespec tLast;
@@ -224,7 +224,7 @@ put_row(struct emit *p)
 			return -1;
 		}
 		p->aField[i].n = p->buf.n - p->aOff[i];
-		fmt_buf_append(&p->buf, "", 1); /* each value's own NUL */
+		buf_append(&p->buf, "", 1); /* each value's own NUL */
 	}
 	/* only now: the buffer may have moved while it grew */
 	for (i = 0; i < p->nCol; i++)
@@ -340,6 +340,6 @@ emit_run(DBPROCESS *pDb, const char *zSql, const struct emit_opts *pO,
 	free(e.aCol);
 	free(e.aField);
 	free(e.aOff);
-	free(e.buf.z);
+	buf_free(&e.buf);
 	return rc == 0 ? DBS_EXIT_OK : DBS_EXIT_FAIL;
 }
