@@ -25,52 +25,6 @@
 #define TICKS_PER_SEC 10000000LL /* 100 ns units */
 #define TICKS_PER_DAY (86400LL * TICKS_PER_SEC)
 
-size_t
-fmt_utf8_valid(const char *z, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)z;
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len, k;
-		unsigned cp, min;
-		uint64_t w;
-
-		if (n - i >= 8) { /* eight ASCII bytes at a time */
-			memcpy(&w, s + i, 8);
-			if ((w & 0x8080808080808080ULL) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2, cp = c & 0x1f, min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3, cp = c & 0x0f, min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else {
-			return i;
-		}
-		if (n - i < len)
-			return i;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += len;
-	}
-	return n;
-}
-
 /*
  * Append UTF-16LE text as UTF-8. Returns 0, or -1 for an odd number of
  * bytes or a surrogate without its pair (*pBuf then holds a partial
@@ -599,7 +553,7 @@ fmt_value(const struct fmt_col *pCol, const void *pData, size_t n,
 	*pzWhy = "value out of range for its type";
 	switch (pCol->kind) {
 	case FMT_TEXT:
-		if (fmt_utf8_valid(pData, n) != n) {
+		if (!dtype_utf8_valid(pData, n)) {
 			*pzWhy = "invalid UTF-8";
 			return -1;
 		}

@@ -87,13 +87,6 @@ int fmt_value(const struct fmt_col *pCol, const void *p, size_t n,
     struct buf *pBuf, const char **pzWhy);
 
 /*
- * Return the length of the longest valid UTF-8 prefix of the n bytes at
- * z (n itself when all of it is valid). Strict: no overlong forms, no
- * surrogates, nothing above U+10FFFF.
- */
-size_t fmt_utf8_valid(const char *z, size_t n);
-
-/*
  * Number text without printf (fmt_num.c). Each writes a NUL-terminated
  * text to z and returns its length. z holds at least 32 bytes.
  */
