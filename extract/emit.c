@@ -69,21 +69,6 @@ progress(struct emit *p, int bFinal)
 		    p->pO->progress > 1 ? "   " : "\n");
 }
 
-/* "2024-01-02T03:04:05.123456Z" for now. */
-static void
-utc_now(char *z, size_t n)
-{
-	struct timespec ts;
-	struct tm tm;
-	char zSec[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(zSec, sizeof zSec, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(
-	    z, n, "%.20s.%06uZ", zSec, (unsigned)(ts.tv_nsec / 1000 % 1000000));
-}
-
 static void
 add_meta(struct emit *p, const char *zExtractedAt)
 {
@@ -285,10 +270,10 @@ put_rows(struct emit *p)
 static int
 run(struct emit *p, const char *zSql)
 {
-	char zNow[64];
+	char zNow[UTIL_TIME_SIZE];
 	int rc;
 
-	utc_now(zNow, sizeof zNow);
+	util_time_now(zNow, sizeof zNow);
 	clock_gettime(CLOCK_MONOTONIC, &p->tStart);
 	p->tLast = p->tStart;
 	if (conn_exec(p->pDb, zSql) != 0)
