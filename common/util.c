@@ -79,6 +79,17 @@ util_format(const char *zFmt, ...)
 	return z;
 }
 
+int
+util_fail(char **pzErr, int rc, const char *zFmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, zFmt);
+	*pzErr = util_vformat(zFmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 static void vwarn_plain(const char *zFmt, va_list ap)
     __attribute__((format(printf, 1, 0)));
 

@@ -51,6 +51,15 @@ char *util_vformat(const char *zFmt, va_list ap)
 char *util_format(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Fail with a message: set *pzErr to util_format(zFmt, ...), which the
+ * caller frees, and return rc (a DBS_EXIT_* status), so that a function
+ * that hands its failure to its caller can end with
+ * return util_fail(pzErr, DBS_EXIT_FAIL, "%s: %s", zFile, strerror(errno));
+ */
+int util_fail(char **pzErr, int rc, const char *zFmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
  * Allocation wrappers. They never return NULL: on exhaustion they print
  * "prog: out of memory" and exit with DBS_EXIT_FAIL. Memory is released
  * with free(). util_strndup() copies n bytes and adds a NUL.

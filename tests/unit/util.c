@@ -54,6 +54,11 @@ format(void)
 	    "\xc3\xa9\\xff\\xc3(\xe2\x82\xac\xf0\x9f\x98\x80\\xed\\xa0\\x80",
 	    "util_format keeps UTF-8, escapes the bytes that are not");
 	free(z);
+	z = NULL;
+	tap_is_int(util_fail(&z, 3, "%s: %d\n", "x", 7), 3,
+	    "util_fail returns its status");
+	tap_is_str(z, "x: 7\\n", "and hands over the message, escaped");
+	free(z);
 }
 
 static void
