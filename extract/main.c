@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "config.h"
 #include "conn.h"
 #include "diff.h"
 #include "emit.h"
@@ -345,18 +346,18 @@ check_unique(const char *zFlag, const struct ident_list *pL)
 static void
 plan_strategy(const struct opts *pO, struct plan *pP)
 {
+	/* the strategies in the order of config_strategies */
+	static const enum diff_strategy aStrategy[] = {
+	    DIFF_FULL, DIFF_KEYS, DIFF_SEGMENTS};
 	const char *zS = pO->zStrategy;
+	int k = zS ? config_word(config_strategies, zS) : 0;
 
-	pP->strategy = -1;
-	if (zS == NULL || strcmp(zS, "full") == 0)
-		pP->strategy = pO->fingerprint ? DIFF_FULL : -1;
-	else if (strcmp(zS, "keys") == 0)
-		pP->strategy = DIFF_KEYS;
-	else if (strcmp(zS, "segments") == 0)
-		pP->strategy = DIFF_SEGMENTS;
-	else
+	if (k < 0)
 		util_die(DBS_EXIT_USAGE,
 		    "--strategy: \"%s\" is not full, keys or segments", zS);
+	pP->strategy = aStrategy[k];
+	if (pP->strategy == DIFF_FULL && !pO->fingerprint)
+		pP->strategy = -1; /* a plain extract */
 	if (pO->fingerprint && pP->strategy > DIFF_FULL)
 		util_die(DBS_EXIT_USAGE,
 		    "--fingerprint is for a full extract (segments adds it "
