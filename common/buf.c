@@ -30,7 +30,9 @@ buf_reserve(struct buf *pB, size_t nMore)
 void
 buf_append(struct buf *pB, const void *p, size_t n)
 {
-	buf_reserve(pB, n);
+	/* no call when there is room: the extractor appends every value */
+	if (pB->cap - pB->n < n)
+		buf_reserve(pB, n);
 	if (n > 0)
 		memcpy(pB->z + pB->n, p, n);
 	pB->n += n;
@@ -45,6 +47,21 @@ buf_set(struct buf *pB, const void *p, size_t n)
 		memcpy(pB->z, p, n);
 	pB->z[n] = '\0';
 	pB->n = n;
+}
+
+char *
+buf_detach(struct buf *pB, size_t *pn)
+{
+	char *z;
+
+	buf_reserve(pB, 1);
+	pB->z[pB->n] = '\0';
+	z = pB->z;
+	if (pn)
+		*pn = pB->n;
+	pB->z = NULL;
+	pB->n = pB->cap = 0;
+	return z;
 }
 
 void

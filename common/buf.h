@@ -26,6 +26,14 @@ void buf_append(struct buf *pB, const void *p, size_t n);
  */
 void buf_set(struct buf *pB, const void *p, size_t n);
 
+/*
+ * Hand the bytes to the caller, as git's strbuf_detach() does: returns
+ * them NUL-terminated (the NUL not counted in *pn; pn may be NULL),
+ * never NULL (an empty buffer gives ""), and leaves *pB empty. The
+ * caller frees the result with free().
+ */
+char *buf_detach(struct buf *pB, size_t *pn);
+
 /* Free the memory; leaves an empty buffer. */
 void buf_free(struct buf *pB);
 

@@ -448,8 +448,7 @@ unquote(const char *z, const char **pzWhy)
 		*pzWhy = "empty value";
 		return NULL;
 	}
-	buf_append(&b, "", 1);
-	return b.z;
+	return buf_detach(&b, NULL);
 }
 
 /* Is z one of the NULL-terminated az? */

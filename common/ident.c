@@ -185,5 +185,5 @@ ident_display(const struct ident_list *pL, char cSep)
 			free(zQ);
 		}
 	}
-	return s.z;
+	return buf_detach(&s, NULL);
 }

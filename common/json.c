@@ -68,6 +68,5 @@ json_quote(const char *z)
 	struct buf b = {0};
 
 	json_append_str(&b, z);
-	buf_append(&b, "", 1);
-	return b.z;
+	return buf_detach(&b, NULL);
 }

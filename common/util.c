@@ -79,6 +79,17 @@ util_format(const char *zFmt, ...)
 	return z;
 }
 
+int
+util_fail(char **pzErr, int rc, const char *zFmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, zFmt);
+	*pzErr = util_vformat(zFmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 static void vwarn_plain(const char *zFmt, va_list ap)
     __attribute__((format(printf, 1, 0)));
 
@@ -152,6 +163,26 @@ util_strndup(const char *z, size_t n)
 	memcpy(zCopy, z, n);
 	zCopy[n] = '\0';
 	return zCopy;
+}
+
+void
+util_time_text(const struct timespec *pTs, char *z, size_t n)
+{
+	struct tm tm;
+
+	gmtime_r(&pTs->tv_sec, &tm);
+	snprintf(z, n, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+	    (int)(pTs->tv_nsec / 1000 % 1000000));
+}
+
+void
+util_time_now(char *z, size_t n)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	util_time_text(&ts, z, n);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /*
  * Exit statuses of all dbs programs. This is the one place that defines
@@ -50,6 +51,15 @@ char *util_vformat(const char *zFmt, va_list ap)
 char *util_format(const char *zFmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Fail with a message: set *pzErr to util_format(zFmt, ...), which the
+ * caller frees, and return rc (a DBS_EXIT_* status), so that a function
+ * that hands its failure to its caller can end with
+ * return util_fail(pzErr, DBS_EXIT_FAIL, "%s: %s", zFile, strerror(errno));
+ */
+int util_fail(char **pzErr, int rc, const char *zFmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
  * Allocation wrappers. They never return NULL: on exhaustion they print
  * "prog: out of memory" and exit with DBS_EXIT_FAIL. Memory is released
  * with free(). util_strndup() copies n bytes and adds a NUL.
@@ -75,5 +85,17 @@ int util_parse_i64(const char *z, int64_t min, int64_t max, int64_t *pOut);
  * exponent. Returns 0 and sets *pOut, or -1.
  */
 int util_parse_percent(const char *z, double *pOut);
+
+/* Bytes of util_time_text()'s text with its NUL. */
+#define UTIL_TIME_SIZE 28
+
+/*
+ * The UTC time *pTs as "YYYY-MM-DDTHH:MM:SS.ffffffZ" (ISO 8601, the
+ * microseconds truncated, years 0000 to 9999) into z, which holds n >=
+ * UTIL_TIME_SIZE bytes: the extracted-at of dbs-stream(5) and the run
+ * times of dbs-load. util_time_now() writes the current time so.
+ */
+void util_time_text(const struct timespec *pTs, char *z, size_t n);
+void util_time_now(char *z, size_t n);
 
 #endif

@@ -100,24 +100,29 @@ check_value(enum conf_key k, const char *z)
 	}
 }
 
-void
-conf_set_flag(struct conf *pC, enum conf_key k, const char *zValue)
+int
+conf_set_flag(
+    struct conf *pC, enum conf_key k, const char *zValue, char **pzErr)
 {
 	const char *zWhy;
 
 	if (*zValue == '\0')
-		util_die(DBS_EXIT_USAGE, "%s: empty value", aName[k].zFlag);
+		return util_fail(
+		    pzErr, DBS_EXIT_USAGE, "%s: empty value", aName[k].zFlag);
 	zWhy = check_value(k, zValue);
 	if (zWhy)
-		util_die(DBS_EXIT_USAGE, "%s: %s", aName[k].zFlag, zWhy);
+		return util_fail(
+		    pzErr, DBS_EXIT_USAGE, "%s: %s", aName[k].zFlag, zWhy);
 	free(pC->azVal[CONF_FLAG][k]);
 	pC->azVal[CONF_FLAG][k] = util_strdup(zValue);
+	return 0;
 }
 
 /* Read DBS_* variables (with --no-env only DBS_PASSWORD and
- * DBS_PASSWORD_FILE); an empty variable counts as unset. */
-static void
-read_env(struct conf *pC)
+ * DBS_PASSWORD_FILE); an empty variable counts as unset. Returns 0 or
+ * DBS_EXIT_USAGE with *pzErr. */
+static int
+read_env(struct conf *pC, char **pzErr)
 {
 	const char *z, *zWhy;
 	int k;
@@ -130,9 +135,11 @@ read_env(struct conf *pC)
 			continue;
 		zWhy = check_value(k, z);
 		if (zWhy)
-			util_die(DBS_EXIT_USAGE, "%s: %s", aName[k].zEnv, zWhy);
+			return util_fail(pzErr, DBS_EXIT_USAGE, "%s: %s",
+			    aName[k].zEnv, zWhy);
 		pC->azVal[CONF_ENV][k] = util_strdup(z);
 	}
+	return 0;
 }
 
 /* The config file key of each setting, for reading [source]. */
@@ -153,129 +160,141 @@ static const enum config_key aFileKey[CONF_NKEY] = {
 /*
  * Read the config file (dbs.conf(5), checked as a whole by config_read)
  * and take its [source] settings; a ca-file value must also suit
- * freetds.conf.
+ * freetds.conf. Returns 0 or DBS_EXIT_USAGE with *pzErr.
  */
-static void
-read_file(struct conf *pC, const char *zFile)
+static int
+read_file(struct conf *pC, const char *zFile, char **pzErr)
 {
 	struct config cfg = {0};
-	char *zErr = NULL;
 	const char *z, *zWhy;
-	int k;
+	int k, rc = 0;
 
-	if (config_read(zFile, &cfg, &zErr) != 0)
-		util_die(DBS_EXIT_USAGE, "%s", zErr);
-	for (k = 0; k < CONF_NKEY; k++) {
+	if (config_read(zFile, &cfg, pzErr) != 0)
+		return DBS_EXIT_USAGE;
+	for (k = 0; k < CONF_NKEY && rc == 0; k++) {
 		z = cfg.source.azVal[aFileKey[k]];
 		if (z == NULL)
 			continue;
 		zWhy = check_value(k, z);
 		if (zWhy)
-			util_die(DBS_EXIT_USAGE, "%s: line %d: %s: %s", zFile,
+			rc = util_fail(pzErr, DBS_EXIT_USAGE,
+			    "%s: line %d: %s: %s", zFile,
 			    cfg.source.aiLine[aFileKey[k]], aName[k].zKey,
 			    zWhy);
-		pC->azVal[CONF_FILE][k] = util_strdup(z);
+		else
+			pC->azVal[CONF_FILE][k] = util_strdup(z);
 	}
 	config_clear(&cfg);
+	return rc;
 }
 
 /*
- * Read a password: the first line of the file (without its line end).
- * Returns an owned string; exits on error.
+ * Read a password: the first line of the file (without its line end)
+ * into *pzPw, owned by the caller. Returns 0, or DBS_EXIT_USAGE with
+ * *pzErr.
  */
-static char *
-read_password(FILE *f, const char *zWhat)
+static int
+read_password(FILE *f, const char *zWhat, char **pzPw, char **pzErr)
 {
-	char *zLine = NULL, *zPw;
+	char *zLine = NULL;
 	size_t nAlloc = 0;
 	ssize_t n = getline(&zLine, &nAlloc, f);
+	int rc = 0;
 
 	if (n < 0 && ferror(f))
-		util_die(DBS_EXIT_USAGE, "%s: %s", zWhat, strerror(errno));
+		rc = util_fail(
+		    pzErr, DBS_EXIT_USAGE, "%s: %s", zWhat, strerror(errno));
 	if (n < 0)
 		n = 0;
 	while (n > 0 && (zLine[n - 1] == '\n' || zLine[n - 1] == '\r'))
 		n--;
-	zPw = util_strndup(zLine ? zLine : "", (size_t)n);
+	if (rc == 0)
+		*pzPw = util_strndup(zLine ? zLine : "", (size_t)n);
 	if (zLine)
 		explicit_bzero(zLine, nAlloc);
 	free(zLine);
-	return zPw;
+	return rc;
 }
 
 /* The password in file zFile, which must be private (as a config file
- * holding a password). */
-static char *
-read_password_file(const char *zFile)
+ * holding a password), as read_password() reads it. */
+static int
+read_password_file(const char *zFile, char **pzPw, char **pzErr)
 {
 	FILE *f = fopen(zFile, "r");
-	char *zPw, *zErr = NULL;
+	int rc;
 
-	if (f == NULL) {
-		util_die(DBS_EXIT_USAGE, "password file %s: %s", zFile,
-		    strerror(errno));
-		return NULL; /* not reached */
-	}
+	if (f == NULL)
+		return util_fail(pzErr, DBS_EXIT_USAGE, "password file %s: %s",
+		    zFile, strerror(errno));
 	if (config_check_private(
-	        fileno(f), zFile, "is a password file", &zErr) != 0)
-		util_die(DBS_EXIT_USAGE, "%s", zErr);
-	zPw = read_password(f, zFile);
+	        fileno(f), zFile, "is a password file", pzErr) != 0)
+		rc = DBS_EXIT_USAGE;
+	else
+		rc = read_password(f, zFile, pzPw, pzErr);
 	fclose(f);
-	return zPw;
+	return rc;
 }
 
 /*
  * The password from the highest layer that names one: flags (-P - or
  * --password-file), environment (DBS_PASSWORD or DBS_PASSWORD_FILE),
- * file (password or password-file). Two sources in one layer is an
- * error. Returns an owned string, or NULL when no layer has one.
+ * file (password or password-file), into *pzPw (owned by the caller;
+ * left NULL when no layer has one). Two sources in one layer is an
+ * error. Returns 0, or DBS_EXIT_USAGE with *pzErr.
  */
-static char *
-resolve_password(struct conf *pC)
+static int
+resolve_password(struct conf *pC, char **pzPw, char **pzErr)
 {
 	char **az;
 
 	if (pC->passwordStdin && pC->azVal[CONF_FLAG][CONF_PASSWORD_FILE])
-		util_die(
-		    DBS_EXIT_USAGE, "-P - and --password-file are exclusive");
+		return util_fail(pzErr, DBS_EXIT_USAGE,
+		    "-P - and --password-file are exclusive");
 	if (pC->passwordStdin)
-		return read_password(stdin, "stdin");
+		return read_password(stdin, "stdin", pzPw, pzErr);
 	if (pC->azVal[CONF_FLAG][CONF_PASSWORD_FILE])
 		return read_password_file(
-		    pC->azVal[CONF_FLAG][CONF_PASSWORD_FILE]);
+		    pC->azVal[CONF_FLAG][CONF_PASSWORD_FILE], pzPw, pzErr);
 	az = pC->azVal[CONF_ENV];
 	if (az[CONF_PASSWORD] && az[CONF_PASSWORD_FILE])
-		util_die(DBS_EXIT_USAGE,
+		return util_fail(pzErr, DBS_EXIT_USAGE,
 		    "DBS_PASSWORD and DBS_PASSWORD_FILE are both set");
-	if (az[CONF_PASSWORD])
-		return util_strdup(az[CONF_PASSWORD]);
+	if (az[CONF_PASSWORD]) {
+		*pzPw = util_strdup(az[CONF_PASSWORD]);
+		return 0;
+	}
 	if (az[CONF_PASSWORD_FILE])
-		return read_password_file(az[CONF_PASSWORD_FILE]);
+		return read_password_file(az[CONF_PASSWORD_FILE], pzPw, pzErr);
 	az = pC->azVal[CONF_FILE];
 	if (az[CONF_PASSWORD] && az[CONF_PASSWORD_FILE])
-		util_die(DBS_EXIT_USAGE,
+		return util_fail(pzErr, DBS_EXIT_USAGE,
 		    "%s: password and password-file are exclusive",
 		    pC->zConfigFile);
-	if (az[CONF_PASSWORD])
-		return util_strdup(az[CONF_PASSWORD]);
+	if (az[CONF_PASSWORD]) {
+		*pzPw = util_strdup(az[CONF_PASSWORD]);
+		return 0;
+	}
 	if (az[CONF_PASSWORD_FILE])
-		return read_password_file(az[CONF_PASSWORD_FILE]);
-	return NULL;
+		return read_password_file(az[CONF_PASSWORD_FILE], pzPw, pzErr);
+	return 0;
 }
 
-void
-conf_resolve(struct conf *pC, struct conf_final *pF)
+int
+conf_resolve(struct conf *pC, struct conf_final *pF, char **pzErr)
 {
 	const char *zEnvConf = getenv("DBS_CONFIG");
 	int64_t v;
-	int k, l;
+	int k, l, rc;
 
 	memset(pF, 0, sizeof *pF);
 	if (pC->zConfigFile == NULL && zEnvConf && *zEnvConf && !pC->noEnv)
 		pC->zConfigFile = util_strdup(zEnvConf);
-	read_env(pC);
-	if (pC->zConfigFile)
-		read_file(pC, pC->zConfigFile);
+	rc = read_env(pC, pzErr);
+	if (rc == 0 && pC->zConfigFile)
+		rc = read_file(pC, pC->zConfigFile, pzErr);
+	if (rc != 0)
+		return rc;
 	for (k = 0; k < CONF_NKEY; k++) {
 		for (l = 0; l < CONF_NLAYER && !pF->azVal[k]; l++)
 			pF->azVal[k] = pC->azVal[l][k];
@@ -290,10 +309,10 @@ conf_resolve(struct conf *pC, struct conf_final *pF)
 	        0)
 		pF->queryTimeout = (int)v;
 	if (pF->azVal[CONF_SERVER] == NULL)
-		util_die(DBS_EXIT_USAGE,
+		return util_fail(pzErr, DBS_EXIT_USAGE,
 		    "no server: give -S, DBS_SERVER or server in the config "
 		    "file");
-	pF->zPassword = resolve_password(pC);
+	return resolve_password(pC, &pF->zPassword, pzErr);
 }
 
 void

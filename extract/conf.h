@@ -47,18 +47,21 @@ struct conf_final {
 const char *conf_name(enum conf_key k, enum conf_layer l);
 
 /*
- * Store the value of a setting from a flag (copied). Validates it; on a
- * bad value prints a message and exits with DBS_EXIT_USAGE.
+ * Store the value of a setting from a flag (copied), once it is checked.
+ * Returns 0, or DBS_EXIT_USAGE with *pzErr (main.c's rule) for a bad
+ * value.
  */
-void conf_set_flag(struct conf *pC, enum conf_key k, const char *zValue);
+int conf_set_flag(
+    struct conf *pC, enum conf_key k, const char *zValue, char **pzErr);
 
 /*
  * Read the environment and the config file (pC->zConfigFile, or
  * DBS_CONFIG when that is NULL), then resolve every setting and the
- * password into *pF. On any error prints a message and exits (usage or
- * config errors with DBS_EXIT_USAGE).
+ * password into *pF. Returns 0, or DBS_EXIT_USAGE with *pzErr for a bad
+ * setting, config file or password source; conf_clear() releases *pF
+ * either way.
  */
-void conf_resolve(struct conf *pC, struct conf_final *pF);
+int conf_resolve(struct conf *pC, struct conf_final *pF, char **pzErr);
 
 /* Release everything; the password is zeroed first. */
 void conf_clear(struct conf *pC, struct conf_final *pF);

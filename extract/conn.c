@@ -3,8 +3,10 @@
  *
  * db-lib reports errors through two process-wide callbacks, also before a
  * DBPROCESS exists (a refused login), so the record of what went wrong is
- * module state here: the handlers write it, conn_error() reads it. The
- * handlers never exit and never print; main decides.
+ * module state here: the handlers write it, and each function that fails
+ * hands a copy of it to its caller (main.c's rule), as does conn_fail()
+ * for a failure the caller met in a db-lib call of its own (dbnextrow).
+ * The handlers never exit and never print; main decides.
  *
  * What db-lib in FreeTDS 1.3 cannot set on a LOGINREC (encryption, CA
  * file: DBSETLENCRYPT is unimplemented) is passed the documented way, as a
@@ -63,7 +65,7 @@ static struct {
 	int tds5;          /* the current login attempt is TDS 5.0 */
 	int pinned;        /* "auto" kept to TDS 7.4 for encryption's sake */
 	char zTlsWhy[160]; /* why TLS or the certificate failed, or "" */
-	char zMsg[1024];   /* conn_error() result */
+	char zMsg[1024];   /* describe() result */
 } rec;
 
 /* The login watchdog: its messages (formatted before it is armed), the
@@ -141,15 +143,24 @@ msg_handler(DBPROCESS *pDb, DBINT msgno, int state, int severity, char *zText,
 	return 0;
 }
 
+/* Record a failure of our own (not from db-lib) as a db-lib error text. */
+static void
+own_error(const char *zText, int osErr)
+{
+	rec.nErr++;
+	if (rec.dbErr == 0) {
+		rec.dbErr = -1;
+		copy_text(rec.zDbErr, sizeof rec.zDbErr, zText);
+		rec.osErr = osErr;
+	}
+}
+
 int
-conn_init(void)
+conn_init(char **pzErr)
 {
 	if (dbinit() == FAIL) {
-		rec.nErr++;
-		rec.dbErr = -1;
-		copy_text(
-		    rec.zDbErr, sizeof rec.zDbErr, "cannot initialise db-lib");
-		return -1;
+		own_error("cannot initialise db-lib", 0);
+		return conn_fail(pzErr);
 	}
 	dberrhandle(err_handler);
 	dbmsghandle(msg_handler);
@@ -163,8 +174,9 @@ conn_failed(void)
 	return rec.nErr > 0;
 }
 
-void
-conn_clear_errors(void)
+/* Forget recorded errors. */
+static void
+clear_errors(void)
 {
 	rec.nErr = rec.serverNo = rec.dbErr = rec.osErr = 0;
 	rec.zServer[0] = rec.zDbErr[0] = '\0';
@@ -251,8 +263,14 @@ login_hints(void)
 		    "login: give -U for a login with a password");
 }
 
-const char *
-conn_error(void)
+/*
+ * The one-line description of the first error recorded (the most telling
+ * one: a server message beats db-lib's generic follow-ups), without the
+ * program name, or a generic phrase if none was recorded; in rec.zMsg.
+ * Never contains the password.
+ */
+static const char *
+describe(void)
 {
 	if (rec.serverNo == MSG_LOGIN_FAILED ||
 	    rec.serverNo == MSG_ASE_LOGIN_FAILED) {
@@ -285,6 +303,13 @@ conn_error(void)
 	return rec.zMsg;
 }
 
+int
+conn_fail(char **pzErr)
+{
+	*pzErr = util_strdup(describe());
+	return DBS_EXIT_FAIL;
+}
+
 /* Map a --tds-version value to a DBVERSION_ code; -1 for "auto". */
 static int
 ver_code(const char *z)
@@ -302,18 +327,6 @@ ver_code(const char *z)
 			return a[i].v;
 	}
 	return -1;
-}
-
-/* Record a failure of our own (not from db-lib) as a db-lib error text. */
-static void
-own_error(const char *zText, int osErr)
-{
-	rec.nErr++;
-	if (rec.dbErr == 0) {
-		rec.dbErr = -1;
-		copy_text(rec.zDbErr, sizeof rec.zDbErr, zText);
-		rec.osErr = osErr;
-	}
 }
 
 /*
@@ -561,13 +574,14 @@ login_once(const struct conn_settings *pS, int v, int nTimeout)
 	return pDb;
 }
 
-DBPROCESS *
-conn_open(const struct conn_settings *pS)
+int
+conn_open(const struct conn_settings *pS, DBPROCESS **ppDb, char **pzErr)
 {
 	DBPROCESS *pDb = NULL;
 	double start = now();
 	int aV[2], nV, i, nLeft;
 
+	*ppDb = NULL;
 	if (pS->zEncrypt && strcmp(pS->zEncrypt, "strict") == 0 &&
 	    !freetds_has_strict()) {
 		snprintf(rec.zDbErr, sizeof rec.zDbErr,
@@ -576,7 +590,7 @@ conn_open(const struct conn_settings *pS)
 		    dbversion());
 		rec.nErr++;
 		rec.dbErr = -1;
-		return NULL;
+		return conn_fail(pzErr);
 	}
 	rec.loggingIn = 1;
 	rec.tlsRequired = pS->zEncrypt && strcmp(pS->zEncrypt, "require") == 0;
@@ -599,17 +613,19 @@ conn_open(const struct conn_settings *pS)
 		                          : 1);
 		if (pDb != NULL || i + 1 == nV || !not_tds7_server())
 			break;
-		conn_clear_errors(); /* the next attempt tells */
+		clear_errors(); /* the next attempt tells */
 	}
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
-	if (pDb != NULL)
-		rec.loggingIn = 0; /* else conn_error() speaks of the login */
-	return pDb;
+	if (pDb == NULL) /* describe() speaks of the login */
+		return conn_fail(pzErr);
+	rec.loggingIn = 0;
+	*ppDb = pDb;
+	return 0;
 }
 
 int
-conn_exec(DBPROCESS *pDb, const char *zSql)
+conn_exec(DBPROCESS *pDb, const char *zSql, char **pzErr)
 {
 	/* text, ntext and (max) values would be cut at the server's
 	 * default TEXTSIZE (4096 bytes for db-lib clients) */
@@ -618,33 +634,36 @@ conn_exec(DBPROCESS *pDb, const char *zSql)
 	    conn_failed()) {
 		if (!conn_failed())
 			own_error("the server refused the query", 0);
-		return -1;
+		return conn_fail(pzErr);
 	}
 	return 0;
 }
 
 int
-conn_next_result(DBPROCESS *pDb)
+conn_next_result(DBPROCESS *pDb, int *pbCols, char **pzErr)
 {
 	RETCODE rc;
 
+	*pbCols = 0;
 	for (;;) {
 		rc = dbresults(pDb);
 		if (rc == NO_MORE_RESULTS)
-			return conn_failed() ? -1 : 0;
+			return conn_failed() ? conn_fail(pzErr) : 0;
 		if (rc != SUCCEED || conn_failed()) {
 			if (!conn_failed())
 				own_error("the query failed", 0);
-			return -1;
+			return conn_fail(pzErr);
 		}
-		if (dbnumcols(pDb) > 0)
-			return 1;
+		if (dbnumcols(pDb) > 0) {
+			*pbCols = 1;
+			return 0;
+		}
 		/* a result without columns: drain it */
 		while ((rc = dbnextrow(pDb)) != NO_MORE_ROWS) {
 			if (rc == FAIL) {
 				if (!conn_failed())
 					own_error("the query failed", 0);
-				return -1;
+				return conn_fail(pzErr);
 			}
 		}
 	}
@@ -652,7 +671,7 @@ conn_next_result(DBPROCESS *pDb)
 
 int
 conn_column(DBPROCESS *pDb, int iCol, const char **pzName, int *pNotNull,
-    struct fmt_colinfo *pInfo)
+    struct fmt_colinfo *pInfo, char **pzErr)
 {
 	DBCOL2 col;
 
@@ -665,7 +684,7 @@ conn_column(DBPROCESS *pDb, int iCol, const char **pzName, int *pNotNull,
 	 */
 	if (dbtablecolinfo(pDb, iCol, (DBCOL *)&col) == FAIL &&
 	    col.ServerType == -1)
-		return -1;
+		return conn_fail(pzErr);
 	*pzName = dbcolname(pDb, iCol);
 	*pNotNull = !col.Null;
 	pInfo->serverType = col.ServerType;
@@ -675,7 +694,7 @@ conn_column(DBPROCESS *pDb, int iCol, const char **pzName, int *pNotNull,
 	pInfo->precision = col.Precision;
 	pInfo->scale = col.Scale;
 	pInfo->tds5 = dbtds(pDb) < DBTDS_7_0;
-	return *pzName ? 0 : -1;
+	return *pzName ? 0 : conn_fail(pzErr);
 }
 
 int

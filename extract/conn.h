@@ -32,58 +32,57 @@ struct conn_settings {
 };
 
 /*
- * Initialise db-lib and install the handlers. Call once, before anything
- * else in this module. Returns 0, or -1 (conn_error() says why).
+ * Every function here that can fail returns 0, or DBS_EXIT_FAIL with
+ * *pzErr set to the one-line description of the first error recorded
+ * (the most telling one: a server message beats db-lib's generic
+ * follow-ups), without the program name or the server's, never with
+ * the password; the caller frees it (main.c's rule).
  */
-int conn_init(void);
+
+/* Initialise db-lib and install the handlers. Call once, before anything
+ * else in this module. */
+int conn_init(char **pzErr);
 
 /*
  * Log in, within pS->loginTimeout seconds for all attempts (see conn.c
- * for "auto"); past that a watchdog prints the timeout, runs
- * pS->onAbort and ends the process with status 1. Returns the
- * connection, or NULL (conn_error() says why). The password is not kept
- * by this module.
+ * for "auto"), and set *ppDb to the connection. Past the timeout a
+ * watchdog (a signal handler, outside main.c's rule) prints the timeout,
+ * runs pS->onAbort and ends the process with status 1. The password is
+ * not kept by this module.
  */
-DBPROCESS *conn_open(const struct conn_settings *pS);
+int conn_open(const struct conn_settings *pS, DBPROCESS **ppDb, char **pzErr);
 
-/*
- * Send a batch and wait for the server to start answering. Returns 0, or
- * -1 on failure (conn_error()).
- */
-int conn_exec(DBPROCESS *pDb, const char *zSql);
+/* Send a batch and wait for the server to start answering. */
+int conn_exec(DBPROCESS *pDb, const char *zSql, char **pzErr);
 
 /*
  * Move to the next result of the batch that has columns, skipping those
- * that have none (SET, counts). Returns 1 when positioned on a result set
- * with columns, 0 when there are no more results, -1 on error.
+ * that have none (SET, counts). *pbCols is 1 when positioned on a result
+ * set with columns, 0 when there are no more results.
  */
-int conn_next_result(DBPROCESS *pDb);
+int conn_next_result(DBPROCESS *pDb, int *pbCols, char **pzErr);
 
 /*
  * Describe result column iCol (1-based) of the current result set:
  * its name (valid until the next result set) and what fmt_describe()
- * needs. Returns 0, or -1 on failure.
+ * needs.
  */
 int conn_column(DBPROCESS *pDb, int iCol, const char **pzName, int *pNotNull,
-    struct fmt_colinfo *pInfo);
+    struct fmt_colinfo *pInfo, char **pzErr);
 
 /*
- * 1 if an error has been recorded since conn_init() or the last
- * conn_clear_errors(), else 0. Informational server messages are not
- * errors.
+ * 1 if an error has been recorded since conn_init() (or, during the
+ * login, since the attempt began), else 0. Informational server messages
+ * are not errors.
  */
 int conn_failed(void);
 
 /*
- * A one-line description of the first error recorded (the most telling
- * one: a server message beats db-lib's generic follow-ups), without the
- * program name, or a generic phrase if none was recorded. Never contains
- * the password.
+ * For a failure met in a db-lib call of the caller's own (dbnextrow()):
+ * set *pzErr to the description of the first error recorded, or to a
+ * generic phrase when none was. Returns DBS_EXIT_FAIL.
  */
-const char *conn_error(void);
-
-/* Forget recorded errors. */
-void conn_clear_errors(void);
+int conn_fail(char **pzErr);
 
 /* 1 if the connection speaks TDS 5.0 (Sybase ASE), else 0. */
 int conn_tds5(DBPROCESS *pDb);

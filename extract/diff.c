@@ -44,7 +44,7 @@ struct diff {
 	/* the current server result */
 	struct fmt_col *aRes;
 	int nRes;
-	struct fmt_buf val;
+	struct buf val;
 	size_t *aOff;
 	struct stream_field *aF;
 	/* local rows of the leaves being compared */
@@ -53,11 +53,15 @@ struct diff {
 	int inLeaf;
 };
 
-/* Report the server's failure; returns -1. */
+/* Report the server's failure zConn (freed), or conn_fail()'s when
+ * NULL; returns -1. */
 static int
-server_fail(struct diff *d)
+server_fail(struct diff *d, char *zConn)
 {
-	util_warn("%s: %s", d->zServer, conn_error());
+	if (zConn == NULL)
+		conn_fail(&zConn);
+	util_warn("%s: %s", d->zServer, zConn);
+	free(zConn);
 	return -1;
 }
 
@@ -67,17 +71,20 @@ res_begin(struct diff *d)
 {
 	struct fmt_colinfo info;
 	const char *zName, *zWhy;
-	int k, notnull;
+	char *zConn = NULL;
+	int k, notnull, bCols = 0;
 
-	if (conn_exec(d->pDb, d->sql.z) != 0 || conn_next_result(d->pDb) != 1)
-		return server_fail(d);
+	if (conn_exec(d->pDb, d->sql.z, &zConn) != 0 ||
+	    conn_next_result(d->pDb, &bCols, &zConn) != 0 || !bCols)
+		return server_fail(d, zConn);
 	d->nRes = dbnumcols(d->pDb);
 	d->aRes = util_realloc(d->aRes, (size_t)d->nRes * sizeof *d->aRes);
 	d->aOff = util_realloc(d->aOff, (size_t)d->nRes * sizeof *d->aOff);
 	d->aF = util_realloc(d->aF, (size_t)d->nRes * sizeof *d->aF);
 	for (k = 0; k < d->nRes; k++) {
-		if (conn_column(d->pDb, k + 1, &zName, &notnull, &info) != 0)
-			return server_fail(d);
+		if (conn_column(
+		        d->pDb, k + 1, &zName, &notnull, &info, &zConn) != 0)
+			return server_fail(d, zConn);
 		if (fmt_describe(&info, &d->aRes[k], &zWhy) != 0) {
 			util_warn("%s: column %d: %s is not supported",
 			    d->zServer, k + 1, zWhy);
@@ -96,18 +103,20 @@ static int
 res_next(struct diff *d)
 {
 	const char *zWhy;
+	char *zConn = NULL;
 	STATUS st = dbnextrow(d->pDb);
 	BYTE *pData;
-	int k, rc;
+	int k, rc, bCols;
 
 	if (st == NO_MORE_ROWS && !conn_failed()) {
-		while ((rc = conn_next_result(d->pDb)) > 0)
+		while ((rc = conn_next_result(d->pDb, &bCols, &zConn)) == 0 &&
+		    bCols)
 			while (dbnextrow(d->pDb) == REG_ROW)
 				;
-		return rc < 0 ? server_fail(d) : 0;
+		return rc != 0 ? server_fail(d, zConn) : 0;
 	}
 	if (st != REG_ROW || conn_failed())
-		return server_fail(d);
+		return server_fail(d, NULL);
 	d->val.n = 0;
 	for (k = 0; k < d->nRes; k++) {
 		pData = dbdata(d->pDb, k + 1);
@@ -120,7 +129,7 @@ res_next(struct diff *d)
 			util_warn("%s: column %d: %s", d->zServer, k + 1, zWhy);
 			return -1;
 		}
-		fmt_buf_append(&d->val, "", 1);
+		buf_append(&d->val, "", 1);
 	}
 	for (k = 0; k < d->nRes; k++) {
 		d->aF[k].z =
@@ -739,7 +748,7 @@ fetch(struct diff *d, struct out *pOut, int bFull)
 	struct emit_opts eo = *d->pO->pEmit;
 	struct buf extra = {0}, bound = {0};
 	const char *zWhy = NULL;
-	char **az = NULL, zN[24];
+	char **az = NULL, zN[24], *zErr;
 	size_t i, nAz = 0;
 	int bFp = d->pO->strategy != DIFF_KEYS, rc;
 
@@ -783,8 +792,10 @@ fetch(struct diff *d, struct out *pOut, int bFull)
 	    &d->sql, &d->q, d->aPoint, d->nPoint, bFull, bFp, &zWhy);
 	if (rc != 0)
 		util_warn("%s", zWhy);
-	else
-		rc = emit_run(d->pDb, d->sql.z, &eo, pOut);
+	else if ((rc = emit_run(d->pDb, d->sql.z, &eo, pOut, &zErr)) != 0) {
+		util_warn("%s", zErr);
+		free(zErr);
+	}
 	for (i = 0; i < nAz; i++)
 		free(az[i]);
 	free(az);
@@ -800,12 +811,16 @@ static int
 setup(struct diff *d)
 {
 	const struct diff_opts *pO = d->pO;
+	char *zErr;
 	size_t k;
 	int i;
 
-	if (keysql_describe(
-	        d->pDb, pO->pView, pO->pColumns, d->zServer, &d->c) != 0)
+	if (keysql_describe(d->pDb, pO->pView, pO->pColumns, d->zServer, &d->c,
+	        &zErr) != 0) {
+		util_warn("%s", zErr);
+		free(zErr);
 		return -1;
+	}
 	if (pO->strategy != DIFF_KEYS && d->c.tds5) {
 		util_warn("%s: Sybase ASE has no HASHBYTES with SHA-256 in the "
 		          "form dbs-extract sends; use --strategy keys or full",

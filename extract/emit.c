@@ -28,7 +28,7 @@ struct emit {
 	int nCol;
 	struct stream_field *aField; /* one row, pointing into buf */
 	size_t *aOff;                /* offsets of the fields in buf */
-	struct fmt_buf buf;          /* canonical text of one row */
+	struct buf buf;              /* canonical text of one row */
 	uint64_t nRow;               /* rows written */
 	struct timespec tStart;      /* for progress */
 	struct timespec tLast;
@@ -69,21 +69,6 @@ progress(struct emit *p, int bFinal)
 		    p->pO->progress > 1 ? "   " : "\n");
 }
 
-/* "2024-01-02T03:04:05.123456Z" for now. */
-static void
-utc_now(char *z, size_t n)
-{
-	struct timespec ts;
-	struct tm tm;
-	char zSec[32];
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(zSec, sizeof zSec, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(
-	    z, n, "%.20s.%06uZ", zSec, (unsigned)(ts.tv_nsec / 1000 % 1000000));
-}
-
 static void
 add_meta(struct emit *p, const char *zExtractedAt)
 {
@@ -117,14 +102,33 @@ add_meta(struct emit *p, const char *zExtractedAt)
 }
 
 /*
- * Describe every result column into p->aCol and the header columns.
- * Returns 0, or -1 after printing a message.
+ * Fail with the server's failure zConn (from conn.h; freed here), after
+ * p->nRow rows: "server: after 12 rows: connection lost". Returns
+ * DBS_EXIT_FAIL with *pzErr.
  */
 static int
-add_columns(struct emit *p)
+server_failed(struct emit *p, char *zConn, char **pzErr)
+{
+	if (p->nRow > 0)
+		util_fail(pzErr, DBS_EXIT_FAIL, "%s: after %llu rows: %s",
+		    p->pO->zServer, (unsigned long long)p->nRow, zConn);
+	else
+		util_fail(
+		    pzErr, DBS_EXIT_FAIL, "%s: %s", p->pO->zServer, zConn);
+	free(zConn);
+	return DBS_EXIT_FAIL;
+}
+
+/*
+ * Describe every result column into p->aCol and the header columns.
+ * Returns 0, or DBS_EXIT_FAIL with *pzErr.
+ */
+static int
+add_columns(struct emit *p, char **pzErr)
 {
 	const char *zServer = p->pO->zServer, *zName, *zType;
 	struct fmt_colinfo info;
+	char *zConn;
 	int i, notnull;
 
 	p->nCol = dbnumcols(p->pDb);
@@ -132,28 +136,23 @@ add_columns(struct emit *p)
 	p->aField = util_calloc((size_t)p->nCol, sizeof *p->aField);
 	p->aOff = util_calloc((size_t)p->nCol, sizeof *p->aOff);
 	for (i = 0; i < p->nCol; i++) {
-		if (conn_column(p->pDb, i + 1, &zName, &notnull, &info) != 0) {
-			util_warn("%s: %s", zServer, conn_error());
-			return -1;
-		}
-		if (*zName == '\0') {
-			util_warn("%s: column %d has no name (give it an "
-			          "alias in --query)",
+		if (conn_column(
+		        p->pDb, i + 1, &zName, &notnull, &info, &zConn) != 0)
+			return server_failed(p, zConn, pzErr);
+		if (*zName == '\0')
+			return util_fail(pzErr, DBS_EXIT_FAIL,
+			    "%s: column %d has no name (give it an alias in "
+			    "--query)",
 			    zServer, i + 1);
-			return -1;
-		}
-		if (stream_header_find_col(&p->h, zName) >= 0) {
-			util_warn("%s: column name \"%s\" appears twice",
-			    zServer, zName);
-			return -1;
-		}
-		if (fmt_describe(&info, &p->aCol[i], &zType) != 0) {
-			util_warn("%s: column \"%s\": %s is not supported "
-			          "(convert it in --query, e.g. CAST(%s AS "
-			          "nvarchar(max)))",
+		if (stream_header_find_col(&p->h, zName) >= 0)
+			return util_fail(pzErr, DBS_EXIT_FAIL,
+			    "%s: column name \"%s\" appears twice", zServer,
+			    zName);
+		if (fmt_describe(&info, &p->aCol[i], &zType) != 0)
+			return util_fail(pzErr, DBS_EXIT_FAIL,
+			    "%s: column \"%s\": %s is not supported (convert "
+			    "it in --query, e.g. CAST(%s AS nvarchar(max)))",
 			    zServer, zName, zType, zName);
-			return -1;
-		}
 		stream_header_add_col(&p->h, zName, &p->aCol[i].type,
 		    p->aCol[i].zSource, notnull);
 	}
@@ -162,11 +161,11 @@ add_columns(struct emit *p)
 
 /*
  * Add the --key columns to the header, spelled as the result spells them
- * (SQL Server names are case-insensitive). Returns 0, or -1 after a
- * message.
+ * (SQL Server names are case-insensitive). Returns 0, or DBS_EXIT_FAIL
+ * with *pzErr.
  */
 static int
-add_key(struct emit *p)
+add_key(struct emit *p, char **pzErr)
 {
 	const struct ident_list *pKey = p->pO->pKey;
 	size_t i;
@@ -182,26 +181,27 @@ add_key(struct emit *p)
 			if (strcasecmp(p->h.aCol[k].zName, pKey->az[i]) == 0)
 				iFound = iFound == -1 ? k : -2;
 		}
-		if (iFound < 0) {
-			util_warn("%s: key column \"%s\" is not in the result",
+		if (iFound < 0)
+			return util_fail(pzErr, DBS_EXIT_FAIL,
+			    "%s: key column \"%s\" is not in the result",
 			    p->pO->zServer, pKey->az[i]);
-			return -1;
-		}
 		stream_header_add_key(&p->h, p->h.aCol[iFound].zName);
 	}
 	return 0;
 }
 
+/* A write to the output failed (errno). Returns DBS_EXIT_FAIL. */
 static int
-write_failed(struct emit *p)
+write_failed(struct emit *p, char **pzErr)
 {
-	util_warn("%s: %s", out_label(p->pOut), strerror(errno));
-	return -1;
+	return util_fail(pzErr, DBS_EXIT_FAIL, "%s: %s", out_label(p->pOut),
+	    strerror(errno));
 }
 
-/* Convert and write the current row. Returns 0, or -1 after a message. */
+/* Convert and write the current row. Returns 0, or DBS_EXIT_FAIL with
+ * *pzErr. */
 static int
-put_row(struct emit *p)
+put_row(struct emit *p, char **pzErr)
 {
 	const char *zWhy;
 	BYTE *pData;
@@ -217,114 +217,99 @@ put_row(struct emit *p)
 			continue;
 		}
 		if (fmt_value(&p->aCol[i], pData,
-		        (size_t)dbdatlen(p->pDb, i + 1), &p->buf, &zWhy) != 0) {
-			util_warn("%s: row %llu, column \"%s\": %s",
-			    p->pO->zServer, (unsigned long long)p->nRow + 1,
-			    p->h.aCol[i].zName, zWhy);
-			return -1;
-		}
+		        (size_t)dbdatlen(p->pDb, i + 1), &p->buf, &zWhy) != 0)
+			return util_fail(pzErr, DBS_EXIT_FAIL,
+			    "%s: row %llu, column \"%s\": %s", p->pO->zServer,
+			    (unsigned long long)p->nRow + 1, p->h.aCol[i].zName,
+			    zWhy);
 		p->aField[i].n = p->buf.n - p->aOff[i];
-		fmt_buf_append(&p->buf, "", 1); /* each value's own NUL */
+		buf_append(&p->buf, "", 1); /* each value's own NUL */
 	}
 	/* only now: the buffer may have moved while it grew */
 	for (i = 0; i < p->nCol; i++)
 		p->aField[i].z =
 		    p->aOff[i] == (size_t)-1 ? NULL : p->buf.z + p->aOff[i];
 	if (stream_writer_row(p->pW, p->aField) != 0)
-		return write_failed(p);
+		return write_failed(p, pzErr);
 	p->nRow++;
 	if ((p->nRow & 4095) == 0)
 		progress(p, 0);
 	return 0;
 }
 
-/* Report a failure of the server side, after nRow rows. */
+/* Read every row of the current result set. Returns 0, or DBS_EXIT_FAIL
+ * with *pzErr. */
 static int
-server_failed(struct emit *p)
-{
-	if (p->nRow > 0)
-		util_warn("%s: after %llu rows: %s", p->pO->zServer,
-		    (unsigned long long)p->nRow, conn_error());
-	else
-		util_warn("%s: %s", p->pO->zServer, conn_error());
-	return -1;
-}
-
-/* Read every row of the current result set. Returns 0 or -1. */
-static int
-put_rows(struct emit *p)
+put_rows(struct emit *p, char **pzErr)
 {
 	STATUS st;
 	DBINT nCount;
+	char *zConn;
+	int rc;
 
 	while ((st = dbnextrow(p->pDb)) == REG_ROW) {
-		if (conn_failed())
-			return server_failed(p);
-		if (put_row(p) != 0)
-			return -1;
+		if (conn_failed()) {
+			conn_fail(&zConn);
+			return server_failed(p, zConn, pzErr);
+		}
+		if ((rc = put_row(p, pzErr)) != 0)
+			return rc;
 	}
 	if (st != NO_MORE_ROWS || conn_failed()) {
-		if (st > 0 && !conn_failed()) {
-			util_warn("%s: COMPUTE rows are not supported",
+		if (st > 0 && !conn_failed())
+			return util_fail(pzErr, DBS_EXIT_FAIL,
+			    "%s: COMPUTE rows are not supported",
 			    p->pO->zServer);
-			return -1;
-		}
-		return server_failed(p);
+		conn_fail(&zConn);
+		return server_failed(p, zConn, pzErr);
 	}
 	nCount = dbcount(p->pDb);
-	if (nCount >= 0 && (uint32_t)nCount != (uint32_t)p->nRow) {
-		util_warn("%s: the server counted %ld rows, dbs-extract read "
-		          "%llu",
+	if (nCount >= 0 && (uint32_t)nCount != (uint32_t)p->nRow)
+		return util_fail(pzErr, DBS_EXIT_FAIL,
+		    "%s: the server counted %ld rows, dbs-extract read %llu",
 		    p->pO->zServer, (long)nCount, (unsigned long long)p->nRow);
-		return -1;
-	}
 	return 0;
 }
 
-/* The whole run once the emit is set up. Returns 0 or -1. */
+/* The whole run once the emit is set up. Returns 0, or DBS_EXIT_FAIL
+ * with *pzErr. */
 static int
-run(struct emit *p, const char *zSql)
+run(struct emit *p, const char *zSql, char **pzErr)
 {
-	char zNow[64];
-	int rc;
+	char zNow[UTIL_TIME_SIZE], *zConn;
+	int rc, bCols;
 
-	utc_now(zNow, sizeof zNow);
+	util_time_now(zNow, sizeof zNow);
 	clock_gettime(CLOCK_MONOTONIC, &p->tStart);
 	p->tLast = p->tStart;
-	if (conn_exec(p->pDb, zSql) != 0)
-		return server_failed(p);
-	rc = conn_next_result(p->pDb);
-	if (rc < 0)
-		return server_failed(p);
-	if (rc == 0) {
-		util_warn(
+	if (conn_exec(p->pDb, zSql, &zConn) != 0 ||
+	    conn_next_result(p->pDb, &bCols, &zConn) != 0)
+		return server_failed(p, zConn, pzErr);
+	if (!bCols)
+		return util_fail(pzErr, DBS_EXIT_FAIL,
 		    "%s: the query returned no result set", p->pO->zServer);
-		return -1;
-	}
 	add_meta(p, zNow);
-	if (add_columns(p) != 0 || add_key(p) != 0)
-		return -1;
+	if ((rc = add_columns(p, pzErr)) != 0 || (rc = add_key(p, pzErr)) != 0)
+		return rc;
 	if (stream_writer_header(p->pW, &p->h) != 0)
-		return write_failed(p);
-	if (put_rows(p) != 0)
-		return -1;
-	rc = conn_next_result(p->pDb);
-	if (rc != 0) {
-		if (rc > 0)
-			util_warn("%s: the query returned more than one "
-			          "result set",
-			    p->pO->zServer);
-		return rc > 0 ? -1 : server_failed(p);
-	}
+		return write_failed(p, pzErr);
+	if ((rc = put_rows(p, pzErr)) != 0)
+		return rc;
+	if (conn_next_result(p->pDb, &bCols, &zConn) != 0)
+		return server_failed(p, zConn, pzErr);
+	if (bCols)
+		return util_fail(pzErr, DBS_EXIT_FAIL,
+		    "%s: the query returned more than one result set",
+		    p->pO->zServer);
 	if (stream_writer_finish(p->pW) != 0)
-		return write_failed(p);
+		return write_failed(p, pzErr);
 	progress(p, 1);
 	return 0;
 }
 
 int
 emit_run(DBPROCESS *pDb, const char *zSql, const struct emit_opts *pO,
-    struct out *pOut)
+    struct out *pOut, char **pzErr)
 {
 	struct emit e;
 	int rc;
@@ -334,12 +319,12 @@ emit_run(DBPROCESS *pDb, const char *zSql, const struct emit_opts *pO,
 	e.pO = pO;
 	e.pOut = pOut;
 	e.pW = stream_writer_new(pOut->fd, pO->format);
-	rc = run(&e, zSql);
+	rc = run(&e, zSql, pzErr);
 	stream_writer_free(e.pW);
 	stream_header_clear(&e.h);
 	free(e.aCol);
 	free(e.aField);
 	free(e.aOff);
-	free(e.buf.z);
-	return rc == 0 ? DBS_EXIT_OK : DBS_EXIT_FAIL;
+	buf_free(&e.buf);
+	return rc;
 }

@@ -32,11 +32,11 @@ struct emit_opts {
 };
 
 /*
- * Send zSql on pDb and stream its result to pOut. Prints one message on
- * failure. Returns DBS_EXIT_OK or DBS_EXIT_FAIL; the caller commits or
- * aborts pOut.
+ * Send zSql on pDb and stream its result to pOut. Returns DBS_EXIT_OK,
+ * or DBS_EXIT_FAIL with *pzErr (main.c's rule); the caller commits or
+ * aborts pOut. Progress lines (pO->progress) go to stderr.
  */
 int emit_run(DBPROCESS *pDb, const char *zSql, const struct emit_opts *pO,
-    struct out *pOut);
+    struct out *pOut, char **pzErr);
 
 #endif

@@ -25,69 +25,6 @@
 #define TICKS_PER_SEC 10000000LL /* 100 ns units */
 #define TICKS_PER_DAY (86400LL * TICKS_PER_SEC)
 
-void
-fmt_buf_append(struct fmt_buf *pBuf, const void *p, size_t n)
-{
-	if (pBuf->n + n + 1 > pBuf->nAlloc) {
-		size_t nNew = pBuf->nAlloc ? pBuf->nAlloc : 256;
-
-		while (nNew < pBuf->n + n + 1)
-			nNew *= 2;
-		pBuf->z = util_realloc(pBuf->z, nNew);
-		pBuf->nAlloc = nNew;
-	}
-	if (n > 0)
-		memcpy(pBuf->z + pBuf->n, p, n);
-	pBuf->n += n;
-	pBuf->z[pBuf->n] = '\0';
-}
-
-size_t
-fmt_utf8_valid(const char *z, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)z;
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		size_t len, k;
-		unsigned cp, min;
-		uint64_t w;
-
-		if (n - i >= 8) { /* eight ASCII bytes at a time */
-			memcpy(&w, s + i, 8);
-			if ((w & 0x8080808080808080ULL) == 0) {
-				i += 8;
-				continue;
-			}
-		}
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2, cp = c & 0x1f, min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3, cp = c & 0x0f, min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else {
-			return i;
-		}
-		if (n - i < len)
-			return i;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return i;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return i;
-		i += len;
-	}
-	return n;
-}
-
 /*
  * Append UTF-16LE text as UTF-8. Returns 0, or -1 for an odd number of
  * bytes or a surrogate without its pair (*pBuf then holds a partial
@@ -95,7 +32,7 @@ fmt_utf8_valid(const char *z, size_t n)
  */
 static int
 fmt_utf16(
-    const unsigned char *p, size_t n, struct fmt_buf *pBuf, const char **pzWhy)
+    const unsigned char *p, size_t n, struct buf *pBuf, const char **pzWhy)
 {
 	unsigned char z[4];
 	size_t i, k;
@@ -132,14 +69,14 @@ fmt_utf16(
 			z[k - 2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
 		if (k > 1)
 			z[k - 1] = (unsigned char)(0x80 | (cp & 0x3f));
-		fmt_buf_append(pBuf, z, k);
+		buf_append(pBuf, z, k);
 	}
 	return 0;
 }
 
 /* Append the shortest %g text of d that reads back as the same double. */
 static int
-fmt_double(double d, struct fmt_buf *pBuf, const char **pzWhy)
+fmt_double(double d, struct buf *pBuf, const char **pzWhy)
 {
 	char z[40];
 	int n;
@@ -149,13 +86,13 @@ fmt_double(double d, struct fmt_buf *pBuf, const char **pzWhy)
 		return -1;
 	}
 	n = fmt_num_double(d, z);
-	fmt_buf_append(pBuf, z, (size_t)n);
+	buf_append(pBuf, z, (size_t)n);
 	return 0;
 }
 
 /* Same at float width: shortest text that reads back as the same float. */
 static int
-fmt_float(float f, struct fmt_buf *pBuf, const char **pzWhy)
+fmt_float(float f, struct buf *pBuf, const char **pzWhy)
 {
 	char z[40];
 	int n;
@@ -165,7 +102,7 @@ fmt_float(float f, struct fmt_buf *pBuf, const char **pzWhy)
 		return -1;
 	}
 	n = fmt_num_float(f, z);
-	fmt_buf_append(pBuf, z, (size_t)n);
+	buf_append(pBuf, z, (size_t)n);
 	return 0;
 }
 
@@ -214,7 +151,7 @@ magnitude_digits(const unsigned char *pMag, size_t n, char *zDig)
  */
 static void
 fmt_magnitude(
-    const unsigned char *pMag, size_t n, int s, int neg, struct fmt_buf *pBuf)
+    const unsigned char *pMag, size_t n, int s, int neg, struct buf *pBuf)
 {
 	char zDig[100]; /* digits, least significant first */
 	char z[104];
@@ -232,12 +169,12 @@ fmt_magnitude(
 		for (i = (size_t)s; i > 0; i--)
 			z[k++] = zDig[i - 1];
 	}
-	fmt_buf_append(pBuf, z, k);
+	buf_append(pBuf, z, k);
 }
 
 /* Append a signed 64-bit count of units of 10^-s as a decimal. */
 static void
-fmt_scaled(int64_t v, int s, struct fmt_buf *pBuf)
+fmt_scaled(int64_t v, int s, struct buf *pBuf)
 {
 	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	unsigned char a[8];
@@ -260,7 +197,7 @@ static const unsigned char aNumericBytes[] = {1, 2, 2, 3, 3, 4, 4, 4, 5, 5, 6,
 
 static int
 fmt_numeric(const struct fmt_col *pCol, const unsigned char *p, size_t n,
-    struct fmt_buf *pBuf, const char **pzWhy)
+    struct buf *pBuf, const char **pzWhy)
 {
 	/* DBNUMERIC: precision, scale, array[33]: sign, big-endian digits */
 	int prec, scale;
@@ -286,8 +223,7 @@ fmt_numeric(const struct fmt_col *pCol, const unsigned char *p, size_t n,
 }
 
 static int
-fmt_uuid(
-    const unsigned char *p, size_t n, struct fmt_buf *pBuf, const char **pzWhy)
+fmt_uuid(const unsigned char *p, size_t n, struct buf *pBuf, const char **pzWhy)
 {
 	static const char zHex[] = "0123456789ABCDEF";
 	uint32_t d1;
@@ -316,12 +252,12 @@ fmt_uuid(
 		z[k] = zHex[p[i] >> 4];
 		z[k + 1] = zHex[p[i] & 15];
 	}
-	fmt_buf_append(pBuf, z, 36);
+	buf_append(pBuf, z, 36);
 	return 0;
 }
 
 static void
-fmt_hex(const unsigned char *p, size_t n, struct fmt_buf *pBuf)
+fmt_hex(const unsigned char *p, size_t n, struct buf *pBuf)
 {
 	static const char zHex[] = "0123456789abcdef";
 	char z[128];
@@ -331,11 +267,11 @@ fmt_hex(const unsigned char *p, size_t n, struct fmt_buf *pBuf)
 		z[k++] = zHex[p[i] >> 4];
 		z[k++] = zHex[p[i] & 15];
 		if (k == sizeof z) {
-			fmt_buf_append(pBuf, z, k);
+			buf_append(pBuf, z, k);
 			k = 0;
 		}
 	}
-	fmt_buf_append(pBuf, z, k);
+	buf_append(pBuf, z, k);
 }
 
 /* Powers of ten up to 10^7, for the fraction digits of times. */
@@ -359,7 +295,7 @@ put_digits(char *z, int64_t v, int n)
  */
 static int
 fmt_stamp(int64_t days1900, int withDate, int64_t ticks, int withTime, int s,
-    struct fmt_buf *pBuf)
+    struct buf *pBuf)
 {
 	char z[48];
 	int k = 0;
@@ -407,7 +343,7 @@ fmt_stamp(int64_t days1900, int withDate, int64_t ticks, int withTime, int s,
 			k += s;
 		}
 	}
-	fmt_buf_append(pBuf, z, (size_t)k);
+	buf_append(pBuf, z, (size_t)k);
 	return 0;
 }
 
@@ -421,7 +357,7 @@ floor_div(int64_t a, int64_t b)
 /* DBDATETIMEALL, as FreeTDS stores the SQL Server 2008 types. */
 static int
 fmt_datetimeall(
-    const struct fmt_col *pCol, const void *p, size_t n, struct fmt_buf *pBuf)
+    const struct fmt_col *pCol, const void *p, size_t n, struct buf *pBuf)
 {
 	DBDATETIMEALL dta;
 	int64_t days, ticks, total;
@@ -453,14 +389,14 @@ fmt_datetimeall(
 	put_digits(z + 2, abs(off) / 60, 2);
 	z[4] = ':';
 	put_digits(z + 5, abs(off) % 60, 2);
-	fmt_buf_append(pBuf, z, 7);
+	buf_append(pBuf, z, 7);
 	return 0;
 }
 
 /* datetime, smalldatetime and the Sybase date and time types. */
 static int
 fmt_olddate(const struct fmt_col *pCol, const unsigned char *p, size_t n,
-    struct fmt_buf *pBuf)
+    struct buf *pBuf)
 {
 	DBDATETIME dt;
 	DBDATETIME4 dt4;
@@ -518,7 +454,7 @@ fmt_olddate(const struct fmt_col *pCol, const unsigned char *p, size_t n,
 /* money (two 32-bit halves, high first) and smallmoney. */
 static int
 fmt_money(const struct fmt_col *pCol, const unsigned char *p, size_t n,
-    struct fmt_buf *pBuf)
+    struct buf *pBuf)
 {
 	DBMONEY m;
 	int32_t i32;
@@ -542,7 +478,7 @@ fmt_money(const struct fmt_col *pCol, const unsigned char *p, size_t n,
 /* Integers of every width, and bit. */
 static int
 fmt_integer(const struct fmt_col *pCol, const unsigned char *p, size_t n,
-    struct fmt_buf *pBuf)
+    struct buf *pBuf)
 {
 	static const size_t aSize[] = {[FMT_BOOL] = 1,
 	    [FMT_U8] = 1,
@@ -600,13 +536,13 @@ fmt_integer(const struct fmt_col *pCol, const unsigned char *p, size_t n,
 		k = fmt_num_u64(u64, z);
 		break;
 	}
-	fmt_buf_append(pBuf, z, (size_t)k);
+	buf_append(pBuf, z, (size_t)k);
 	return 0;
 }
 
 int
 fmt_value(const struct fmt_col *pCol, const void *pData, size_t n,
-    struct fmt_buf *pBuf, const char **pzWhy)
+    struct buf *pBuf, const char **pzWhy)
 {
 	const unsigned char *p = pData;
 	size_t nOld = pBuf->n;
@@ -617,11 +553,11 @@ fmt_value(const struct fmt_col *pCol, const void *pData, size_t n,
 	*pzWhy = "value out of range for its type";
 	switch (pCol->kind) {
 	case FMT_TEXT:
-		if (fmt_utf8_valid(pData, n) != n) {
+		if (!dtype_utf8_valid(pData, n)) {
 			*pzWhy = "invalid UTF-8";
 			return -1;
 		}
-		fmt_buf_append(pBuf, p, n);
+		buf_append(pBuf, p, n);
 		return 0;
 	case FMT_BINARY:
 		fmt_hex(p, n, pBuf);
@@ -661,10 +597,7 @@ fmt_value(const struct fmt_col *pCol, const void *pData, size_t n,
 		rc = fmt_integer(pCol, p, n, pBuf);
 		break;
 	}
-	if (rc != 0) {
+	if (rc != 0)
 		pBuf->n = nOld;
-		if (pBuf->z)
-			pBuf->z[nOld] = '\0';
-	}
 	return rc;
 }

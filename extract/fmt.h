@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "dtype.h"
 
 /* How the bytes of dbdata() are laid out for a column. */
@@ -66,13 +67,6 @@ struct fmt_col {
 	char zSource[FMT_SOURCE_MAX]; /* "decimal(18,4)", "nvarchar(max)" */
 };
 
-/* A growable byte buffer; init with {0}, release with free(z). */
-struct fmt_buf {
-	char *z;       /* bytes, NUL-terminated when n > 0 */
-	size_t n;      /* bytes used */
-	size_t nAlloc; /* bytes allocated */
-};
-
 /*
  * Describe a column. Returns 0 and fills *pCol, or -1 when dbs-extract
  * cannot represent the type; then *pzType names the type for the
@@ -84,23 +78,13 @@ int fmt_describe(
 
 /*
  * Append the canonical text of one non-NULL value (n bytes at p, as
- * dbdata()/dbdatlen() gave them) to *pBuf, followed by a NUL that is not
- * counted. Returns 0, or -1 and sets *pzWhy to a static phrase ("invalid
- * UTF-8", "not a finite number", ...) when the value has no canonical
- * form; *pBuf is then unchanged except for its allocation.
+ * dbdata()/dbdatlen() gave them) to *pBuf (no NUL is added). Returns 0,
+ * or -1 and sets *pzWhy to a static phrase ("invalid UTF-8", "not a
+ * finite number", ...) when the value has no canonical form; pBuf->n is
+ * then as it was (the allocation may have grown).
  */
 int fmt_value(const struct fmt_col *pCol, const void *p, size_t n,
-    struct fmt_buf *pBuf, const char **pzWhy);
-
-/* Append n bytes to *pBuf, keeping it NUL-terminated. */
-void fmt_buf_append(struct fmt_buf *pBuf, const void *p, size_t n);
-
-/*
- * Return the length of the longest valid UTF-8 prefix of the n bytes at
- * z (n itself when all of it is valid). Strict: no overlong forms, no
- * surrogates, nothing above U+10FFFF.
- */
-size_t fmt_utf8_valid(const char *z, size_t n);
+    struct buf *pBuf, const char **pzWhy);
 
 /*
  * Number text without printf (fmt_num.c). Each writes a NUL-terminated

@@ -16,13 +16,14 @@
 int
 keysql_describe(DBPROCESS *pDb, const struct ident_list *pView,
     const struct ident_list *pColumns, const char *zServer,
-    struct keysql_cols *pC)
+    struct keysql_cols *pC, char **pzErr)
 {
 	struct buf s = {0};
 	struct fmt_colinfo info;
 	const char *zName, *zWhy;
+	char *zConn = NULL;
 	size_t i;
-	int rc, k, notnull;
+	int rc, k, notnull, bCols = 0;
 
 	memset(pC, 0, sizeof *pC);
 	pC->tds5 = conn_tds5(pDb);
@@ -38,36 +39,36 @@ keysql_describe(DBPROCESS *pDb, const struct ident_list *pView,
 		query_add_ident(&s, pView->az[i]);
 	}
 	query_add(&s, " WHERE 1 = 0");
-	rc = conn_exec(pDb, s.z);
+	rc = conn_exec(pDb, s.z, &zConn);
 	buf_free(&s);
-	if (rc != 0 || conn_next_result(pDb) != 1) {
-		util_warn("%s: %s", zServer, conn_error());
-		return -1;
-	}
+	if (rc == 0 && (rc = conn_next_result(pDb, &bCols, &zConn)) == 0 &&
+	    !bCols)
+		rc = conn_fail(&zConn);
+	if (rc != 0)
+		goto server_failed;
 	pC->nCol = dbnumcols(pDb);
 	pC->aCol = util_calloc((size_t)pC->nCol + 1, sizeof *pC->aCol);
 	pC->azName = util_calloc((size_t)pC->nCol + 1, sizeof *pC->azName);
 	pC->aNotNull = util_calloc((size_t)pC->nCol + 1, sizeof *pC->aNotNull);
 	for (k = 0; k < pC->nCol; k++) {
-		if (conn_column(pDb, k + 1, &zName, &notnull, &info) != 0) {
-			util_warn("%s: %s", zServer, conn_error());
-			return -1;
-		}
+		rc = conn_column(pDb, k + 1, &zName, &notnull, &info, &zConn);
+		if (rc != 0)
+			goto server_failed;
 		pC->azName[k] = util_strdup(zName);
 		pC->aNotNull[k] = notnull;
-		if (fmt_describe(&info, &pC->aCol[k], &zWhy) != 0) {
-			util_warn("%s: column \"%s\": %s is not supported",
-			    zServer, zName, zWhy);
-			return -1;
-		}
+		if (fmt_describe(&info, &pC->aCol[k], &zWhy) != 0)
+			return util_fail(pzErr, DBS_EXIT_FAIL,
+			    "%s: column \"%s\": %s is not supported", zServer,
+			    zName, zWhy);
 	}
-	while ((rc = conn_next_result(pDb)) > 0)
+	while ((rc = conn_next_result(pDb, &bCols, &zConn)) == 0 && bCols)
 		;
-	if (rc < 0) {
-		util_warn("%s: %s", zServer, conn_error());
-		return -1;
-	}
-	return 0;
+	if (rc == 0)
+		return 0;
+server_failed:
+	util_fail(pzErr, rc, "%s: %s", zServer, zConn);
+	free(zConn);
+	return rc;
 }
 
 void

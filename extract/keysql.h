@@ -37,12 +37,13 @@ struct keysql_cols {
 
 /*
  * Describe the columns pColumns (NULL or empty: all) of view pView with
- * "SELECT ... FROM view WHERE 1 = 0". Returns 0, or -1 after a message
- * prefixed by zServer.
+ * "SELECT ... FROM view WHERE 1 = 0". Returns 0, or DBS_EXIT_FAIL with
+ * *pzErr (prefixed by zServer; the caller frees it). *pC is to be
+ * cleared either way.
  */
 int keysql_describe(DBPROCESS *pDb, const struct ident_list *pView,
     const struct ident_list *pColumns, const char *zServer,
-    struct keysql_cols *pC);
+    struct keysql_cols *pC, char **pzErr);
 
 void keysql_cols_clear(struct keysql_cols *pC);
 

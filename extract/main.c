@@ -3,7 +3,35 @@
  * Sybase ASE through FreeTDS db-lib and write it as a dbs stream
  * (dbs-stream(5)) on stdout or into a file. This file parses the options
  * and wires the modules: conf (settings), query (SQL text), conn (db-lib),
- * emit (the streaming loop), out (the output file).
+ * emit (the streaming loop), out (the output file), diff (--strategy).
+ *
+ * Errors and ownership, the one rule of extract/:
+ *
+ * - A function that can fail returns 0, or a DBS_EXIT_* status (util.h)
+ *   and sets *pzErr to its message: one line without the program name,
+ *   as util_fail() makes it. The caller owns the message: it frees it
+ *   with free(), or passes it up, as it is or wrapped in more context
+ *   ("server: after 12 rows: ..."; the inner one is then freed). On
+ *   success *pzErr is left alone.
+ * - Nothing below main() prints a diagnostic or exits. main() prints the
+ *   message with util_warn() (which escapes what a server or a file put
+ *   in it) and returns the status; only the option parsing of this file
+ *   dies on a usage error where it finds it.
+ * - A pure helper that fails in one way (fmt_describe, fmt_value,
+ *   query_literal, ident_parse_list) returns -1 or NULL and sets *pzWhy
+ *   to a static phrase (nothing to free), which its caller puts into a
+ *   message.
+ * - conn.c keeps db-lib's errors in module state, because db-lib reports
+ *   them to process-wide handlers; its functions hand them over by the
+ *   rule all the same (conn_fail() for a failure the caller met in a
+ *   db-lib call of its own).
+ *
+ * Outside the rule: running out of memory ends the process (util_malloc,
+ * as everywhere in dbs); the login watchdog of conn.c, a signal handler,
+ * prints the timeout and ends a login that FreeTDS never returns from;
+ * --progress lines are output the user asked for, not diagnostics. The
+ * strategies (diff.c, local.c) still print their messages themselves and
+ * return a status alone (diff_run).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +42,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "config.h"
 #include "conn.h"
 #include "diff.h"
 #include "emit.h"
@@ -245,6 +274,7 @@ what_option(int c, struct opts *pO)
 static void
 parse_args(int argc, char **argv, struct opts *pO, struct conf *pC)
 {
+	char *zErr;
 	int c, k;
 
 	opterr = 0;
@@ -253,7 +283,9 @@ parse_args(int argc, char **argv, struct opts *pO, struct conf *pC)
 	    -1) {
 		k = conf_key_of(c);
 		if (k >= 0) {
-			conf_set_flag(pC, (enum conf_key)k, optarg);
+			if (conf_set_flag(
+			        pC, (enum conf_key)k, optarg, &zErr) != 0)
+				util_die(DBS_EXIT_USAGE, "%s", zErr);
 			continue;
 		}
 		switch (c) {
@@ -345,18 +377,18 @@ check_unique(const char *zFlag, const struct ident_list *pL)
 static void
 plan_strategy(const struct opts *pO, struct plan *pP)
 {
+	/* the strategies in the order of config_strategies */
+	static const enum diff_strategy aStrategy[] = {
+	    DIFF_FULL, DIFF_KEYS, DIFF_SEGMENTS};
 	const char *zS = pO->zStrategy;
+	int k = zS ? config_word(config_strategies, zS) : 0;
 
-	pP->strategy = -1;
-	if (zS == NULL || strcmp(zS, "full") == 0)
-		pP->strategy = pO->fingerprint ? DIFF_FULL : -1;
-	else if (strcmp(zS, "keys") == 0)
-		pP->strategy = DIFF_KEYS;
-	else if (strcmp(zS, "segments") == 0)
-		pP->strategy = DIFF_SEGMENTS;
-	else
+	if (k < 0)
 		util_die(DBS_EXIT_USAGE,
 		    "--strategy: \"%s\" is not full, keys or segments", zS);
+	pP->strategy = aStrategy[k];
+	if (pP->strategy == DIFF_FULL && !pO->fingerprint)
+		pP->strategy = -1; /* a plain extract */
 	if (pO->fingerprint && pP->strategy > DIFF_FULL)
 		util_die(DBS_EXIT_USAGE,
 		    "--fingerprint is for a full extract (segments adds it "
@@ -463,51 +495,50 @@ plan_clear(struct plan *pP)
 
 /*
  * Learn the type of the --since column from the server and build the
- * literal to compare it with; the value becomes its canonical text (for
- * the header). Returns the literal (owned), or NULL after a message;
- * *pRc is the exit status then.
+ * literal to compare it with into *pzLit (owned by the caller); the
+ * value becomes its canonical text (for the header). Returns 0, or
+ * DBS_EXIT_FAIL (the server) or DBS_EXIT_USAGE (the value) with *pzErr.
  */
-static char *
-since_literal(DBPROCESS *pDb, struct plan *pP, const char *zServer, int *pRc)
+static int
+since_literal(DBPROCESS *pDb, struct plan *pP, const char *zServer,
+    char **pzLit, char **pzErr)
 {
-	char *zSql = query_probe(&pP->view, pP->zSinceCol), *zLit = NULL;
+	char *zSql = query_probe(&pP->view, pP->zSinceCol), *zConn = NULL;
 	char *zCanon;
 	struct fmt_colinfo info;
 	struct fmt_col col;
 	const char *zName, *zWhy;
-	int notnull, rc;
+	int notnull, rc, bCols = 0;
 
-	*pRc = DBS_EXIT_FAIL;
-	rc = conn_exec(pDb, zSql);
+	rc = conn_exec(pDb, zSql, &zConn);
 	free(zSql);
-	if (rc != 0 || conn_next_result(pDb) != 1 ||
-	    conn_column(pDb, 1, &zName, &notnull, &info) != 0) {
-		util_warn("%s: %s", zServer, conn_error());
-		return NULL;
-	}
-	if (fmt_describe(&info, &col, &zWhy) != 0) {
-		util_warn("--since: column \"%s\": %s is not supported",
+	if (rc == 0 && (rc = conn_next_result(pDb, &bCols, &zConn)) == 0 &&
+	    !bCols)
+		rc = conn_fail(&zConn);
+	if (rc == 0)
+		rc = conn_column(pDb, 1, &zName, &notnull, &info, &zConn);
+	if (rc == 0 && fmt_describe(&info, &col, &zWhy) != 0)
+		return util_fail(pzErr, DBS_EXIT_FAIL,
+		    "--since: column \"%s\": %s is not supported",
 		    pP->zSinceCol, zWhy);
-		return NULL;
-	}
-	while ((rc = conn_next_result(pDb)) > 0)
+	while (rc == 0 && (rc = conn_next_result(pDb, &bCols, &zConn)) == 0 &&
+	    bCols)
 		;
-	if (rc < 0) {
-		util_warn("%s: %s", zServer, conn_error());
-		return NULL;
+	if (rc != 0) {
+		util_fail(pzErr, rc, "%s: %s", zServer, zConn);
+		free(zConn);
+		return rc;
 	}
-	zLit = query_literal(&col, pP->zSinceValue, info.tds5, &zWhy);
-	if (zLit == NULL) {
-		util_warn("--since: \"%s\" is not a value of column \"%s\" "
-		          "(%s): %s",
+	*pzLit = query_literal(&col, pP->zSinceValue, info.tds5, &zWhy);
+	if (*pzLit == NULL)
+		return util_fail(pzErr, DBS_EXIT_USAGE,
+		    "--since: \"%s\" is not a value of column \"%s\" (%s): "
+		    "%s",
 		    pP->zSinceValue, pP->zSinceCol, col.zSource, zWhy);
-		*pRc = DBS_EXIT_USAGE;
-		return NULL;
-	}
 	zCanon = query_canonical(&col, pP->zSinceValue);
 	free(pP->zSinceValue);
 	pP->zSinceValue = zCanon;
-	return zLit;
+	return 0;
 }
 
 /* Seconds to wait for a login when nothing says otherwise (db-lib's own
@@ -536,28 +567,25 @@ fill_settings(const struct conf_final *pF, struct conn_settings *pS)
 /*
  * The ORDER BY of a --view sorted by its key, as SQL that asks the server
  * for SQLite's order (keysql.h), into *pOrder; left empty on Sybase ASE.
- * Returns 0, or -1 after a message.
+ * Returns 0, or DBS_EXIT_FAIL with *pzErr.
  */
 static int
 key_order(DBPROCESS *pDb, const struct plan *pP, const char *zServer,
-    struct buf *pOrder)
+    struct buf *pOrder, char **pzErr)
 {
 	struct keysql_cols c;
 	size_t i;
-	int k, rc = 0;
+	int k, rc;
 
 	if (conn_tds5(pDb))
 		return 0;
-	if (keysql_describe(pDb, &pP->view, &pP->order, zServer, &c) != 0) {
-		keysql_cols_clear(&c);
-		return -1;
-	}
-	for (i = 0; i < pP->order.n && rc == 0; i++) {
+	rc = keysql_describe(pDb, &pP->view, &pP->order, zServer, &c, pzErr);
+	for (i = 0; rc == 0 && i < pP->order.n; i++) {
 		k = keysql_find(&c, pP->order.az[i]);
 		if (k < 0) {
-			util_warn("%s: key column \"%s\" is not in the result",
+			rc = util_fail(pzErr, DBS_EXIT_FAIL,
+			    "%s: key column \"%s\" is not in the result",
 			    zServer, pP->order.az[i]);
-			rc = -1;
 			break;
 		}
 		query_add(pOrder, i ? ", " : "");
@@ -567,7 +595,10 @@ key_order(DBPROCESS *pDb, const struct plan *pP, const char *zServer,
 	return rc;
 }
 
-/* --strategy or --fingerprint: diff.c. Returns the exit status. */
+/*
+ * --strategy or --fingerprint: diff.c. Returns the exit status; diff.c
+ * has printed its message (see the rule at the top).
+ */
 static int
 strategy(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
     const char *zLit, struct emit_opts *pEo, struct out *pOut)
@@ -587,10 +618,14 @@ strategy(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 	return diff_run(pDb, &d, pOut);
 }
 
-/* Build the SELECT (unless --query) and stream it. Returns the status. */
+/*
+ * Build the SELECT (unless --query) and stream it. Returns 0, or a
+ * status with *pzErr (left NULL when diff.c printed its message).
+ */
 static int
 stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
-    const struct conn_settings *pS, const char *zLit, struct out *pOut)
+    const struct conn_settings *pS, const char *zLit, struct out *pOut,
+    char **pzErr)
 {
 	struct emit_opts eo;
 	struct query_spec qs;
@@ -606,8 +641,10 @@ stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 	qs.zSinceLit = zLit;
 	qs.pOrder = &pP->order;
 	if (pO->zQuery == NULL && pP->orderIsKey && pP->strategy < 0 &&
-	    key_order(pDb, pP, pS->zServer, &order) != 0)
-		return DBS_EXIT_FAIL;
+	    (rc = key_order(pDb, pP, pS->zServer, &order, pzErr)) != 0) {
+		buf_free(&order);
+		return rc;
+	}
 	qs.zOrderSql = order.n > 0 ? order.z : NULL;
 	if (pO->zQuery == NULL && pP->strategy < 0)
 		zSql = query_select(&qs);
@@ -627,7 +664,7 @@ stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 	if (pP->strategy >= 0)
 		rc = strategy(pDb, pO, pP, zLit, &eo, pOut);
 	else
-		rc = emit_run(pDb, zSql ? zSql : pO->zQuery, &eo, pOut);
+		rc = emit_run(pDb, zSql ? zSql : pO->zQuery, &eo, pOut, pzErr);
 	free(zSql);
 	buf_free(&order);
 	return rc;
@@ -635,10 +672,10 @@ stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 
 /*
  * On Sybase ASE: may every name the SELECT needs be sent? Returns 0, or
- * DBS_EXIT_USAGE after a message.
+ * DBS_EXIT_USAGE with *pzErr.
  */
 static int
-check_ase_names(const struct plan *pP)
+check_ase_names(const struct plan *pP, char **pzErr)
 {
 	struct ident_list since = {NULL, 0};
 	const struct {
@@ -655,43 +692,44 @@ check_ase_names(const struct plan *pP)
 		since.n = 1;
 	}
 	for (i = 0; i < sizeof a / sizeof a[0]; i++) {
-		if (query_ase_quotable(a[i].pL, &zBad) != 0) {
-			util_warn("%s: Sybase ASE cannot quote the name \"%s\" "
-			          "(it holds ']' or '.', or ends in a blank)",
+		if (query_ase_quotable(a[i].pL, &zBad) != 0)
+			return util_fail(pzErr, DBS_EXIT_USAGE,
+			    "%s: Sybase ASE cannot quote the name \"%s\" (it "
+			    "holds ']' or '.', or ends in a blank)",
 			    a[i].zFlag, zBad);
-			return DBS_EXIT_USAGE;
-		}
 	}
 	return 0;
 }
 
-/* Connect, build the SQL and stream. Returns the exit status. */
+/*
+ * Connect, build the SQL and stream. Returns 0, or a status with *pzErr
+ * (left NULL when diff.c printed its message).
+ */
 static int
 extract(const struct opts *pO, struct plan *pP, const struct conf_final *pF,
-    struct out *pOut)
+    struct out *pOut, char **pzErr)
 {
 	struct conn_settings cs;
 	DBPROCESS *pDb = NULL;
-	char *zLit = NULL;
-	int rc = DBS_EXIT_FAIL;
+	char *zLit = NULL, *zConn = NULL;
+	int rc;
 
 	fill_settings(pF, &cs);
-	if (conn_init() == 0)
-		pDb = conn_open(&cs);
-	if (pDb == NULL) {
-		util_warn("%s: %s", cs.zServer, conn_error());
+	rc = conn_init(&zConn);
+	if (rc == 0)
+		rc = conn_open(&cs, &pDb, &zConn);
+	if (rc != 0) {
+		util_fail(pzErr, rc, "%s: %s", cs.zServer, zConn);
+		free(zConn);
 		conn_close(NULL);
-		return DBS_EXIT_FAIL;
-	}
-	if (conn_tds5(pDb) && (rc = check_ase_names(pP)) != 0) {
-		conn_close(pDb);
 		return rc;
 	}
-	rc = DBS_EXIT_FAIL;
-	if (pP->zSinceCol)
-		zLit = since_literal(pDb, pP, cs.zServer, &rc);
-	if (!pP->zSinceCol || zLit)
-		rc = stream(pDb, pO, pP, &cs, zLit, pOut);
+	if (conn_tds5(pDb))
+		rc = check_ase_names(pP, pzErr);
+	if (rc == 0 && pP->zSinceCol)
+		rc = since_literal(pDb, pP, cs.zServer, &zLit, pzErr);
+	if (rc == 0)
+		rc = stream(pDb, pO, pP, &cs, zLit, pOut, pzErr);
 	free(zLit);
 	conn_close(pDb);
 	return rc;
@@ -705,6 +743,7 @@ main(int argc, char **argv)
 	struct conf c;
 	struct conf_final f;
 	struct out out;
+	char *zErr = NULL;
 	int rc;
 
 	util_setprogname("dbs-extract");
@@ -716,20 +755,23 @@ main(int argc, char **argv)
 	make_plan(&o, &p);
 	/* -P - on a terminal: prompt, and no echo while conf reads it */
 	if (c.passwordStdin && prompt_begin("Password: ")) {
-		conf_resolve(&c, &f);
+		rc = conf_resolve(&c, &f, &zErr);
 		prompt_end();
 	} else {
-		conf_resolve(&c, &f);
+		rc = conf_resolve(&c, &f, &zErr);
 	}
-	if (out_open(&out, o.zOutput) != 0) {
-		rc = DBS_EXIT_FAIL;
-	} else {
-		rc = extract(&o, &p, &f, &out);
-		if (rc == DBS_EXIT_OK && out_commit(&out) != 0)
-			rc = DBS_EXIT_FAIL;
+	if (rc == 0)
+		rc = out_open(&out, o.zOutput, &zErr);
+	if (rc == 0) {
+		rc = extract(&o, &p, &f, &out, &zErr);
+		if (rc == DBS_EXIT_OK)
+			rc = out_commit(&out, &zErr);
 		if (rc != DBS_EXIT_OK)
 			out_abort(&out);
 	}
+	if (zErr != NULL)
+		util_warn("%s", zErr);
+	free(zErr);
 	conf_clear(&c, &f);
 	plan_clear(&p);
 	return rc;

@@ -78,7 +78,7 @@ is_special(const char *zFile)
 }
 
 int
-out_open(struct out *pO, const char *zFile)
+out_open(struct out *pO, const char *zFile, char **pzErr)
 {
 	const char *zBase;
 	char *zDir;
@@ -92,10 +92,9 @@ out_open(struct out *pO, const char *zFile)
 	pO->zFile = zFile;
 	if (is_special(zFile)) {
 		pO->fd = open(zFile, O_WRONLY | O_CLOEXEC);
-		if (pO->fd < 0) {
-			util_warn("%s: %s", zFile, strerror(errno));
-			return -1;
-		}
+		if (pO->fd < 0)
+			return util_fail(pzErr, DBS_EXIT_FAIL, "%s: %s", zFile,
+			    strerror(errno));
 		pO->direct = 1;
 		return 0;
 	}
@@ -107,19 +106,20 @@ out_open(struct out *pO, const char *zFile)
 	free(zDir);
 	pO->fd = mkstemp(pO->zTemp);
 	if (pO->fd < 0) {
-		util_warn("%s: %s", zFile, strerror(errno));
 		free(pO->zTemp);
 		pO->zTemp = NULL;
-		return -1;
+		return util_fail(
+		    pzErr, DBS_EXIT_FAIL, "%s: %s", zFile, strerror(errno));
 	}
 	arm_signals(pO->zTemp);
 	/* the mode a plain creat() would give, not mkstemp's 0600 */
 	mask = umask(0);
 	umask(mask);
 	if (fchmod(pO->fd, 0666 & ~mask) != 0) {
-		util_warn("%s: %s", zFile, strerror(errno));
+		util_fail(
+		    pzErr, DBS_EXIT_FAIL, "%s: %s", zFile, strerror(errno));
 		out_abort(pO);
-		return -1;
+		return DBS_EXIT_FAIL;
 	}
 	return 0;
 }
@@ -131,32 +131,33 @@ out_label(const struct out *pO)
 }
 
 int
-out_commit(struct out *pO)
+out_commit(struct out *pO, char **pzErr)
 {
 	char *zDir;
 	int fdDir;
 
 	if (pO->direct) {
 		pO->direct = 0;
-		if (close(pO->fd) != 0) {
-			util_warn("%s: %s", pO->zFile, strerror(errno));
-			return -1;
-		}
+		if (close(pO->fd) != 0)
+			return util_fail(pzErr, DBS_EXIT_FAIL, "%s: %s",
+			    pO->zFile, strerror(errno));
 		return 0;
 	}
 	if (pO->zTemp == NULL)
 		return 0;
 	if (fsync(pO->fd) != 0 || close(pO->fd) != 0) {
-		util_warn("%s: %s", pO->zFile, strerror(errno));
+		util_fail(
+		    pzErr, DBS_EXIT_FAIL, "%s: %s", pO->zFile, strerror(errno));
 		pO->fd = -1;
 		out_abort(pO);
-		return -1;
+		return DBS_EXIT_FAIL;
 	}
 	pO->fd = -1;
 	if (rename(pO->zTemp, pO->zFile) != 0) {
-		util_warn("%s: %s", pO->zFile, strerror(errno));
+		util_fail(
+		    pzErr, DBS_EXIT_FAIL, "%s: %s", pO->zFile, strerror(errno));
 		out_abort(pO);
-		return -1;
+		return DBS_EXIT_FAIL;
 	}
 	sigArmed = 0;
 	free(pO->zTemp);

@@ -19,19 +19,20 @@ struct out {
 /*
  * Open the destination: stdout when zFile is NULL or "-", zFile itself
  * when it is a special file (or under /dev or /proc), else a new
- * temporary file beside zFile. Returns 0, or -1 after printing a message.
+ * temporary file beside zFile. Returns 0, or DBS_EXIT_FAIL with *pzErr
+ * (main.c's rule).
  */
-int out_open(struct out *pO, const char *zFile);
+int out_open(struct out *pO, const char *zFile, char **pzErr);
 
 /* The name for messages: "stdout" or the file name. */
 const char *out_label(const struct out *pO);
 
 /*
  * Make the output permanent: for a file, fsync it, close it, rename it
- * to its final name and fsync the directory. Returns 0, or -1 after
- * printing a message (the temporary file is then removed).
+ * to its final name and fsync the directory. Returns 0, or DBS_EXIT_FAIL
+ * with *pzErr (the temporary file is then removed).
  */
-int out_commit(struct out *pO);
+int out_commit(struct out *pO, char **pzErr);
 
 /*
  * Remove the temporary file, if any, from a signal handler (only

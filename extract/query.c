@@ -92,7 +92,7 @@ query_select(const struct query_spec *pQ)
 		query_add(&s, "\nORDER BY ");
 		sql_list(&s, pQ->pOrder, ", ");
 	}
-	return s.z;
+	return buf_detach(&s, NULL);
 }
 
 char *
@@ -106,7 +106,7 @@ query_probe(const struct ident_list *pView, const char *zCol)
 	query_add(&s, " FROM ");
 	sql_list(&s, pView, ".");
 	query_add(&s, " WHERE 1 = 0");
-	return s.z;
+	return buf_detach(&s, NULL);
 }
 
 /* Append z as a string literal, quotes doubled; N'' when bN. */
@@ -206,7 +206,7 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 		/* ASE has no N'' literals: its server charset does */
 		sql_string(&s, zValue,
 		    !tds5 && (is_unicode(pCol->zSource) || !is_ascii(zValue)));
-		return s.z;
+		return buf_detach(&s, NULL);
 	case DTYPE_DECIMAL:
 		if (!fits_decimal(zValue, &pCol->type, pzWhy))
 			return NULL;
@@ -220,7 +220,7 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 		}
 		query_add(&s, "0x");
 		query_add(&s, zValue);
-		return s.z;
+		return buf_detach(&s, NULL);
 	case DTYPE_REAL:
 		if (!is_decimal(zValue) &&
 		    dtype_check(&pCol->type, zValue, strlen(zValue), pzWhy) !=
@@ -234,7 +234,7 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 		if (pCol->type.kind == DTYPE_INT ||
 		    pCol->type.kind == DTYPE_BOOL) {
 			query_add(&s, zValue);
-			return s.z;
+			return buf_detach(&s, NULL);
 		}
 		break;
 	}
@@ -247,7 +247,7 @@ query_literal(const struct fmt_col *pCol, const char *zValue, int tds5,
 	    pCol->type.kind != DTYPE_UUID && pCol->type.kind != DTYPE_DECIMAL)
 		query_add(&s, ", 121");
 	query_add(&s, ")");
-	return s.z;
+	return buf_detach(&s, NULL);
 }
 
 char *
@@ -278,7 +278,7 @@ query_canonical(const struct fmt_col *pCol, const char *zValue)
 		for (i = nFrac; i < (size_t)pCol->type.s; i++)
 			buf_append(&s, "0", 1);
 		query_add(&s, "");
-		return s.z;
+		return buf_detach(&s, NULL);
 	case DTYPE_REAL:
 		d = strtod(zValue, NULL);
 		if (pCol->kind == FMT_REAL4)
@@ -291,7 +291,7 @@ query_canonical(const struct fmt_col *pCol, const char *zValue)
 		for (i = 0; i < s.n; i++)
 			if (s.z[i] >= 'A' && s.z[i] <= 'F')
 				s.z[i] = (char)(s.z[i] - 'A' + 'a');
-		return s.z;
+		return buf_detach(&s, NULL);
 	default: /* query_literal() required the canonical text */
 		return util_strdup(zValue);
 	}

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "sql.h"
 #include "util.h"
@@ -152,20 +151,6 @@ db_countf(struct load_run *pRun, uint64_t *pN, const char *zFmt, ...)
 	rc = db_count(pRun, zSql, pN);
 	free(zSql);
 	return rc;
-}
-
-/* The current UTC time as "YYYY-MM-DDTHH:MM:SS.ffffffZ". */
-void
-db_now(char *zBuf, size_t nBuf)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(zBuf, nBuf, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, ts.tv_nsec / 1000);
 }
 
 /*

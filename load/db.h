@@ -62,7 +62,4 @@ int db_count(struct load_run *pRun, const char *zSql, uint64_t *pN);
 /* db_count() of the SQL text zFmt formats (sql_fmt()). */
 int db_countf(struct load_run *pRun, uint64_t *pN, const char *zFmt, ...);
 
-/* The current UTC time as "YYYY-MM-DDTHH:MM:SS.ffffffZ" (32 bytes). */
-void db_now(char *zBuf, size_t nBuf);
-
 #endif

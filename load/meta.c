@@ -399,7 +399,7 @@ meta_write(struct load_stream *pS)
 	char zNow[32];
 	int rc;
 
-	db_now(zNow, sizeof zNow);
+	util_time_now(zNow, sizeof zNow);
 	rc = write_table_row(pS, zNow);
 	if (rc == 0)
 		rc = write_columns(pS);

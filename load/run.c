@@ -354,7 +354,7 @@ run_load(struct load_run *pRun)
 	size_t i, nIn = pO->nFile > 0 ? pO->nFile : 1;
 	int rc;
 
-	db_now(pRun->zStarted, sizeof pRun->zStarted);
+	util_time_now(pRun->zStarted, sizeof pRun->zStarted);
 	rc = db_open(pRun, 0);
 	if (rc == 0)
 		rc = db_exec(pRun, "BEGIN IMMEDIATE");

@@ -133,7 +133,7 @@ runlog_write(struct load_run *pRun, const char *zStatus)
 		    "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,"
 		    "?16,?17,?18,?19,?20,?21,?22,?23,?24)",
 		    &pStmt);
-	db_now(zNow, sizeof zNow);
+	util_time_now(zNow, sizeof zNow);
 	for (i = 0; i < pRun->nRes && rc == 0; i++) {
 		rcb = SQLITE_OK;
 		bind_result(pStmt, &pRun->aRes[i], zStatus,

@@ -95,8 +95,7 @@ schema_keys(
 		}
 	}
 	buf_append(&b, "]", f == KEYS_JSON);
-	buf_append(&b, "", 1);
-	return b.z;
+	return buf_detach(&b, NULL);
 }
 
 /* "(\"a\",\"b\") > (?1,?2)": the stored keys after a bound key. */

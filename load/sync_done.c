@@ -55,8 +55,7 @@ slurp(const char *zTmp, const char *zName)
 		buf_append(&b, aBuf, (size_t)n);
 	if (fd >= 0)
 		close(fd);
-	buf_append(&b, "", 1);
-	return b.z;
+	return buf_detach(&b, NULL);
 }
 
 /* The first line of z, without the program's "dbs-xxx: " and the

@@ -334,6 +334,5 @@ value_key_text(const struct stream_field *aF, const struct load_table *pTab)
 		append_shown(&b, &aF[pTab->aiKey[k]]);
 	}
 	buf_append(&b, ")", (size_t)many);
-	buf_append(&b, "", 1);
-	return b.z;
+	return buf_detach(&b, NULL);
 }

@@ -306,6 +306,43 @@ test_values(void)
 	tap_ok(config_parse_bool("Yes", &b) == -1, "Yes refused");
 }
 
+/*
+ * config_word: the index of a word in its list, whole words only (no
+ * prefix, no case folding, no blanks); the indices are what the programs
+ * store (load/opts.h's enums and diff.h's strategies follow the lists).
+ */
+static void
+test_words(void)
+{
+	static const struct {
+		const char *const *az;
+		const char *z;
+		int want;
+	} a[] = {{config_modes, "merge", 0}, {config_modes, "append", 1},
+	    {config_modes, "replace", 2}, {config_deletes, "hard", 0},
+	    {config_deletes, "soft", 1}, {config_deletes, "keep", 2},
+	    {config_schema_changes, "fail", 0},
+	    {config_schema_changes, "add", 1},
+	    {config_schema_changes, "rebuild", 2}, {config_decimals, "auto", 0},
+	    {config_decimals, "text", 1}, {config_decimals, "real", 2},
+	    {config_strategies, "full", 0}, {config_strategies, "keys", 1},
+	    {config_strategies, "segments", 2}, {config_log_formats, "text", 0},
+	    {config_log_formats, "json", 1}, {config_modes, "Merge", -1},
+	    {config_modes, "merg", -1}, {config_modes, "merge ", -1},
+	    {config_modes, "mergex", -1}, {config_modes, "", -1},
+	    {config_modes, "hard", -1}, {config_strategies, "segment", -1}};
+	static const char *const azNone[] = {NULL};
+	char zName[64];
+	size_t i;
+
+	for (i = 0; i < sizeof a / sizeof a[0]; i++) {
+		snprintf(zName, sizeof zName, "config_word \"%s\" in %s: %d",
+		    a[i].z, a[i].az[0], a[i].want);
+		tap_is_int(config_word(a[i].az, a[i].z), a[i].want, zName);
+	}
+	tap_is_int(config_word(azNone, "merge"), -1, "an empty list");
+}
+
 int
 main(void)
 {
@@ -318,6 +355,7 @@ main(void)
 	test_nul();
 	test_private();
 	test_values();
+	test_words();
 	if (system("rm -rf /tmp/dbs-unit-config.*") != 0)
 		tap_diag("could not clean up");
 	return tap_done();

@@ -329,6 +329,30 @@ test_utf8_offsets(void)
 	tap_ok(nBad == 0, "UTF-8 at every offset: %zu cases", nCase);
 }
 
+/*
+ * An invalid byte, a two-byte character and a cut one after ASCII runs
+ * of 0 to 19 bytes and before runs of 0 to 19 more (the word-at-a-time
+ * skip over ASCII runs into them at every alignment).
+ */
+static void
+test_utf8_runs(void)
+{
+	char z[64];
+	size_t k, m, nBad = 0;
+
+	for (k = 0; k < 20; k++) {
+		for (m = 0; m < 20; m++) {
+			memset(z, 'a', sizeof z);
+			z[k] = '\xff';
+			nBad += dtype_utf8_valid(z, k + 1 + m) != 0;
+			memcpy(z + k, "\xc3\xa9", 2); /* e acute */
+			nBad += dtype_utf8_valid(z, k + 2 + m) != 1;
+			nBad += dtype_utf8_valid(z, k + 1) != 0;
+		}
+	}
+	tap_ok(nBad == 0, "UTF-8 errors after ASCII runs of 0 to 19 bytes");
+}
+
 /* dtype_cmp(zType, zA, zB) has the sign of want, both ways round. */
 static void
 cmp(const char *zType, const char *zA, const char *zB, int want)
@@ -400,5 +424,6 @@ main(void)
 	test_blob_decode();
 	test_hex_bytes();
 	test_utf8_offsets();
+	test_utf8_runs();
 	return tap_done();
 }

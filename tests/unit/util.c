@@ -1,9 +1,13 @@
 /*
- * util.c - unit tests of the number parsers of common/util.c: exactly
- * their contract, with a clear refusal of everything else.
+ * util.c - unit tests of common/util.c: the message formatter, the UTC
+ * time text, and the number parsers (exactly their contract, with a
+ * clear refusal of everything else).
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "tap.h"
 #include "util.h"
@@ -50,12 +54,51 @@ format(void)
 	    "\xc3\xa9\\xff\\xc3(\xe2\x82\xac\xf0\x9f\x98\x80\\xed\\xa0\\x80",
 	    "util_format keeps UTF-8, escapes the bytes that are not");
 	free(z);
+	z = NULL;
+	tap_is_int(util_fail(&z, 3, "%s: %d\n", "x", 7), 3,
+	    "util_fail returns its status");
+	tap_is_str(z, "x: 7\\n", "and hands over the message, escaped");
+	free(z);
+}
+
+static void
+time_text(time_t sec, long nsec, const char *zWant)
+{
+	struct timespec ts;
+	char z[UTIL_TIME_SIZE];
+
+	ts.tv_sec = sec;
+	ts.tv_nsec = nsec;
+	util_time_text(&ts, z, sizeof z);
+	tap_is_str(z, zWant, zWant);
+}
+
+/* The text of util_time_now(): the shape of util_time_text's, now. */
+static void
+time_now(void)
+{
+	char z[UTIL_TIME_SIZE];
+	const char *zShape = "dddd-dd-ddTdd:dd:dd.ddddddZ";
+	size_t i, nBad = 0;
+
+	memset(z, 'x', sizeof z);
+	util_time_now(z, sizeof z);
+	for (i = 0; zShape[i] != '\0'; i++)
+		nBad += zShape[i] == 'd' ? !isdigit((unsigned char)z[i])
+		                         : z[i] != zShape[i];
+	tap_ok(nBad == 0 && z[i] == '\0' && strncmp(z, "20", 2) == 0,
+	    "util_time_now: %s", z);
 }
 
 int
 main(void)
 {
 	format();
+	time_text(0, 0, "1970-01-01T00:00:00.000000Z");
+	time_text(1795680900, 123456789, "2026-11-26T08:15:00.123456Z");
+	time_text(1709251199, 999999999, "2024-02-29T23:59:59.999999Z");
+	time_text(253402300799, 1000, "9999-12-31T23:59:59.000001Z");
+	time_now();
 	i64("0", 0, 10, 1, 0);
 	i64("10", 0, 10, 1, 10);
 	i64("007", 0, 10, 1, 7);
