@@ -390,7 +390,21 @@ class Sim:
         if kill:
             time.sleep(kill[1])
             p.send_signal(kill[0])
-        out, err = p.communicate(timeout=120)
+        try:
+            out, err = p.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            # a hang: say what was still running, then end it
+            tree = subprocess.run(['ps', '-e', '-o', 'pid,ppid,stat,wchan:20,args',
+                                   '--forest'], stdout=subprocess.PIPE,
+                                  text=True).stdout
+            mine = [ln for ln in tree.splitlines() if self.dir in ln]
+            p.kill()
+            out, err = p.communicate()
+            self.check(False, 'dbs-sync %s%s did not end in 120 s; still '
+                       'running:\n%s\nstderr: %s'
+                       % (' '.join(args), ' after SIG%s at %.2f s'
+                          % (kill[0].name, kill[1]) if kill else '',
+                          '\n'.join(mine), err))
         return p.returncode, out, err
 
     @staticmethod
