@@ -402,7 +402,7 @@ class Sim:
             out, err = p.communicate()
             self.check(False, 'dbs-sync %s%s did not end in 120 s; still '
                        'running:\n%s\nstderr: %s'
-                       % (' '.join(args), ' after SIG%s at %.2f s'
+                       % (' '.join(args), ' after %s at %.2f s'
                           % (kill[0].name, kill[1]) if kill else '',
                           '\n'.join(mine), err))
         return p.returncode, out, err
