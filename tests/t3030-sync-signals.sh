@@ -58,6 +58,32 @@ T orders interrupted inserted=0 updated=0 deleted=0 unchanged=0 stream=full erro
 		"$before" "SIG$sig: nothing committed"
 done
 
+# a signal at any moment of the start, also before dbs-sync has noted a
+# stage it just started, ends it: none may be left waiting (an extract
+# blocked opening its FIFO kept dbs-sync waiting for ever)
+hung=0
+for i in $(seq 0 119); do
+	set -m
+	dbs-sync -c "$SCRATCH/sig.conf" >/dev/null 2>&1 &
+	pid=$!
+	set +m
+	sleep "$(printf '0.%04d' $((i * 5)))"
+	kill -s "$(if [ $((i % 2)) = 0 ]; then echo INT; else echo TERM; fi)" "$pid"
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		hung=$((hung + 1))
+		kill -9 -- -"$pid" 2>/dev/null
+		pkill -9 -f -- "$SCRATCH/sig\\.conf" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+done
+is "$hung" 0 "a signal 0 to 60 ms after the start: dbs-sync ends every time"
+is "$(stages)" "" "... and leaves no stage running"
+is "$(find snap -name '*.part' | wc -l)" 0 "... and no .part"
+
 # with -j the views run at once: a signal stops every group, each view
 # is logged as interrupted by the signal dbs-sync got
 tds_conf j0.conf '[sync]' 'snapshots = snap' \
