@@ -60,7 +60,9 @@ done
 
 # a signal at any moment of the start, also before dbs-sync has noted a
 # stage it just started, ends it: none may be left waiting (an extract
-# blocked opening its FIFO kept dbs-sync waiting for ever)
+# blocked opening its FIFO kept dbs-sync waiting for ever). SIGTERM and
+# SIGHUP: a SIGINT that comes before bash has read the traps is taken by
+# bash itself (a program that has not started yet cannot obey it).
 hung=0
 for i in $(seq 0 119); do
 	set -m
@@ -68,7 +70,7 @@ for i in $(seq 0 119); do
 	pid=$!
 	set +m
 	sleep "$(printf '0.%04d' $((i * 5)))"
-	kill -s "$(if [ $((i % 2)) = 0 ]; then echo INT; else echo TERM; fi)" "$pid"
+	kill -s "$(if [ $((i % 2)) = 0 ]; then echo HUP; else echo TERM; fi)" "$pid"
 	for _ in $(seq 100); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
@@ -95,6 +97,33 @@ jstages() {
 	pgrep -f -- "$SCRATCH/(j\.conf|d[123]\.db|snap/j)" |
 		grep -v "^$$\$" || true
 }
+# a signal at any moment of the start of the groups ends them all
+hung=0
+for i in $(seq 0 59); do
+	set -m
+	dbs-sync -c "$SCRATCH/j.conf" -j 3 >/dev/null 2>&1 &
+	pid=$!
+	set +m
+	sleep "$(printf '0.%03d' $((i * 2)))"
+	kill -s "$(if [ $((i % 2)) = 0 ]; then echo HUP; else echo TERM; fi)" "$pid"
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		hung=$((hung + 1))
+		kill -9 -- -"$pid" 2>/dev/null
+		pkill -9 -f -- "$SCRATCH/j\\.conf" 2>/dev/null
+	fi
+	wait "$pid" 2>/dev/null
+	sleep 0.2
+	if [ -n "$(jstages)" ]; then
+		hung=$((hung + 1))
+		pkill -9 -f -- "$SCRATCH/(j\\.conf|d[123]\\.db|snap/j)" 2>/dev/null
+	fi
+done
+is "$hung" 0 "-j 3, a signal 0 to 118 ms after the start: every group ends at once"
+
 for sig in INT TERM; do
 	n=$(grep -c 'batch: SELECT' "$TDS_LOG" || true)
 	set -m
