@@ -154,6 +154,31 @@ is "$(same s.db --fingerprint)" '"inserted":0,"updated":0,"deleted":0' \
 is "$(sql s.db "SELECT count(*) FROM s WHERE _dbs_fp IS NULL")" 0 \
 	"segments: every row keeps its fingerprint"
 
+# the leaves of the grid: their rows by key range and cell number, one
+# statement for cells close together; the rows of the equal cells
+# between them neither sent nor fetched (keys 1000-4999 and
+# 100000-100200 dense: the changes at 2000 and 2040 are cells 124 and
+# 127 of 16 keys, 100100 cell 6256, too far for the same statement)
+sqlite3 fx.db "WITH RECURSIVE n(i) AS (SELECT 1000 UNION ALL SELECT i + 1
+	FROM n WHERE i < 100200) INSERT INTO \"dbo.s\"(id, name, a, b, modified)
+	SELECT i, 'r' || i, i % 7, 1, '2024-01-01 00:00:00.000' FROM n
+	WHERE i < 5000 OR i >= 100000"
+"${X[@]}" --view dbo.s --key id --fingerprint |
+	dbs-load --db g.db --table s --quiet
+sqlite3 fx.db "UPDATE \"dbo.s\" SET a = 99 WHERE id IN (2000, 2040, 100100)"
+n0=$(wc -l <"$TDS_LOG")
+run "${X[@]}" --view dbo.s --key id --strategy segments \
+	-- dbs-load --db g.db --serve s
+is "$(grep '^#meta,ranges' stdout)" \
+	"#meta,ranges,3,[4:2000,4:2000],[4:2040,4:2040],[6:100100,6:100100]" \
+	"segments: the leaves' rows that differ, and only those"
+is "$(tail -n +"$n0" "$TDS_LOG" | grep ' sqlite: ' | grep -o 'IN ( [0-9 ,]* ) ORDER' |
+	tr '\n' ' ')" "IN ( 124 , 127 ) ORDER IN ( 6256 ) ORDER " \
+	"segments: the leaves by cell, two statements for cells far apart"
+dbs-load --db g.db --quiet stdout
+is "$(same g.db --fingerprint)" '"inserted":0,"updated":0,"deleted":0' \
+	"segments: the leaves' table equals a full extract"
+
 # the local side fails: one line, status 1
 run "${X[@]}" --view dbo.s --key id --strategy segments \
 	-- dbs-load --db s.db --serve nosuch
