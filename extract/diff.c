@@ -25,7 +25,7 @@
                           * 1000 deep at most), a CASE tree of depth 8 */
 #define PARTS_IN_FLIGHT 65536 /* parts held at once, below the root */
 #define POINTS_MAX 200000     /* keys one fetch may name */
-#define CELLS_PER_SQL 1000    /* leaf cells of the grid a statement names */
+#define CELLS_PER_SQL 4000    /* leaf cells of the grid a statement names */
 #define CELLS_GAP 65536       /* keys between two of them in a statement */
 #define CELLS_RUN 8           /* cells apart that one local answer reads */
 #define POINTS_MIN 1000       /* always fine to fetch by key */
