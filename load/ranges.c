@@ -159,7 +159,7 @@ count_cap(const struct load_stream *pS, uint64_t nStaged)
  * nothing pays none, and the only input of a run reads no more rows
  * than the rule needs to pass (count_cap()), in proportion to what it
  * deletes rather than to the table (a SELECT count(*) of 20M rows read
- * 3.6 GB for a change of 10,000). Returns 0 or an exit status.
+ * 3.3 GB for a change of 20,000). Returns 0 or an exit status.
  */
 int
 ranges_gone(struct load_stream *pS)
