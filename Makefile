@@ -7,6 +7,8 @@
 #   make check-server  the end-to-end tests against a real server named by
 #                   DBS_TEST_SERVER & co. (tests/server/README); skipped
 #                   when none is named
+#   make bench-server  the syncs of make bench against that server
+#                   (tests/bench/server.sh)
 #   make demo       sync the bundled demo source into demo.db, twice
 #   make install    PREFIX=/usr/local DESTDIR=: the programs, man pages,
 #                   systemd units and bash completion
@@ -172,6 +174,14 @@ bench-smoke: all
 bench-scale: deps all
 	DBS_BUILD=$(CURDIR)/$(O) bash tests/bench/scale.sh $(SCALE_ARGS)
 
+# bench-server: the syncs of bench (full, keys, segments; no change and 1%
+# changed) against the real server of check-server (DBS_TEST_SERVER & co.,
+# tests/server/README); writes tests/bench/RESULTS-server.md. A schema
+# dbs_bench_<random> is made and dropped. Never part of check.
+# SERVER_BENCH_ARGS: e.g. --rows 100000 --runs 3.
+bench-server: all $(O)/tests/dbsql
+	DBS_BUILD=$(CURDIR)/$(O) bash tests/bench/server.sh $(SERVER_BENCH_ARGS)
+
 # torture: crashes, damaged streams, concurrency, extraction faults and
 # random typed round trips for TORTURE_SECONDS (its smoke runs in
 # tests/run through tests/torture/smoke.sh).
@@ -266,5 +276,5 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all deps demo test check check-server fuzz fuzz-smoke bench bench-smoke bench-scale torture lint install uninstall deb clean
+.PHONY: FORCE all deps demo test check check-server fuzz fuzz-smoke bench bench-smoke bench-scale bench-server torture lint install uninstall deb clean
 .SECONDARY:

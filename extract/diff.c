@@ -25,6 +25,9 @@
                           * 1000 deep at most), a CASE tree of depth 8 */
 #define PARTS_IN_FLIGHT 65536 /* parts held at once, below the root */
 #define POINTS_MAX 200000     /* keys one fetch may name */
+#define CELLS_PER_SQL 4000    /* leaf cells of the grid a statement names */
+#define CELLS_GAP 65536       /* keys between two of them in a statement */
+#define CELLS_RUN 8           /* cells apart that one local answer reads */
 #define POINTS_MIN 1000       /* always fine to fetch by key */
 
 struct diff {
@@ -51,7 +54,26 @@ struct diff {
 	struct local_part *const *apLeaf;
 	size_t nLeaf, iLeaf;
 	int inLeaf;
+	/* with aCell, of those local rows only the ones in these cells of
+	 * the grid (ids ascending) */
+	const int64_t *aCell;
+	size_t nCell, iCell;
+	int64_t cellBase, cellW;
 };
+
+/* Is the local key aKey in one of the cells d->aCell (keys ascending
+ * from one call to the next)? */
+static int
+in_cells(struct diff *d, const struct stream_field *aKey)
+{
+	int64_t k = 0, id;
+
+	util_parse_i64(aKey[0].z, INT64_MIN, INT64_MAX, &k);
+	id = (k - d->cellBase) / d->cellW;
+	while (d->iCell < d->nCell && d->aCell[d->iCell] < id)
+		d->iCell++;
+	return d->iCell < d->nCell && d->aCell[d->iCell] == id;
+}
 
 /* Report the server's failure zConn (freed), or conn_fail()'s when
  * NULL; returns -1. */
@@ -200,6 +222,8 @@ local_next(struct diff *d, const struct stream_field **paKey, int64_t *pFp,
 			d->iLeaf++;
 		}
 		r = local_row(d->pLocal, paKey, pFp, pHasFp);
+		if (r > 0 && d->aCell != NULL && !in_cells(d, *paKey))
+			continue;
 		if (r != 0)
 			return r;
 		d->inLeaf = 0;
@@ -521,6 +545,63 @@ walk_local(struct grid_walk *pW)
 	}
 }
 
+/*
+ * Compare the rows of the n leaf cells aId (ascending) of width w with
+ * the local ones, row by row, in few statements: each names up to
+ * CELLS_PER_SQL cells of one key range (a range read from the key's
+ * index, the cells picked in it by arithmetic), a new range where the
+ * cells are more than CELLS_GAP keys apart. A statement a range costs
+ * less than a SELECT a cell under UNION ALL (Babelfish: 0.1 s against
+ * 0.26 s for 15,000 rows against 4,000). The local rows come in runs of
+ * cells at most CELLS_RUN apart, those of other cells skipped. Returns
+ * 0 or -1.
+ */
+static int
+grid_cells(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aId,
+    size_t n)
+{
+	struct local_part *aRun = NULL, **apRun = NULL;
+	size_t i, j, k, nRun = 0;
+	int64_t runLo;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < n && !d->tooMany; i = j) {
+		for (j = i + 1; j < n && j - i < CELLS_PER_SQL; j++)
+			if ((aId[j] - aId[j - 1]) > CELLS_GAP / w)
+				break;
+		nRun = 0;
+		runLo = aId[i];
+		for (k = i + 1; k <= j; k++)
+			if (k == j || aId[k] - aId[k - 1] > CELLS_RUN) {
+				grid_leaf(&aRun, &nRun, 1, pG->base + runLo * w,
+				    1, pG->base + (aId[k - 1] + 1) * w);
+				runLo = k < j ? aId[k] : 0;
+			}
+		apRun = util_realloc(apRun, nRun * sizeof *apRun);
+		for (k = 0; k < nRun; k++)
+			apRun[k] = &aRun[k];
+		d->sql.n = 0;
+		fpsql_cells(&d->sql, &d->q, pG->base, w, pG->base + aId[i] * w,
+		    pG->base + (aId[j - 1] + 1) * w, aId + i, j - i);
+		d->apLeaf = apRun;
+		d->nLeaf = nRun;
+		d->iLeaf = 0;
+		d->inLeaf = 0;
+		d->aCell = aId + i;
+		d->nCell = j - i;
+		d->iCell = 0;
+		d->cellBase = pG->base;
+		d->cellW = w;
+		if (res_begin(d) != 0 || merge_rows(d, 1) != 0)
+			rc = -1;
+		d->aCell = NULL;
+		local_parts_free(aRun, nRun);
+		aRun = NULL;
+	}
+	free(apRun);
+	return rc;
+}
+
 static int grid_level(struct diff *d, const struct grid *pG, int64_t w,
     const int64_t *aLo, const int64_t *aHi, size_t n);
 
@@ -536,8 +617,9 @@ grid_level(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
 {
 	struct grid_walk gw;
 	struct local_part *aLeaf = NULL;
-	int64_t *aNextLo = NULL, *aNextHi = NULL, lo, id, wNext;
+	int64_t *aNextLo = NULL, *aNextHi = NULL, *aId = NULL, lo, id, wNext;
 	size_t nLeaf = 0, nNext = 0, nAlloc = 0, nDiff = 0, nCell = 0, i;
+	size_t nId = 0, nIdAlloc = 0;
 	int rc = 0, leaf;
 
 	memset(&gw, 0, sizeof gw);
@@ -578,9 +660,13 @@ grid_level(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
 			grid_leaf(&aLeaf, &nLeaf, 0, 0, 1, pG->base);
 		else if (id == -2)
 			grid_leaf(&aLeaf, &nLeaf, 1, pG->top, 0, 0);
-		else if (leaf)
-			grid_leaf(&aLeaf, &nLeaf, 1, lo, 1, lo + w);
-		else if (nNext > 0 && aNextHi[nNext - 1] == lo)
+		else if (leaf) {
+			if (nId == nIdAlloc) {
+				nIdAlloc = nIdAlloc ? 2 * nIdAlloc : 64;
+				aId = util_realloc(aId, nIdAlloc * sizeof *aId);
+			}
+			aId[nId++] = id;
+		} else if (nNext > 0 && aNextHi[nNext - 1] == lo)
 			aNextHi[nNext - 1] = lo + w;
 		else {
 			if (nNext == nAlloc) {
@@ -594,7 +680,11 @@ grid_level(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
 			aNextHi[nNext++] = lo + w;
 		}
 		nDiff += !leaf;
+		nLeaf += leaf && id >= 0;
 	}
+	if (rc == 0 && nId > 0)
+		rc = grid_cells(d, pG, w, aId, nId);
+	nLeaf -= nId; /* the edges, below base and from top */
 	if (rc == 0 && nLeaf > 0) {
 		struct local_part **apLeaf = util_calloc(nLeaf, sizeof *apLeaf);
 
@@ -603,6 +693,7 @@ grid_level(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
 		rc = seg_leaves(d, apLeaf, nLeaf);
 		free(apLeaf);
 	}
+	nLeaf += nId;
 	/* when most cells differ, so will most of their pieces: skip a
 	 * level (one scan fewer of the rows that differ) */
 	wNext = 4 * (nDiff + nLeaf) >= 3 * nCell && w >= 256
@@ -611,7 +702,8 @@ grid_level(struct diff *d, const struct grid *pG, int64_t w, const int64_t *aLo,
 	for (i = 0; rc == 0 && i < nNext && !d->tooMany; i += PARTS_PER_SQL)
 		rc = grid_level(d, pG, wNext, aNextLo + i, aNextHi + i,
 		    nNext - i < PARTS_PER_SQL ? nNext - i : PARTS_PER_SQL);
-	local_parts_free(aLeaf, nLeaf);
+	local_parts_free(aLeaf, nLeaf - nId);
+	free(aId);
 	free(aNextLo);
 	free(aNextHi);
 	return rc;

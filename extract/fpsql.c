@@ -366,6 +366,42 @@ fpsql_grid(struct buf *pB, const struct fpsql *pQ, int64_t base, int64_t w,
 	query_add(pB, ") AS [_dbs_x]\nGROUP BY [_dbs_p]\nORDER BY [_dbs_p]");
 }
 
+void
+fpsql_cells(struct buf *pB, const struct fpsql *pQ, int64_t base, int64_t w,
+    int64_t lo, int64_t hi, const int64_t *aId, size_t n)
+{
+	const char *zKey = pQ->pC->azName[pQ->aiKey[0]];
+	size_t i;
+
+	query_add(pB, "SELECT ");
+	query_add_ident(pB, zKey);
+	query_add(pB, ", ");
+	fpsql_row_fp(pB, pQ);
+	query_add(pB, " AS [_dbs_fp]");
+	from_where(pB, pQ);
+	query_add(pB, " AND ");
+	query_add_ident(pB, zKey);
+	query_add(pB, " >= ");
+	add_i64(pB, lo);
+	query_add(pB, " AND ");
+	query_add_ident(pB, zKey);
+	query_add(pB, " < ");
+	add_i64(pB, hi);
+	query_add(pB, "\nAND (");
+	query_add_ident(pB, zKey);
+	query_add(pB, " - CAST(");
+	add_i64(pB, base);
+	query_add(pB, " AS bigint)) / CAST(");
+	add_i64(pB, w);
+	query_add(pB, " AS bigint) IN (");
+	for (i = 0; i < n; i++) {
+		query_add(pB, i ? ", " : "");
+		add_i64(pB, aId[i]);
+	}
+	query_add(pB, ")\nORDER BY ");
+	query_add_ident(pB, zKey);
+}
+
 /* Append the key columns, and the ORDER BY of the key. */
 static void
 key_list(struct buf *pB, const struct fpsql *pQ, int bOrder)

@@ -62,6 +62,15 @@ int fpsql_parts(struct buf *pB, const struct fpsql *pQ,
 void fpsql_grid(struct buf *pB, const struct fpsql *pQ, int64_t base, int64_t w,
     const int64_t *aLo, const int64_t *aHi, size_t n, int64_t top);
 
+/*
+ * The key and fingerprint of every row lo <= k < hi in one of the n
+ * cells aId (ascending) of width w aligned at base (as fpsql_grid()), in
+ * key order: one range the engine reads from the key's index, the cells
+ * in it picked by arithmetic, only their rows fingerprinted and sent.
+ */
+void fpsql_cells(struct buf *pB, const struct fpsql *pQ, int64_t base,
+    int64_t w, int64_t lo, int64_t hi, const int64_t *aId, size_t n);
+
 /* The key and fingerprint of every row of n parts, in key order. */
 int fpsql_rows(struct buf *pB, const struct fpsql *pQ,
     struct local_part *const *apPart, size_t n, const char **pzWhy);

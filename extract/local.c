@@ -58,13 +58,20 @@ read_answer(struct local *pL)
 	return local_fail(pL, errno ? strerror(errno) : "malformed answer");
 }
 
-/* Send the record being built and flush. */
+/* Send the record being built and flush. A local side that ended first
+ * (EPIPE) may have said why: its answer is read and reported rather
+ * than the broken pipe. */
 static int
 send_request(struct local *pL)
 {
-	if (msg_send(&pL->out, pL->pTo) != 0 || fflush(pL->pTo) != 0)
-		return local_fail(pL, strerror(errno));
-	return 0;
+	int e;
+
+	if (msg_send(&pL->out, pL->pTo) == 0 && fflush(pL->pTo) == 0)
+		return 0;
+	e = errno;
+	if (e == EPIPE && read_answer(pL) < 0)
+		return -1;
+	return local_fail(pL, strerror(e));
 }
 
 /* Start the child with two pipes. Returns 0 or -1 after a message. */
@@ -175,6 +182,26 @@ take_i64(const struct msg *pM, size_t i, int64_t *pV)
 	    : util_parse_i64(pM->aF[i].z, INT64_MIN, INT64_MAX, pV);
 }
 
+/*
+ * The next item of an answer of many: a record zKind of nField fields
+ * (in pL->in); "end" closes the answer, anything else is malformed (an
+ * answer to zWhat). Returns 1, 0 at the end, or -1 after a message.
+ */
+static int
+next_item(struct local *pL, const char *zKind, size_t nField, const char *zWhat)
+{
+	char zWhy[48];
+
+	if (read_answer(pL) != 1)
+		return -1;
+	if (msg_is(&pL->in, 0, "end") && pL->in.n == 1)
+		return 0;
+	if (msg_is(&pL->in, 0, zKind) && pL->in.n == nField)
+		return 1;
+	snprintf(zWhy, sizeof zWhy, "malformed answer to %s", zWhat);
+	return local_fail(pL, zWhy);
+}
+
 int
 local_split(struct local *pL, const struct local_bound *pLo,
     const struct local_bound *pHi, int n, struct local_part **paPart,
@@ -182,6 +209,7 @@ local_split(struct local *pL, const struct local_bound *pLo,
 {
 	struct local_part *pP;
 	char zN[16];
+	int r;
 
 	snprintf(zN, sizeof zN, "%d", n);
 	msg_begin(&pL->out, "split");
@@ -190,13 +218,7 @@ local_split(struct local *pL, const struct local_bound *pLo,
 	msg_add(&pL->out, zN, strlen(zN));
 	if (send_request(pL) != 0)
 		return -1;
-	for (;;) {
-		if (read_answer(pL) != 1)
-			return -1;
-		if (msg_is(&pL->in, 0, "end") && pL->in.n == 1)
-			return 0;
-		if (!msg_is(&pL->in, 0, "part") || pL->in.n != 7)
-			return local_fail(pL, "malformed answer to split");
+	while ((r = next_item(pL, "part", 7, "split")) > 0) {
 		*paPart =
 		    util_realloc(*paPart, (*pnPart + 1) * sizeof **paPart);
 		pP = &(*paPart)[(*pnPart)++];
@@ -208,6 +230,7 @@ local_split(struct local *pL, const struct local_bound *pLo,
 		    take_i64(&pL->in, 6, &pP->nUnknown) != 0)
 			return local_fail(pL, "malformed answer to split");
 	}
+	return r;
 }
 
 /* Read the "end" that closes an answer. */
@@ -247,18 +270,16 @@ local_grid_ask(struct local *pL, int64_t lo, int64_t hi, int64_t w)
 int
 local_cell(struct local *pL, struct local_cell *pC)
 {
-	if (read_answer(pL) != 1)
-		return -1;
-	if (msg_is(&pL->in, 0, "end") && pL->in.n == 1)
-		return 0;
-	if (!msg_is(&pL->in, 0, "cell") || pL->in.n != 6 ||
-	    take_i64(&pL->in, 1, &pC->id) != 0 ||
-	    take_i64(&pL->in, 2, &pC->nRow) != 0 ||
-	    take_i64(&pL->in, 3, &pC->sumHi) != 0 ||
-	    take_i64(&pL->in, 4, &pC->sumLo) != 0 ||
-	    take_i64(&pL->in, 5, &pC->nUnknown) != 0)
+	int r = next_item(pL, "cell", 6, "grid");
+
+	if (r == 1 &&
+	    (take_i64(&pL->in, 1, &pC->id) != 0 ||
+	        take_i64(&pL->in, 2, &pC->nRow) != 0 ||
+	        take_i64(&pL->in, 3, &pC->sumHi) != 0 ||
+	        take_i64(&pL->in, 4, &pC->sumLo) != 0 ||
+	        take_i64(&pL->in, 5, &pC->nUnknown) != 0))
 		return local_fail(pL, "malformed answer to grid");
-	return 1;
+	return r;
 }
 
 int
@@ -293,14 +314,12 @@ local_row(struct local *pL, const struct stream_field **paKey, int64_t *pFp,
     int *pHasFp)
 {
 	const char *zWhy;
+	int r = next_item(pL, "row", 3, "rows");
 
-	if (read_answer(pL) != 1)
-		return -1;
-	if (msg_is(&pL->in, 0, "end") && pL->in.n == 1)
-		return 0;
+	if (r != 1)
+		return r;
 	pL->keyStore.n = 0;
-	if (!msg_is(&pL->in, 0, "row") || pL->in.n != 3 ||
-	    pL->in.aF[1].z == NULL ||
+	if (pL->in.aF[1].z == NULL ||
 	    keyrange_decode_key(pL->in.aF[1].z, pL->in.aF[1].n, pL->nKey,
 	        pL->aKey, &pL->keyStore, &zWhy) != 0)
 		return local_fail(pL, "malformed answer to rows");

@@ -100,6 +100,24 @@ expect 3 "" "dbs-load: r6.csv: table t: would delete 9 of 10 rows (90%, more tha
 run dbs-load --db t.db --allow-mass-delete r6.csv
 expect 0 "" "dbs-load: t: 0 inserted, 0 updated, 9 deleted, 1 unchanged (merge, ranges)" \
 	"--allow-mass-delete"
+# the only input counts the live rows only as far as the rule could
+# still refuse (5 deletes at --max-delete 60: 9 rows of the 10); the
+# same outcome, and the same message, as a full count
+base
+v2 'ranges,1,[1:1,1:5]' -- >r7.csv
+run dbs-load --db t.db --max-delete 40 r7.csv
+expect 3 "" "dbs-load: r7.csv: table t: would delete 5 of 10 rows (50%, more than 40%); use --max-delete or --allow-mass-delete" \
+	"the mass-delete rule, one input: refused, the whole count"
+run dbs-load --db t.db --max-delete 60 r7.csv
+expect 0 "" "dbs-load: t: 0 inserted, 0 updated, 5 deleted, 0 unchanged (merge, ranges)" \
+	"the mass-delete rule, one input: passed on a count that stopped"
+# two inputs add up their deletes: the whole count
+base
+v2 'ranges,1,[1:1,1:3]' -- >r8.csv
+v2 'ranges,1,[1:6,1:8]' -- >r9.csv
+run dbs-load --db t.db r8.csv r9.csv
+expect 3 "" "dbs-load: table t: 2 inputs would together delete 6 of 10 rows (60%, more than 50%); use --max-delete or --allow-mass-delete" \
+	"the mass-delete rule, two inputs: the deletes of both against every row"
 
 # a key of two columns, text and int, ranges of tuples
 {

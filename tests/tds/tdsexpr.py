@@ -345,13 +345,17 @@ class _Gen:
             return '"".join((%s,))' % ', '.join(parts)
         if op == 'datalength':
             ct = tree_type(t[1])
-            if ct is not None and ct.kind == 'text':
-                enc = 'utf-16-le' if ct.base in N_TYPES else 'cp1252'
+            # the byte lengths without encoding where that is sure: code
+            # page 1252 has one byte a character (an unmapped one becomes
+            # '?'), UTF-16 two for ASCII text
+            if ct is not None and ct.kind == 'text' and \
+                    ct.base in N_TYPES:
                 return self.keep_null(
                     self.src(t[1]),
-                    "len({0}.encode(%r, %r))" % (
-                        enc, 'surrogatepass' if enc[0] == 'u' else
-                        'replace'))
+                    "(2 * len({0}) if {0}.isascii() else "
+                    "len({0}.encode('utf-16-le', 'surrogatepass')))")
+            if ct is not None and ct.kind == 'text':
+                return self.keep_null(self.src(t[1]), "len({0})")
             return '_dlen(%s, %s)' % (self.src(t[1]), self.name(ct))
         if op == 'hashbytes':
             ct = tree_type(t[2])

@@ -233,6 +233,7 @@ class Translator:
         self.i = 0
         self.sel = Select()
         self.sel.line = toks[0].line
+        self.pycalls = 0      # calls of tdsexpr functions translated
         # lower-case column name -> (SqlType, nullable), of every object
         # the statement reads (for the types of tdsexpr's functions and
         # of columns read through a derived table)
@@ -362,8 +363,19 @@ class Translator:
                     self.i - 1 - cur.start in (0, 2):
                 cur.star = len(self.out)
             if t.kind == 'op' and t.text == '(':
+                derived = self.peek() is not None and \
+                    self.peek().is_word('SELECT')
+                calls = self.pycalls
                 self.out.append('(')
                 self._query(depth + 1)
+                if derived and self.pycalls > calls and \
+                        not self.out[-1].startswith('LIMIT '):
+                    # SQLite would flatten the derived table into an
+                    # aggregate over it and call the Python function
+                    # once per reference (SUM(x / n), SUM(x % n): twice
+                    # a row); a LIMIT keeps it a subquery, its values
+                    # computed once a row, as an engine's Compute Scalar
+                    self.out.append('LIMIT -1')
                 self.next()
                 self.out.append(')')
                 continue
@@ -701,6 +713,7 @@ class Translator:
         except tdsexpr.Unsupported as e:
             raise unsupported(str(e), fn.line) from None
         self.out.append('%s(%s)' % (name, ', '.join(slots)))
+        self.pycalls += 1
         self.i = end
 
     def _object_id(self, fn):
