@@ -22,53 +22,63 @@ is_chars(const struct fmt_col *pCol)
 	return pCol->type.kind == DTYPE_TEXT;
 }
 
+/* Append zPre, z and zPost. */
+static void
+wrap(struct buf *pB, const char *zPre, const char *z, const char *zPost)
+{
+	query_add(pB, zPre);
+	query_add(pB, z);
+	query_add(pB, zPost);
+}
+
+/* Is the source type of column pCol one of the NULL-ended list? */
+static int
+source_is(const struct fmt_col *pCol, const char *const *az)
+{
+	for (; *az != NULL; az++)
+		if (strcmp(pCol->zSource, *az) == 0)
+			return 1;
+	return 0;
+}
+
 /* Append the arguments of CONCAT for column i; returns how many. */
 static int
 column_args(struct buf *pB, const struct keysql_cols *pC, int i)
 {
+	static const char *const azText[] = {"text", NULL};
+	static const char *const azNtext[] = {"ntext", "xml", NULL};
+	static const char *const azMoney[] = {"money", "smallmoney", NULL};
+	static const char *const azDatetime[] = {
+	    "datetime", "smalldatetime", NULL};
 	const struct fmt_col *pCol = &pC->aCol[i];
-	const char *zSrc = pCol->zSource;
-	struct buf e = {0};
+	struct buf e = {0}, name = {0};
 
 	/* e: the column, as something CONCAT and DATALENGTH take */
-	if (is_chars(pCol) && (strcmp(zSrc, "text") == 0)) {
-		query_add(&e, "CAST(");
-		query_add_ident(&e, pC->azName[i]);
-		query_add(&e, " AS varchar(max))");
-	} else if (is_chars(pCol) &&
-	    (strcmp(zSrc, "ntext") == 0 || strcmp(zSrc, "xml") == 0)) {
-		query_add(&e, "CAST(");
-		query_add_ident(&e, pC->azName[i]);
-		query_add(&e, " AS nvarchar(max))");
-	} else {
-		query_add_ident(&e, pC->azName[i]);
-	}
+	query_add_ident(&name, pC->azName[i]);
+	if (is_chars(pCol) && source_is(pCol, azText))
+		wrap(&e, "CAST(", name.z, " AS varchar(max))");
+	else if (is_chars(pCol) && source_is(pCol, azNtext))
+		wrap(&e, "CAST(", name.z, " AS nvarchar(max))");
+	else
+		query_add(&e, name.z);
+	buf_free(&name);
 	if (is_chars(pCol)) {
-		query_add(pB, "DATALENGTH(");
-		query_add(pB, e.z);
-		query_add(pB, "), N':', ");
+		wrap(pB, "DATALENGTH(", e.z, "), N':', ");
 		query_add(pB, e.z);
 		buf_free(&e);
 		return 3;
 	}
 	switch (pCol->type.kind) {
 	case DTYPE_REAL:
-		query_add(
-		    pB, pCol->kind == FMT_REAL4 ? "CAST(CAST(" : "CAST(CAST(");
-		query_add(pB, e.z);
-		query_add(pB,
+		wrap(pB, "CAST(CAST(", e.z,
 		    pCol->kind == FMT_REAL4 ? " AS varbinary(4)) AS int)"
 		                            : " AS varbinary(8)) AS bigint)");
 		break;
 	case DTYPE_DECIMAL:
-		if (strcmp(zSrc, "money") == 0 ||
-		    strcmp(zSrc, "smallmoney") == 0) {
-			query_add(pB, "CAST(");
+		if (source_is(pCol, azMoney))
+			wrap(pB, "CAST(", e.z, " AS decimal(19,4))");
+		else
 			query_add(pB, e.z);
-			query_add(pB, " AS decimal(19,4))");
-		} else {
-			query_add(pB, e.z);
-		}
 		break;
 	case DTYPE_DATE:
 	case DTYPE_TIME:
@@ -76,21 +86,14 @@ column_args(struct buf *pB, const struct keysql_cols *pC, int i)
 	case DTYPE_DATETIMEOFFSET:
 		/* CAST is exact but for datetime and smalldatetime, whose
 		 * default text drops seconds; style 121 is slow on Babelfish */
-		if (strcmp(zSrc, "datetime") == 0 ||
-		    strcmp(zSrc, "smalldatetime") == 0) {
-			query_add(pB, "CONVERT(varchar(40), ");
-			query_add(pB, e.z);
-			query_add(pB, ", 121)");
-		} else {
-			query_add(pB, "CAST(");
-			query_add(pB, e.z);
-			query_add(pB, " AS varchar(40))");
-		}
+		if (source_is(pCol, azDatetime))
+			wrap(pB, "CONVERT(varchar(40), ", e.z, ", 121)");
+		else
+			wrap(pB, "CAST(", e.z, " AS varchar(40))");
 		break;
 	case DTYPE_BLOB:
-		query_add(pB, "CAST(CAST(HASHBYTES('SHA2_256', CAST(");
-		query_add(pB, e.z);
-		query_add(pB, " AS varbinary(max))) AS binary(8)) AS bigint)");
+		wrap(pB, "CAST(CAST(HASHBYTES('SHA2_256', CAST(", e.z,
+		    " AS varbinary(max))) AS binary(8)) AS bigint)");
 		break;
 	default: /* int, bool, uuid: CONCAT's text is exact */
 		query_add(pB, e.z);

@@ -63,25 +63,33 @@ done
 # blocked opening its FIFO kept dbs-sync waiting for ever). SIGTERM and
 # SIGHUP: a SIGINT that comes before bash has read the traps is taken by
 # bash itself (a program that has not started yet cannot obey it).
-hung=0
-for i in $(seq 0 119); do
-	set -m
-	dbs-sync -c "$SCRATCH/sig.conf" >/dev/null 2>&1 &
-	pid=$!
-	set +m
-	sleep "$(printf '0.%04d' $((i * 5)))"
-	kill -s "$(if [ $((i % 2)) = 0 ]; then echo HUP; else echo TERM; fi)" "$pid"
-	for _ in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
+# sweep N STEP_US CONF [ARG...]: N runs of dbs-sync -c CONF ARG..., each
+# sent SIGHUP or SIGTERM i * STEP_US microseconds after its start; sets
+# hung to the number that did not end within 10 s (ended by SIGKILL)
+sweep() {
+	local n=$1 step=$2 conf=$3 i pid
+	shift 3
+	hung=0
+	for ((i = 0; i < n; i++)); do
+		set -m
+		dbs-sync -c "$SCRATCH/$conf" "$@" >/dev/null 2>&1 &
+		pid=$!
+		set +m
+		sleep "$(printf '0.%06d' $((i * step)))"
+		kill -s "$(if [ $((i % 2)) = 0 ]; then echo HUP; else echo TERM; fi)" "$pid"
+		for _ in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			hung=$((hung + 1))
+			kill -9 -- -"$pid" 2>/dev/null
+			pkill -9 -f -- "$SCRATCH/${conf//./\\.}" 2>/dev/null
+		fi
+		wait "$pid" 2>/dev/null
 	done
-	if kill -0 "$pid" 2>/dev/null; then
-		hung=$((hung + 1))
-		kill -9 -- -"$pid" 2>/dev/null
-		pkill -9 -f -- "$SCRATCH/sig\\.conf" 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
-done
+}
+sweep 120 500 sig.conf
 is "$hung" 0 "a signal 0 to 60 ms after the start: dbs-sync ends every time"
 is "$(stages)" "" "... and leaves no stage running"
 is "$(find snap -name '*.part' | wc -l)" 0 "... and no .part"
@@ -98,31 +106,10 @@ jstages() {
 		grep -v "^$$\$" || true
 }
 # a signal at any moment of the start of the groups ends them all
-hung=0
-for i in $(seq 0 59); do
-	set -m
-	dbs-sync -c "$SCRATCH/j.conf" -j 3 >/dev/null 2>&1 &
-	pid=$!
-	set +m
-	sleep "$(printf '0.%03d' $((i * 2)))"
-	kill -s "$(if [ $((i % 2)) = 0 ]; then echo HUP; else echo TERM; fi)" "$pid"
-	for _ in $(seq 100); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		hung=$((hung + 1))
-		kill -9 -- -"$pid" 2>/dev/null
-		pkill -9 -f -- "$SCRATCH/j\\.conf" 2>/dev/null
-	fi
-	wait "$pid" 2>/dev/null
-	sleep 0.2
-	if [ -n "$(jstages)" ]; then
-		hung=$((hung + 1))
-		pkill -9 -f -- "$SCRATCH/(j\\.conf|d[123]\\.db|snap/j)" 2>/dev/null
-	fi
-done
+sweep 60 2000 j.conf -j 3
+sleep 0.2
 is "$hung" 0 "-j 3, a signal 0 to 118 ms after the start: every group ends at once"
+is "$(jstages)" "" "-j 3: ... and leaves no stage running"
 
 for sig in INT TERM; do
 	n=$(grep -c 'batch: SELECT' "$TDS_LOG" || true)
