@@ -4,6 +4,7 @@
 #include "diff.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ struct diff {
 	int *aiKey;           /* key columns, into c */
 	struct fpsql q;
 	struct local *pLocal;
+	char *zErr;         /* the first failure's message, or NULL */
 	int hasFp;          /* the local table keeps fingerprints */
 	int64_t nLocal;     /* its rows, from the root split */
 	struct buf *aPoint; /* keys to fetch, encoded */
@@ -75,14 +77,32 @@ in_cells(struct diff *d, const struct stream_field *aKey)
 	return d->iCell < d->nCell && d->aCell[d->iCell] == id;
 }
 
-/* Report the server's failure zConn (freed), or conn_fail()'s when
- * NULL; returns -1. */
+/* Note a failure (the first one only: the run stops at it); returns
+ * -1. diff_run() hands the message to its caller. */
+static int diff_fail(struct diff *d, const char *zFmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+diff_fail(struct diff *d, const char *zFmt, ...)
+{
+	va_list ap;
+
+	if (d->zErr == NULL) {
+		va_start(ap, zFmt);
+		d->zErr = util_vformat(zFmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Note the server's failure zConn (freed), or conn_fail()'s when NULL;
+ * returns -1. */
 static int
 server_fail(struct diff *d, char *zConn)
 {
 	if (zConn == NULL)
 		conn_fail(&zConn);
-	util_warn("%s: %s", d->zServer, zConn);
+	diff_fail(d, "%s: %s", d->zServer, zConn);
 	free(zConn);
 	return -1;
 }
@@ -107,11 +127,10 @@ res_begin(struct diff *d)
 		if (conn_column(
 		        d->pDb, k + 1, &zName, &notnull, &info, &zConn) != 0)
 			return server_fail(d, zConn);
-		if (fmt_describe(&info, &d->aRes[k], &zWhy) != 0) {
-			util_warn("%s: column %d: %s is not supported",
-			    d->zServer, k + 1, zWhy);
-			return -1;
-		}
+		if (fmt_describe(&info, &d->aRes[k], &zWhy) != 0)
+			return diff_fail(d,
+			    "%s: column %d: %s is not supported", d->zServer,
+			    k + 1, zWhy);
 	}
 	return 0;
 }
@@ -119,7 +138,7 @@ res_begin(struct diff *d)
 /*
  * The next row of the current result, its values in canonical text in
  * d->aF (NULL for NULL). Returns 1, 0 after the last row (and the end of
- * the batch), or -1 after a message.
+ * the batch), or -1 when it failed.
  */
 static int
 res_next(struct diff *d)
@@ -147,10 +166,9 @@ res_next(struct diff *d)
 			continue;
 		d->aOff[k] = d->val.n;
 		if (fmt_value(&d->aRes[k], pData,
-		        (size_t)dbdatlen(d->pDb, k + 1), &d->val, &zWhy) != 0) {
-			util_warn("%s: column %d: %s", d->zServer, k + 1, zWhy);
-			return -1;
-		}
+		        (size_t)dbdatlen(d->pDb, k + 1), &d->val, &zWhy) != 0)
+			return diff_fail(
+			    d, "%s: column %d: %s", d->zServer, k + 1, zWhy);
 		buf_append(&d->val, "", 1);
 	}
 	for (k = 0; k < d->nRes; k++) {
@@ -199,7 +217,7 @@ add_point(struct diff *d, const struct stream_field *aKey)
 /* ---- comparing rows: the server's against the local side's ---- */
 
 /* The next local row of the leaves being compared (or of everything
- * when d->apLeaf is NULL). Returns 1, 0 at the end, -1 after a message. */
+ * when d->apLeaf is NULL). Returns 1, 0 at the end, -1 when it failed. */
 static int
 local_next(struct diff *d, const struct stream_field **paKey, int64_t *pFp,
     int *pHasFp)
@@ -288,10 +306,8 @@ seg_leaves(struct diff *d, struct local_part *const *apLeaf, size_t n)
 	for (i = 0; i < n && !d->tooMany; i += m) {
 		m = n - i < PARTS_PER_SQL ? n - i : PARTS_PER_SQL;
 		d->sql.n = 0;
-		if (fpsql_rows(&d->sql, &d->q, apLeaf + i, m, &zWhy) != 0) {
-			util_warn("%s", zWhy);
-			return -1;
-		}
+		if (fpsql_rows(&d->sql, &d->q, apLeaf + i, m, &zWhy) != 0)
+			return diff_fail(d, "%s", zWhy);
 		d->apLeaf = apLeaf + i;
 		d->nLeaf = m;
 		d->iLeaf = 0;
@@ -319,19 +335,16 @@ seg_server(struct diff *d, struct local_part *const *apPart, size_t n,
 	for (i = 0; i < n; i += m) {
 		m = n - i < PARTS_PER_SQL ? n - i : PARTS_PER_SQL;
 		d->sql.n = 0;
-		if (fpsql_parts(&d->sql, &d->q, apPart + i, m, &zWhy) != 0) {
-			util_warn("%s", zWhy);
-			return -1;
-		}
+		if (fpsql_parts(&d->sql, &d->q, apPart + i, m, &zWhy) != 0)
+			return diff_fail(d, "%s", zWhy);
 		if (res_begin(d) != 0)
 			return -1;
 		while ((r = res_next(d)) > 0) {
 			iPart = res_i64(d, 0);
-			if (iPart < 0 || (size_t)iPart >= m) {
-				util_warn("%s: a part the query does not have",
+			if (iPart < 0 || (size_t)iPart >= m)
+				return diff_fail(d,
+				    "%s: a part the query does not have",
 				    d->zServer);
-				return -1;
-			}
 			aSrv[i + (size_t)iPart][0] = res_i64(d, 1);
 			aSrv[i + (size_t)iPart][1] = res_i64(d, 2);
 			aSrv[i + (size_t)iPart][2] = res_i64(d, 3);
@@ -883,9 +896,9 @@ fetch(struct diff *d, struct out *pOut, int bFull)
 	rc = fpsql_fetch(
 	    &d->sql, &d->q, d->aPoint, d->nPoint, bFull, bFp, &zWhy);
 	if (rc != 0)
-		util_warn("%s", zWhy);
+		diff_fail(d, "%s", zWhy);
 	else if ((rc = emit_run(d->pDb, d->sql.z, &eo, pOut, &zErr)) != 0) {
-		util_warn("%s", zErr);
+		diff_fail(d, "%s", zErr);
 		free(zErr);
 	}
 	for (i = 0; i < nAz; i++)
@@ -909,38 +922,31 @@ setup(struct diff *d)
 
 	if (keysql_describe(d->pDb, pO->pView, pO->pColumns, d->zServer, &d->c,
 	        &zErr) != 0) {
-		util_warn("%s", zErr);
-		free(zErr);
+		d->zErr = zErr;
 		return -1;
 	}
-	if (pO->strategy != DIFF_KEYS && d->c.tds5) {
-		util_warn("%s: Sybase ASE has no HASHBYTES with SHA-256 in the "
-		          "form dbs-extract sends; use --strategy keys or full",
+	if (pO->strategy != DIFF_KEYS && d->c.tds5)
+		return diff_fail(d,
+		    "%s: Sybase ASE has no HASHBYTES with SHA-256 in the "
+		    "form dbs-extract sends; use --strategy keys or full",
 		    pO->strategy == DIFF_FULL ? "--fingerprint"
 		                              : "--strategy segments");
-		return -1;
-	}
-	if (pO->pKey->n > 64) {
-		util_warn("--strategy: more than 64 key columns");
-		return -1;
-	}
+	if (pO->pKey->n > 64)
+		return diff_fail(d, "--strategy: more than 64 key columns");
 	d->aiKey = util_calloc(pO->pKey->n, sizeof *d->aiKey);
 	for (k = 0; k < pO->pKey->n; k++) {
 		i = keysql_find(&d->c, pO->pKey->az[k]);
-		if (i < 0) {
-			util_warn("%s: key column \"%s\" is not in the result",
+		if (i < 0)
+			return diff_fail(d,
+			    "%s: key column \"%s\" is not in the result",
 			    d->zServer, pO->pKey->az[k]);
-			return -1;
-		}
-		if (!keysql_rangeable(&d->c, i)) {
-			util_warn(
+		if (!keysql_rangeable(&d->c, i))
+			return diff_fail(d,
 			    "--strategy: key column \"%s\" is %s: a sync "
 			    "by key ranges needs keys of integer, text, "
 			    "GUID, date or time types (not real, decimal, "
 			    "binary or datetimeoffset)",
 			    d->c.azName[i], d->c.aCol[i].zSource);
-			return -1;
-		}
 		d->aiKey[k] = i;
 	}
 	d->q.pC = &d->c;
@@ -960,7 +966,8 @@ open_local(struct diff *d)
 
 	for (k = 0; k < d->q.nKey; k++)
 		azKey[k] = d->c.azName[d->aiKey[k]];
-	d->pLocal = local_open(d->pO->azLocal, azKey, d->q.nKey, &d->hasFp);
+	d->pLocal =
+	    local_open(d->pO->azLocal, azKey, d->q.nKey, &d->hasFp, &d->zErr);
 	free(azKey);
 	return d->pLocal != NULL ? 0 : -1;
 }
@@ -995,7 +1002,8 @@ compare(struct diff *d, int *pbFull)
 		if (rc == 0)
 			rc = merge_rows(d, 0);
 	}
-	if (local_close(d->pLocal) != 0)
+	/* a failure of the local side is kept there until now */
+	if (local_close(d->pLocal, &d->zErr) != 0)
 		rc = -1;
 	d->pLocal = NULL;
 	if (rc == 0 &&
@@ -1008,7 +1016,8 @@ compare(struct diff *d, int *pbFull)
 }
 
 int
-diff_run(DBPROCESS *pDb, const struct diff_opts *pO, struct out *pOut)
+diff_run(
+    DBPROCESS *pDb, const struct diff_opts *pO, struct out *pOut, char **pzErr)
 {
 	struct diff d;
 	size_t i;
@@ -1032,5 +1041,10 @@ diff_run(DBPROCESS *pDb, const struct diff_opts *pO, struct out *pOut)
 	free(d.val.z);
 	buf_free(&d.sql);
 	keysql_cols_clear(&d.c);
+	if (rc != 0)
+		*pzErr =
+		    d.zErr != NULL ? d.zErr : util_strdup("--strategy failed");
+	else
+		free(d.zErr);
 	return rc;
 }

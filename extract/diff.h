@@ -50,7 +50,9 @@ struct diff_opts {
 	                                    * sets ranges and fingerprint */
 };
 
-/* Run the strategy on pDb, writing to pOut. Returns the exit status. */
-int diff_run(DBPROCESS *pDb, const struct diff_opts *pO, struct out *pOut);
+/* Run the strategy on pDb, writing to pOut. Returns 0, or the exit
+ * status with *pzErr set to the message (the caller frees it). */
+int diff_run(
+    DBPROCESS *pDb, const struct diff_opts *pO, struct out *pOut, char **pzErr);
 
 #endif

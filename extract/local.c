@@ -27,22 +27,24 @@ struct local {
 	size_t nKey;
 	struct stream_field *aKey; /* a decoded row key */
 	struct buf keyStore;
-	int failed;  /* a message was printed */
+	int failed;  /* it failed: zErr says why */
+	char *zErr;  /* the first failure's message, or NULL */
 	char *zName; /* argv[0], for messages */
 };
 
-/* Say what went wrong with the local side; returns -1. */
+/* Note what went wrong with the local side (the first failure only);
+ * returns -1. */
 static int
 local_fail(struct local *pL, const char *zWhy)
 {
 	if (!pL->failed)
-		util_warn("local table (%s): %s", pL->zName, zWhy);
+		pL->zErr = util_format("local table (%s): %s", pL->zName, zWhy);
 	pL->failed = 1;
 	return -1;
 }
 
 /* Read one answer record; an "error" record is reported. Returns 1,
- * or -1 after a message. */
+ * or -1 when it failed. */
 static int
 read_answer(struct local *pL)
 {
@@ -74,7 +76,7 @@ send_request(struct local *pL)
 	return local_fail(pL, strerror(e));
 }
 
-/* Start the child with two pipes. Returns 0 or -1 after a message. */
+/* Start the child with two pipes. Returns 0 or -1 when it failed. */
 static int
 spawn(struct local *pL, char *const *azArgv)
 {
@@ -129,8 +131,8 @@ check_hello(
 }
 
 struct local *
-local_open(
-    char *const *azArgv, const char *const *azKey, size_t nKey, int *pHasFp)
+local_open(char *const *azArgv, const char *const *azKey, size_t nKey,
+    int *pHasFp, char **pzErr)
 {
 	struct local *pL = util_calloc(1, sizeof *pL);
 
@@ -140,7 +142,7 @@ local_open(
 	msg_begin(&pL->out, "hello");
 	if (spawn(pL, azArgv) != 0 || send_request(pL) != 0 ||
 	    read_answer(pL) != 1 || check_hello(pL, azKey, nKey, pHasFp) != 0) {
-		local_close(pL);
+		local_close(pL, pzErr);
 		return NULL;
 	}
 	return pL;
@@ -185,7 +187,7 @@ take_i64(const struct msg *pM, size_t i, int64_t *pV)
 /*
  * The next item of an answer of many: a record zKind of nField fields
  * (in pL->in); "end" closes the answer, anything else is malformed (an
- * answer to zWhat). Returns 1, 0 at the end, or -1 after a message.
+ * answer to zWhat). Returns 1, 0 at the end, or -1 when it failed.
  */
 static int
 next_item(struct local *pL, const char *zKind, size_t nField, const char *zWhat)
@@ -329,7 +331,7 @@ local_row(struct local *pL, const struct stream_field **paKey, int64_t *pFp,
 }
 
 int
-local_close(struct local *pL)
+local_close(struct local *pL, char **pzErr)
 {
 	int status = 0, rc = 0;
 
@@ -352,6 +354,10 @@ local_close(struct local *pL)
 			rc = local_fail(pL, "it failed");
 	}
 	rc = pL->failed ? -1 : rc;
+	if (pL->zErr != NULL && *pzErr == NULL)
+		*pzErr = pL->zErr;
+	else
+		free(pL->zErr);
 	msg_free(&pL->in);
 	msg_free(&pL->out);
 	buf_free(&pL->keyStore);

@@ -35,14 +35,18 @@ struct local_part {
  * Start azArgv (azArgv[0] looked up in PATH) with pipes to its standard
  * input and output, and greet it: its key must be the nKey columns
  * azKey (compared without regard to case). *pHasFp says whether it keeps
- * row fingerprints. Returns the connection, or NULL after a message.
+ * row fingerprints. Returns the connection, or NULL with *pzErr set to
+ * why (the caller frees it).
+ *
+ * The functions below return -1 when the local side failed; the message
+ * is kept and handed over by local_close().
  */
-struct local *local_open(
-    char *const *azArgv, const char *const *azKey, size_t nKey, int *pHasFp);
+struct local *local_open(char *const *azArgv, const char *const *azKey,
+    size_t nKey, int *pHasFp, char **pzErr);
 
 /*
  * Split [pLo, pHi) into at most n parts; appends them to *paPart
- * (*pnPart entries, reallocated). Returns 0, or -1 after a message.
+ * (*pnPart entries, reallocated). Returns 0, or -1 when it failed.
  */
 int local_split(struct local *pL, const struct local_bound *pLo,
     const struct local_bound *pHi, int n, struct local_part **paPart,
@@ -56,7 +60,7 @@ struct local_cell {
 
 /*
  * The first and last key of the table into *pMin and *pMax (both with
- * has 0 for an empty table). Returns 0 or -1 after a message.
+ * has 0 for an empty table). Returns 0 or -1 when it failed.
  */
 int local_span(
     struct local *pL, struct local_bound *pMin, struct local_bound *pMax);
@@ -64,7 +68,7 @@ int local_span(
 /*
  * The cells of width w of the rows lo <= k < hi (a key of one integer
  * column), appended to *paCell (*pnCell entries), ids ascending.
- * Returns 0 or -1 after a message.
+ * Returns 0 or -1 when it failed.
  */
 int local_grid(struct local *pL, int64_t lo, int64_t hi, int64_t w,
     struct local_cell **paCell, size_t *pnCell);
@@ -82,16 +86,17 @@ int local_rows(struct local *pL, const struct local_bound *pLo,
 /*
  * The next row of a local_rows() answer: its key (nKey decoded values,
  * valid until the next call) and fingerprint (*pHasFp 0 when unknown).
- * Returns 1, 0 at the end of the answer, or -1 after a message.
+ * Returns 1, 0 at the end of the answer, or -1 when it failed.
  */
 int local_row(struct local *pL, const struct stream_field **paKey, int64_t *pFp,
     int *pHasFp);
 
 /*
  * Say goodbye, wait for the child and release everything. Returns 0,
- * or -1 after a message if the child failed. NULL is a no-op.
+ * or -1 if it failed, with *pzErr set to the first failure's message
+ * unless *pzErr is set already (the caller frees it). NULL is a no-op.
  */
-int local_close(struct local *pL);
+int local_close(struct local *pL, char **pzErr);
 
 /* Release the bounds of n parts and the array. */
 void local_parts_free(struct local_part *aPart, size_t n);

@@ -24,14 +24,14 @@
  * - conn.c keeps db-lib's errors in module state, because db-lib reports
  *   them to process-wide handlers; its functions hand them over by the
  *   rule all the same (conn_fail() for a failure the caller met in a
- *   db-lib call of its own).
+ *   db-lib call of its own). diff.c and local.c keep the first failure
+ *   of a comparison in their state too, the run stopping at it, and
+ *   hand it over at their boundary (diff_run(), local_close()).
  *
  * Outside the rule: running out of memory ends the process (util_malloc,
  * as everywhere in dbs); the login watchdog of conn.c, a signal handler,
  * prints the timeout and ends a login that FreeTDS never returns from;
- * --progress lines are output the user asked for, not diagnostics. The
- * strategies (diff.c, local.c) still print their messages themselves and
- * return a status alone (diff_run).
+ * --progress lines are output the user asked for, not diagnostics.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -596,12 +596,12 @@ key_order(DBPROCESS *pDb, const struct plan *pP, const char *zServer,
 }
 
 /*
- * --strategy or --fingerprint: diff.c. Returns the exit status; diff.c
- * has printed its message (see the rule at the top).
+ * --strategy or --fingerprint: diff.c. Returns 0, or a status with
+ * *pzErr.
  */
 static int
 strategy(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
-    const char *zLit, struct emit_opts *pEo, struct out *pOut)
+    const char *zLit, struct emit_opts *pEo, struct out *pOut, char **pzErr)
 {
 	struct diff_opts d;
 
@@ -615,12 +615,12 @@ strategy(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 	d.zSinceCol = pP->zSinceCol;
 	d.zSinceLit = zLit;
 	d.pEmit = pEo;
-	return diff_run(pDb, &d, pOut);
+	return diff_run(pDb, &d, pOut, pzErr);
 }
 
 /*
  * Build the SELECT (unless --query) and stream it. Returns 0, or a
- * status with *pzErr (left NULL when diff.c printed its message).
+ * status with *pzErr.
  */
 static int
 stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
@@ -662,7 +662,7 @@ stream(DBPROCESS *pDb, const struct opts *pO, const struct plan *pP,
 	eo.zSinceValue = pP->zSinceValue;
 	eo.orderIsKey = pP->orderIsKey;
 	if (pP->strategy >= 0)
-		rc = strategy(pDb, pO, pP, zLit, &eo, pOut);
+		rc = strategy(pDb, pO, pP, zLit, &eo, pOut, pzErr);
 	else
 		rc = emit_run(pDb, zSql ? zSql : pO->zQuery, &eo, pOut, pzErr);
 	free(zSql);
@@ -702,8 +702,7 @@ check_ase_names(const struct plan *pP, char **pzErr)
 }
 
 /*
- * Connect, build the SQL and stream. Returns 0, or a status with *pzErr
- * (left NULL when diff.c printed its message).
+ * Connect, build the SQL and stream. Returns 0, or a status with *pzErr.
  */
 static int
 extract(const struct opts *pO, struct plan *pP, const struct conf_final *pF,
