@@ -15,6 +15,15 @@
 #define CONCAT_ARGS 200 /* SQL Server's CONCAT takes at most 254 */
 #define IN_CHUNK 1000   /* keys per IN list */
 
+/* The head of a statement of parts' sums: the part, its rows and the
+ * sums of fp / 2^32 and fp % 2^32, over a derived table of [_dbs_p] and
+ * [_dbs_fp] that the caller writes next. */
+#define SUMS_SELECT                                                            \
+	"SELECT [_dbs_p], COUNT_BIG(*), "                                      \
+	"CAST(SUM([_dbs_fp] / CAST(4294967296 AS bigint)) AS bigint), "        \
+	"CAST(SUM([_dbs_fp] % CAST(4294967296 AS bigint)) AS bigint)\n"        \
+	"FROM (SELECT "
+
 /* Is column i a character column (its value is text as stored)? */
 static int
 is_chars(const struct fmt_col *pCol)
@@ -290,12 +299,7 @@ fpsql_parts(struct buf *pB, const struct fpsql *pQ,
 {
 	int rc;
 
-	query_add(pB,
-	    "SELECT [_dbs_p], COUNT_BIG(*), "
-	    "CAST(SUM([_dbs_fp] / CAST(4294967296 AS bigint)) AS "
-	    "bigint), "
-	    "CAST(SUM([_dbs_fp] % CAST(4294967296 AS bigint)) AS "
-	    "bigint)\nFROM (SELECT ");
+	query_add(pB, SUMS_SELECT);
 	rc = case_tree(pB, pQ, apPart, 0, n - 1, pzWhy);
 	query_add(pB, " AS [_dbs_p], ");
 	fpsql_row_fp(pB, pQ);
@@ -323,12 +327,7 @@ fpsql_grid(struct buf *pB, const struct fpsql *pQ, int64_t base, int64_t w,
 	const char *zKey = pQ->pC->azName[pQ->aiKey[0]];
 	size_t i;
 
-	query_add(pB,
-	    "SELECT [_dbs_p], COUNT_BIG(*), "
-	    "CAST(SUM([_dbs_fp] / CAST(4294967296 AS bigint)) AS "
-	    "bigint), "
-	    "CAST(SUM([_dbs_fp] % CAST(4294967296 AS bigint)) AS "
-	    "bigint)\nFROM (SELECT ");
+	query_add(pB, SUMS_SELECT);
 	if (n == 0) {
 		query_add(pB, "CASE WHEN ");
 		query_add_ident(pB, zKey);

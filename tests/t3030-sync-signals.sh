@@ -24,18 +24,23 @@ stages() {
 	pgrep -f -- "$SCRATCH/(sig\\.conf|s\\.db|snap/)" | grep -v "^$$\$" || true
 }
 
-for sig in TERM INT HUP; do
+# signal_at SIG N CONF [ARG...]: start dbs-sync -c CONF ARG..., wait
+# until the server has N more SELECTs, run the checks of "check_running"
+# (a function), send SIG; sets status, num and what (the signal's name)
+signal_at() {
+	local sig=$1 want=$2 conf=$3 n pid
+	shift 3
 	n=$(grep -c 'batch: SELECT' "$TDS_LOG" || true)
 	set -m # a job of its own: SIGINT is not ignored in it
-	dbs-sync -c "$SCRATCH/sig.conf" >out 2>err &
+	dbs-sync -c "$SCRATCH/$conf" "$@" >out 2>err &
 	pid=$!
 	set +m
 	for _ in $(seq 100); do
-		[ "$(grep -c 'batch: SELECT' "$TDS_LOG")" -gt "$n" ] && break
+		[ "$(grep -c 'batch: SELECT' "$TDS_LOG")" -ge $((n + want)) ] &&
+			break
 		sleep 0.1
 	done
-	is "$(find snap -name '*.part' | wc -l)" 1 "SIG$sig: the snapshot is being written"
-	is "$(stages | wc -l)" 4 "SIG$sig: dbs-sync, dbs-extract, the tee step and dbs-load run"
+	check_running
 	kill -s "$sig" "$pid"
 	wait "$pid"
 	status=$?
@@ -45,6 +50,14 @@ for sig in TERM INT HUP; do
 	INT) what=Interrupt ;;
 	HUP) what=Hangup ;;
 	esac
+}
+
+for sig in TERM INT HUP; do
+	check_running() {
+		is "$(find snap -name '*.part' | wc -l)" 1 "SIG$sig: the snapshot is being written"
+		is "$(stages | wc -l)" 4 "SIG$sig: dbs-sync, dbs-extract, the tee step and dbs-load run"
+	}
+	signal_at "$sig" 1 sig.conf
 	is "$status" $((128 + num)) "SIG$sig: exit status 128 + $num"
 	is "$(sed -E 's/^[0-9T:Z-]{20} /T /; s/ seconds=[0-9.]+//' err)" \
 		"dbs-sync: orders: interrupted by signal $num ($what)
@@ -112,24 +125,10 @@ is "$hung" 0 "-j 3, a signal 0 to 118 ms after the start: every group ends at on
 is "$(jstages)" "" "-j 3: ... and leaves no stage running"
 
 for sig in INT TERM; do
-	n=$(grep -c 'batch: SELECT' "$TDS_LOG" || true)
-	set -m
-	dbs-sync -c "$SCRATCH/j.conf" -j 3 >out 2>err &
-	pid=$!
-	set +m
-	for _ in $(seq 100); do
-		[ "$(grep -c 'batch: SELECT' "$TDS_LOG")" -ge $((n + 3)) ] && break
-		sleep 0.1
-	done
-	is "$(find snap -name '*.part' | wc -l)" 3 "-j 3, SIG$sig: three snapshots being written"
-	kill -s "$sig" "$pid"
-	wait "$pid"
-	status=$?
-	num=$(kill -l "$sig")
-	case $sig in
-	TERM) what=Terminated ;;
-	INT) what=Interrupt ;;
-	esac
+	check_running() {
+		is "$(find snap -name '*.part' | wc -l)" 3 "-j 3, SIG$sig: three snapshots being written"
+	}
+	signal_at "$sig" 3 j.conf -j 3
 	is "$status" $((128 + num)) "-j 3, SIG$sig: exit status 128 + $num"
 	is "$(grep -v '^[0-9]' err | sort)" "dbs-sync: j1: interrupted by signal $num ($what)
 dbs-sync: j2: interrupted by signal $num ($what)
