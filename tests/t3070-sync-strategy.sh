@@ -14,28 +14,10 @@ tds_fixture fx.db "$TOP/tests/fixtures/extract/strategy.json"
 tds_start fx.db
 printf 'secret\n' >pw
 chmod 600 pw
-cat >s.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-
-[sync]
-db = s.db
-
-[view seg]
-view = dbo.s
-key = id
-strategy = segments
-
-[view inc]
-view = dbo.s
-table = inc
-key = id
-since = modified
-strategy = keys
-EOF
+tds_conf s.conf '[sync]' 'db = s.db' '' \
+	'[view seg]' 'view = dbo.s' 'key = id' 'strategy = segments' '' \
+	'[view inc]' 'view = dbo.s' 'table = inc' 'key = id' \
+	'since = modified' 'strategy = keys'
 
 logs() {
 	sed -E -e 's/^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z /T /' \
@@ -128,28 +110,9 @@ expect 2 "" "dbs-sync: --strategy: \"rows\" is not full, keys or segments" \
 	"--strategy: an unknown one"
 
 # -j: two databases at once, the views of one database in turn
-cat >j.conf <<EOF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-
-[view a1]
-db = a.db
-view = dbo.s
-key = id
-
-[view b1]
-db = b.db
-view = dbo.s
-key = id
-
-[view a2]
-db = a.db
-view = dbo.keys
-key = k
-EOF
+tds_conf j.conf '[view a1]' 'db = a.db' 'view = dbo.s' 'key = id' '' \
+	'[view b1]' 'db = b.db' 'view = dbo.s' 'key = id' '' \
+	'[view a2]' 'db = a.db' 'view = dbo.keys' 'key = k'
 run dbs-sync -c j.conf -j 2 -v
 is_status 0 "-j 2: status"
 is "$(logs | sort)" "T a1 ok inserted=6 updated=0 deleted=0 unchanged=0 stream=full

@@ -33,28 +33,9 @@ tds_fixture fx.db r.json
 tds_start fx.db
 printf 'secret\n' >pw
 chmod 600 pw
-cat >r.conf <<CONF
-[source]
-server = $TDS_SERVER
-database = demo
-user = dbs
-password-file = pw
-
-[sync]
-db = r.db
-allow-mass-delete = yes
-
-[view seg]
-view = dbo.r
-key = id
-strategy = segments
-
-[view keys]
-view = dbo.r
-key = id
-since = modified
-strategy = keys
-CONF
+tds_conf r.conf '[sync]' 'db = r.db' 'allow-mass-delete = yes' '' \
+	'[view seg]' 'view = dbo.r' 'key = id' 'strategy = segments' '' \
+	'[view keys]' 'view = dbo.r' 'key = id' 'since = modified' 'strategy = keys'
 change() {
 	python3 "$TOP/tests/fixtures/sync/change.py" fx.db "$@"
 }
