@@ -4,7 +4,6 @@
 #include "keyrange.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,15 +13,7 @@ void
 keyrange_encode_key(
     struct buf *pB, const struct stream_field *aKey, size_t nKey)
 {
-	char zLen[24];
-	size_t i;
-	int k;
-
-	for (i = 0; i < nKey; i++) {
-		k = snprintf(zLen, sizeof zLen, "%zu:", aKey[i].n);
-		buf_append(pB, zLen, (size_t)k);
-		buf_append(pB, aKey[i].z, aKey[i].n);
-	}
+	stream_encode_fields(pB, aKey, nKey);
 }
 
 /*

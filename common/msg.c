@@ -95,16 +95,9 @@ msg_is(const struct msg *pM, size_t i, const char *z)
 void
 msg_add(struct msg *pM, const char *z, size_t n)
 {
-	char zLen[24];
-	int k;
+	struct stream_field f = {z, n};
 
-	if (z == NULL) {
-		buf_append(&pM->out, "-", 1);
-		return;
-	}
-	k = snprintf(zLen, sizeof zLen, "%zu:", n);
-	buf_append(&pM->out, zLen, (size_t)k);
-	buf_append(&pM->out, z, n);
+	stream_encode_fields(&pM->out, &f, 1);
 }
 
 void

@@ -24,9 +24,9 @@ stream_put_size(char *z, size_t n)
 	return k;
 }
 
-size_t
-stream_encode_row(
-    struct buf *pB, const struct stream_field *aField, size_t nCol)
+/* Append the encoding of the nCol fields and, if bRow, the LF. */
+static size_t
+encode(struct buf *pB, const struct stream_field *aField, size_t nCol, int bRow)
 {
 	size_t i, need = 1, n0 = pB->n;
 	char *z;
@@ -37,9 +37,24 @@ stream_encode_row(
 	z = pB->z + pB->n;
 	for (i = 0; i < nCol; i++)
 		z = stream_encode_field(z, aField[i].z, aField[i].n);
-	*z++ = '\n';
+	if (bRow)
+		*z++ = '\n';
 	pB->n = (size_t)(z - pB->z);
 	return pB->n - n0;
+}
+
+size_t
+stream_encode_row(
+    struct buf *pB, const struct stream_field *aField, size_t nCol)
+{
+	return encode(pB, aField, nCol, 1);
+}
+
+void
+stream_encode_fields(
+    struct buf *pB, const struct stream_field *aField, size_t n)
+{
+	encode(pB, aField, n, 0);
 }
 
 uint64_t

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "dtype.h"
 
 /* The newest format version this code reads. Writers write version 1,
@@ -105,6 +106,14 @@ void stream_header_clear(struct stream_header *pH);
  * canonical encoding of the nCol fields.
  */
 uint64_t stream_row_hash(const struct stream_field *aField, size_t nCol);
+
+/*
+ * Append to *pB the canonical encoding of the n fields aField ("-" for
+ * NULL, else LEN ":" BYTES), without the LF that ends a row: the key
+ * encoding of keyrange.h and the fields of the records of msg.h.
+ */
+void stream_encode_fields(
+    struct buf *pB, const struct stream_field *aField, size_t n);
 
 /* ---- reader ---- */
 
