@@ -218,14 +218,16 @@ sync_get(const struct sync_ctx *pCtx, const char *zView, enum config_key k)
 	return config_get(&pCtx->cfg, config_view(&pCtx->cfg, zView), k);
 }
 
-const char *
+enum sync_strategy
 sync_strategy(const struct sync_ctx *pCtx, const char *zView)
 {
 	const char *z = pCtx->o.zStrategy;
+	int i;
 
 	if (z == NULL)
 		z = sync_get(pCtx, zView, CONFIG_STRATEGY);
-	return z != NULL ? z : "full";
+	i = z != NULL ? config_word(config_strategies, z) : -1;
+	return i > 0 ? (enum sync_strategy)i : SYNC_BY_FULL;
 }
 
 const char *
@@ -245,11 +247,11 @@ sync_table(const struct sync_ctx *pCtx, const char *zView)
 static int
 check_strategy(const struct sync_ctx *pCtx, const struct config_section *pV)
 {
-	const char *zS = sync_strategy(pCtx, pV->zName);
+	enum sync_strategy s = sync_strategy(pCtx, pV->zName);
 	const char *zMode = config_get(&pCtx->cfg, pV, CONFIG_MODE);
 	const char *zWhy = NULL;
 
-	if (strcmp(zS, "full") == 0)
+	if (s == SYNC_BY_FULL)
 		return 0;
 	if (config_get(&pCtx->cfg, pV, CONFIG_KEY) == NULL)
 		zWhy = "needs a key";
@@ -259,16 +261,16 @@ check_strategy(const struct sync_ctx *pCtx, const struct config_section *pV)
 		zWhy = "needs mode = merge";
 	else if (config_get(&pCtx->cfg, pV, CONFIG_ORDER_BY) != NULL)
 		zWhy = "orders by the key: no order-by";
-	else if (strcmp(zS, "keys") == 0 &&
+	else if (s == SYNC_BY_KEYS &&
 	    config_get(&pCtx->cfg, pV, CONFIG_SINCE) == NULL)
 		zWhy = "needs since (the column whose increment it fetches)";
-	else if (strcmp(zS, "segments") == 0 &&
+	else if (s == SYNC_BY_SEGMENTS &&
 	    config_get(&pCtx->cfg, pV, CONFIG_SINCE) != NULL)
 		zWhy = "compares every row: no since";
 	if (zWhy == NULL)
 		return 0;
 	return warn_rc(DBS_EXIT_USAGE, "%s: [view %s]: strategy = %s %s",
-	    pCtx->cfg.zPath, pV->zName, zS, zWhy);
+	    pCtx->cfg.zPath, pV->zName, config_strategies[s], zWhy);
 }
 
 /*

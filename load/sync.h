@@ -85,8 +85,13 @@ int sync_setup(struct sync_ctx *pCtx, int argc, char **argv, int *pDone);
 
 void sync_ctx_clear(struct sync_ctx *pCtx);
 
-/* The strategy of view zView: --strategy, else its config, else "full". */
-const char *sync_strategy(const struct sync_ctx *pCtx, const char *zView);
+/* A view's strategy, in the order of config_strategies (config.h). */
+enum sync_strategy { SYNC_BY_FULL, SYNC_BY_KEYS, SYNC_BY_SEGMENTS };
+
+/* The strategy of view zView: --strategy, else its config, else full
+ * (both checked to be a word of config_strategies). */
+enum sync_strategy sync_strategy(
+    const struct sync_ctx *pCtx, const char *zView);
 
 /* Key k for view zView (view, [sync], [source] as config_get()). */
 const char *sync_get(

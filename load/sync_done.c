@@ -389,11 +389,9 @@ sync_done(const struct sync_ctx *pCtx, const char *zView,
 	int rc;
 
 	memset(&l, 0, sizeof l);
-	l.zStream = pOut->kind == SYNC_INCREMENTAL ? "incremental"
-	    : pOut->kind == SYNC_FULL              ? "full"
-	    : pOut->kind == SYNC_KEYS              ? "keys"
-	    : pOut->kind == SYNC_SEGMENTS          ? "segments"
-	                                           : NULL;
+	l.zStream = pOut->kind == SYNC_REPLAY || pOut->kind == SYNC_UNKNOWN
+	    ? NULL
+	    : sync_azKind[pOut->kind];
 	read_summary(zSum, &l);
 	rc = judge(
 	    pOut, zView, sync_get(pCtx, zView, CONFIG_DB), zPlan, zX, zL, &l);

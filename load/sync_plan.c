@@ -598,8 +598,7 @@ strategy_args(const struct sync_ctx *pCtx, const char *zView,
 	char zSelf[4096];
 	ssize_t n;
 
-	if (kind == SYNC_FULL &&
-	    strcmp(sync_strategy(pCtx, zView), "segments") == 0)
+	if (kind == SYNC_FULL && sync_strategy(pCtx, zView) == SYNC_BY_SEGMENTS)
 		args_add(pA, "--fingerprint");
 	if (kind != SYNC_KEYS && kind != SYNC_SEGMENTS)
 		return;
@@ -616,9 +615,9 @@ int
 sync_plan(const struct sync_ctx *pCtx, const char *zView)
 {
 	const char *zSince = sync_get(pCtx, zView, CONFIG_SINCE);
-	const char *zStrategy = sync_strategy(pCtx, zView);
+	enum sync_strategy by = sync_strategy(pCtx, zView);
 	enum sync_kind kind = pCtx->o.zReplay ? SYNC_REPLAY : SYNC_FULL;
-	int segments = strcmp(zStrategy, "segments") == 0;
+	int segments = by == SYNC_BY_SEGMENTS;
 	struct args x = {0}, l = {0};
 	struct state st;
 	char *zPart = NULL, *zFinal = NULL;
@@ -633,7 +632,7 @@ sync_plan(const struct sync_ctx *pCtx, const char *zView)
 		else if (rc == 0)
 			kind = decide_segments(pCtx, zView, &st);
 	}
-	if (kind == SYNC_INCREMENTAL && strcmp(zStrategy, "keys") == 0)
+	if (kind == SYNC_INCREMENTAL && by == SYNC_BY_KEYS)
 		kind = SYNC_KEYS;
 	if (rc == 0 && kind != SYNC_REPLAY) {
 		extract_args(pCtx, zView, kind, &st, &x);
