@@ -104,10 +104,10 @@ snap_row(uint64_t seed, uint64_t k, int v, const struct stream_header *pH,
 	struct rng r = rng_for(seed, k, 10 + (uint64_t)v);
 	size_t i;
 
-	buf_reset(&aB[0]);
-	buf_addf(&aB[0], "%" PRIu64, k);
+	gen_reset(&aB[0]);
+	gen_addf(&aB[0], "%" PRIu64, k);
 	for (i = 1; i < SNAP_NCOL; i++) {
-		buf_reset(&aB[i]);
+		gen_reset(&aB[i]);
 		gen_value(&r, &pH->aCol[i].type, 0, 0, &aB[i]);
 	}
 }

@@ -1,6 +1,6 @@
 /*
  * gen.h - shared parts of dbs-torture-gen (gen.c, gen_value.c,
- * gen_typed.c): a seeded random generator, a growable buffer, and
+ * gen_typed.c): a seeded random generator, appends to a buffer, and
  * random canonical values of every logical type (dbs-stream(5)).
  */
 #ifndef DBS_TORTURE_GEN_H
@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "dtype.h"
 #include "stream.h"
 
@@ -29,18 +30,13 @@ int rng_pct(struct rng *pR, unsigned pct);
 /* A generator seeded by a fixed function of (seed, a, b). */
 struct rng rng_for(uint64_t seed, uint64_t a, uint64_t b);
 
-/* A growable byte buffer; NUL-terminated after every append. Free z. */
-struct buf {
-	char *z;    /* the bytes, or NULL before the first append */
-	size_t n;   /* bytes used, not counting the NUL */
-	size_t cap; /* bytes allocated */
-};
-
-void buf_add(struct buf *pB, const void *p, size_t n);
-void buf_addf(struct buf *pB, const char *zFmt, ...)
+/* Append to a buffer of common/buf.h, keeping it NUL-terminated after
+ * every append (the generator reads values as strings). */
+void gen_add(struct buf *pB, const void *p, size_t n);
+void gen_addf(struct buf *pB, const char *zFmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Empty the buffer (z stays a valid empty string). */
-void buf_reset(struct buf *pB);
+void gen_reset(struct buf *pB);
 
 /*
  * Append the canonical text of a random value of type *pT to pB: edge

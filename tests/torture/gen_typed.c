@@ -167,7 +167,7 @@ typed_keys(uint64_t seed, const struct tcol *aC, size_t nKey, size_t n,
 		a[i].aC = aC;
 		a[i].nKey = nKey;
 		for (j = 0; j < nKey; j++) {
-			buf_reset(&a[i].a[j]);
+			gen_reset(&a[i].a[j]);
 			gen_value(&r, &aC[j].type, aC[j].bFloat, 0, &a[i].a[j]);
 		}
 	}
@@ -246,7 +246,7 @@ typed_row(uint64_t seed, size_t i, const struct tkey *pK, size_t nCol,
 		const struct buf *pV = j < pK->nKey ? &pK->a[j] : &aB[j];
 
 		if (j >= pK->nKey) {
-			buf_reset(&aB[j]);
+			gen_reset(&aB[j]);
 			gen_value(&r, &aC[j].type, aC[j].bFloat, 1, &aB[j]);
 		}
 		gen_check_value(&aC[j].type, pV);

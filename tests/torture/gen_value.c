@@ -61,12 +61,9 @@ rng_for(uint64_t seed, uint64_t a, uint64_t b)
 
 /* Append n bytes at p. */
 void
-buf_add(struct buf *pB, const void *p, size_t n)
+gen_add(struct buf *pB, const void *p, size_t n)
 {
-	if (pB->n + n + 1 > pB->cap) {
-		pB->cap = (pB->n + n + 1) * 2;
-		pB->z = util_realloc(pB->z, pB->cap);
-	}
+	buf_reserve(pB, n + 1);
 	memcpy(pB->z + pB->n, p, n);
 	pB->n += n;
 	pB->z[pB->n] = 0;
@@ -74,7 +71,7 @@ buf_add(struct buf *pB, const void *p, size_t n)
 
 /* Append printf-formatted text (the format is always a literal). */
 void
-buf_addf(struct buf *pB, const char *zFmt, ...)
+gen_addf(struct buf *pB, const char *zFmt, ...)
 {
 	char a[128];
 	va_list ap;
@@ -85,15 +82,15 @@ buf_addf(struct buf *pB, const char *zFmt, ...)
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof a)
 		util_die(DBS_EXIT_FAIL, "formatted value too long");
-	buf_add(pB, a, (size_t)n);
+	gen_add(pB, a, (size_t)n);
 }
 
 /* Empty the buffer (keeps its memory; z stays a valid empty string). */
 void
-buf_reset(struct buf *pB)
+gen_reset(struct buf *pB)
 {
 	pB->n = 0;
-	buf_add(pB, "", 0);
+	gen_add(pB, "", 0);
 }
 
 /* ---- canonical values ---- */
@@ -124,7 +121,7 @@ put_utf8(struct buf *pB, uint32_t c)
 		a[3] = (unsigned char)(0x80 | (c & 0x3F));
 		n = 4;
 	}
-	buf_add(pB, a, n);
+	gen_add(pB, a, n);
 }
 
 /* One random code point, biased towards what breaks parsers. */
@@ -176,11 +173,11 @@ gen_int(struct rng *pR, struct buf *pB)
 	    4294967296LL, 9007199254740993LL};
 
 	if (rng_pct(pR, 30))
-		buf_addf(pB, "%" PRId64, aEdge[rng_below(pR, NELEM(aEdge))]);
+		gen_addf(pB, "%" PRId64, aEdge[rng_below(pR, NELEM(aEdge))]);
 	else if (rng_pct(pR, 50))
-		buf_addf(pB, "%" PRId64, rng_range(pR, -1000, 1000));
+		gen_addf(pB, "%" PRId64, rng_range(pR, -1000, 1000));
 	else
-		buf_addf(pB, "%" PRId64, (int64_t)rng_next(pR));
+		gen_addf(pB, "%" PRId64, (int64_t)rng_next(pR));
 }
 
 /* The shortest "%.*g" text that reads back as x (at float width when
@@ -196,7 +193,7 @@ put_real(struct buf *pB, double x, int bFloat)
 		if (bFloat ? strtof(a, NULL) == (float)x : strtod(a, NULL) == x)
 			break;
 	}
-	buf_add(pB, a, strlen(a));
+	gen_add(pB, a, strlen(a));
 }
 
 /* A finite double (bFloat: a float32 value), edges included. */
@@ -242,7 +239,7 @@ put_digits(struct rng *pR, struct buf *pB, int n, int bAllNines)
 		c = (char)('0' + rng_below(pR, 10));
 		if (i == 0 && n > 1 && c == '0')
 			c = '1';
-		buf_add(pB, bAllNines ? "9" : &c, 1);
+		gen_add(pB, bAllNines ? "9" : &c, 1);
 	}
 }
 
@@ -255,15 +252,15 @@ gen_decimal(struct rng *pR, struct buf *pB, int p, int s)
 
 	nInt = bMax ? p - s : (int)rng_range(pR, 0, p - s);
 	if (bNeg)
-		buf_add(pB, "-", 1);
+		gen_add(pB, "-", 1);
 	if (nInt == 0)
-		buf_add(pB, "0", 1);
+		gen_add(pB, "0", 1);
 	else
 		put_digits(pR, pB, nInt, bMax);
 	if (s > 0) {
-		buf_add(pB, ".", 1);
+		gen_add(pB, ".", 1);
 		for (i = 0; i < s; i++)
-			buf_add(
+			gen_add(
 			    pB, bMax ? "9" : &azDigit[rng_below(pR, 10)], 1);
 	}
 	if (!bNeg)
@@ -285,7 +282,7 @@ gen_blob(struct rng *pR, struct buf *pB, int bLong)
 	if (bLong && rng_pct(pR, 3))
 		n = (size_t)rng_range(pR, 10000, 40000);
 	for (i = 0; i < n; i++)
-		buf_addf(pB, "%02x", (unsigned)rng_below(pR, 256));
+		gen_addf(pB, "%02x", (unsigned)rng_below(pR, 256));
 }
 
 static void
@@ -293,9 +290,9 @@ gen_uuid(struct rng *pR, struct buf *pB)
 {
 	uint64_t a = rng_next(pR), b = rng_next(pR);
 
-	buf_addf(pB, "%08" PRIX64 "-%04" PRIX64 "-%04" PRIX64 "-%04" PRIX64,
+	gen_addf(pB, "%08" PRIX64 "-%04" PRIX64 "-%04" PRIX64 "-%04" PRIX64,
 	    a >> 32, (a >> 16) & 0xffff, a & 0xffff, b >> 48);
-	buf_addf(pB, "-%012" PRIX64, b & 0xffffffffffffu);
+	gen_addf(pB, "-%012" PRIX64, b & 0xffffffffffffu);
 }
 
 /* A real calendar date, years 0001-9999, edges now and then. */
@@ -317,7 +314,7 @@ gen_date(struct rng *pR, struct buf *pB)
 	}
 	d = aDays[m - 1] + (m == 2 && leap);
 	d = rng_pct(pR, 30) ? d : (int)rng_range(pR, 1, d);
-	buf_addf(pB, "%04d-%02d-%02d", y, m, d);
+	gen_addf(pB, "%04d-%02d-%02d", y, m, d);
 }
 
 /* HH:MM:SS plus n fraction digits. */
@@ -327,14 +324,14 @@ gen_time(struct rng *pR, struct buf *pB, int n)
 	int i;
 
 	if (rng_pct(pR, 10))
-		buf_add(pB, rng_pct(pR, 50) ? "00:00:00" : "23:59:59", 8);
+		gen_add(pB, rng_pct(pR, 50) ? "00:00:00" : "23:59:59", 8);
 	else
-		buf_addf(pB, "%02d:%02d:%02d", (int)rng_below(pR, 24),
+		gen_addf(pB, "%02d:%02d:%02d", (int)rng_below(pR, 24),
 		    (int)rng_below(pR, 60), (int)rng_below(pR, 60));
 	if (n > 0)
-		buf_add(pB, ".", 1);
+		gen_add(pB, ".", 1);
 	for (i = 0; i < n; i++)
-		buf_add(pB, &azDigit[rng_below(pR, 10)], 1);
+		gen_add(pB, &azDigit[rng_below(pR, 10)], 1);
 }
 
 /* " +HH:MM" within +-14:00; zero is "+00:00". */
@@ -345,7 +342,7 @@ gen_offset(struct rng *pR, struct buf *pB)
 
 	if (rng_pct(pR, 10))
 		m = rng_pct(pR, 50) ? 14 * 60 : -14 * 60;
-	buf_addf(
+	gen_addf(
 	    pB, " %c%02d:%02d", m < 0 ? '-' : '+', abs(m) / 60, abs(m) % 60);
 }
 
@@ -355,7 +352,7 @@ gen_value(struct rng *pR, const struct dtype *pT, int bFloat, int bLong,
 {
 	switch (pT->kind) {
 	case DTYPE_BOOL:
-		buf_add(pB, rng_pct(pR, 50) ? "1" : "0", 1);
+		gen_add(pB, rng_pct(pR, 50) ? "1" : "0", 1);
 		break;
 	case DTYPE_INT:
 		gen_int(pR, pB);
@@ -384,7 +381,7 @@ gen_value(struct rng *pR, const struct dtype *pT, int bFloat, int bLong,
 	case DTYPE_DATETIME:
 	case DTYPE_DATETIMEOFFSET:
 		gen_date(pR, pB);
-		buf_add(pB, " ", 1);
+		gen_add(pB, " ", 1);
 		gen_time(pR, pB, pT->s);
 		if (pT->kind == DTYPE_DATETIMEOFFSET)
 			gen_offset(pR, pB);
