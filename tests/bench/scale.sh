@@ -6,14 +6,23 @@
 # bench view's 10 columns and each row's fingerprint, _dbs_fp).
 #
 # usage: scale.sh [--sizes "N ..."] [--runs N] [--dir DIR] [--keep]
+#                 [--cache cold|warm]
 #
 #   --sizes  row counts, ascending (default "5000000 20000000 50000000")
 #   --runs   timed runs per scenario (default 3; no warm-up: each run is
-#            long, the input is in the page cache after the first)
+#            long)
 #   --dir    where the data and the databases go (default
 #            $BENCH_SCALE_DIR or /var/tmp/dbs-bench-scale: outside the
 #            repository; about 900 bytes a row of the largest size)
 #   --keep   keep each size's data (default: removed before the next)
+#   --cache  cold: before every timed run, write back dirty pages and
+#            drop the kernel's page cache (needs root: writes
+#            /proc/sys/vm/drop_caches), so that every run of every size
+#            reads its input and its database from the disk, and no size
+#            gains from what happened to stay cached; warm: leave the
+#            cache alone (what a run sees then depends on what the
+#            machine did before). Default cold where the file is
+#            writable, else warm.
 #
 # Per size, timed in interleaved rounds (one run of each per round):
 #   import   sqlite3 .import --csv of the rows into a typed table (anchor)
@@ -45,20 +54,22 @@ sizes="5000000 20000000 50000000"
 runs=3
 WORK=${BENCH_SCALE_DIR:-/var/tmp/dbs-bench-scale}
 keep=0
+cache=
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--sizes | --runs | --dir)
+	--sizes | --runs | --dir | --cache)
 		[ $# -ge 2 ] || { echo "scale.sh: $1 needs a value" >&2; exit 2; }
 		case "$1" in
 		--sizes) sizes=$2 ;;
 		--runs) runs=$2 ;;
 		--dir) WORK=$2 ;;
+		--cache) cache=$2 ;;
 		esac
 		shift
 		;;
 	--keep) keep=1 ;;
 	*)
-		echo 'usage: scale.sh [--sizes "N ..."] [--runs N] [--dir DIR] [--keep]' >&2
+		echo 'usage: scale.sh [--sizes "N ..."] [--runs N] [--dir DIR] [--keep] [--cache cold|warm]' >&2
 		exit 2
 		;;
 	esac
@@ -66,6 +77,13 @@ while [ $# -gt 0 ]; do
 done
 case "$runs" in
 *[!0-9]* | '' | 0) echo "scale.sh: --runs: not a positive number: $runs" >&2; exit 2 ;;
+esac
+DROP=/proc/sys/vm/drop_caches
+case "$cache" in
+'') if [ -w "$DROP" ]; then cache=cold; else cache=warm; fi ;;
+cold) [ -w "$DROP" ] || { echo "scale.sh: --cache cold: $DROP is not writable (run as root)" >&2; exit 2; } ;;
+warm) ;;
+*) echo "scale.sh: --cache: not cold or warm: $cache" >&2; exit 2 ;;
 esac
 
 DATA=$WORK/data
@@ -107,7 +125,12 @@ need_disk() {
 
 # timed NAME COMMAND: run the sh command line once through rusage.c,
 # appending "wall user sys maxrss_kib" to NAME.time; die if it fails.
+# With --cache cold the page cache is emptied first (outside the time).
 timed() {
+	if [ "$cache" = cold ]; then
+		sync
+		echo 3 >"$DROP" || die "cannot drop the page cache ($DROP)"
+	fi
 	"$WORK/bin/dbs-bench-rusage" "$RUN/$1.time" sh -c "$2" ||
 		die "$1: failed: $2"
 }
@@ -175,7 +198,7 @@ size() {
 	[ "$keep" = 1 ] || rm -f "$DATA"/*-"$n".csv
 }
 
-say "sizes $sizes, $runs run(s) each, data in $WORK, build $DBS_BUILD"
+say "sizes $sizes, $runs run(s) each, $cache cache, data in $WORK, build $DBS_BUILD"
 commit=${BENCH_COMMIT:-$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)}
 cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.start"
 build_gen
@@ -185,4 +208,4 @@ for n in $sizes; do
 done
 cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.end"
 python3 "$BENCH/scale_report.py" --sizes "$sizes" --runs "$runs" \
-	--commit "$commit" --out "${BENCH_OUT:-$BENCH}/SCALE.md" "$RUN"
+	--cache "$cache" --commit "$commit" --out "${BENCH_OUT:-$BENCH}/SCALE.md" "$RUN"

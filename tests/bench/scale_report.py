@@ -72,7 +72,13 @@ def machine(args):
             f'{platform.release()}',
             f'- load average: {load[0]} before, {load[1]} after (shared)',
             f'- dbs commit {args.commit}; {args.runs} run(s) per scenario '
-            '(median), the scenarios of a size interleaved in rounds']
+            '(median), the scenarios of a size interleaved in rounds',
+            '- page cache: ' + (
+                'cold (written back and dropped before every timed run: '
+                'every run reads its input and database from the disk)'
+                if args.cache == 'cold' else
+                'warm (left alone: what a run finds cached depends on '
+                'the runs before it)')]
 
 
 def main():
@@ -80,6 +86,7 @@ def main():
     ap.add_argument('--sizes', required=True)
     ap.add_argument('--runs', type=int, required=True)
     ap.add_argument('--commit', default='')
+    ap.add_argument('--cache', default='warm', choices=('cold', 'warm'))
     ap.add_argument('--out', required=True)
     ap.add_argument('rundir')
     args = ap.parse_args()
