@@ -37,7 +37,7 @@ read_field(FILE *fp, struct msg *pM, int c)
 		pM->aOff[pM->n++] = SIZE_MAX;
 		return 0;
 	}
-	for (; c >= '0' && c <= '9'; c = getc(fp), nDigit++) {
+	for (; c >= '0' && c <= '9'; c = getc_unlocked(fp), nDigit++) {
 		if ((nDigit == 1 && len == 0) || len > MSG_FIELD_MAX / 10)
 			return -1;
 		len = len * 10 + (size_t)(c - '0');
@@ -46,7 +46,7 @@ read_field(FILE *fp, struct msg *pM, int c)
 		return -1;
 	pM->aOff[pM->n++] = pM->store.n;
 	buf_reserve(&pM->store, len + 1);
-	if (len > 0 && fread(pM->store.z + pM->store.n, 1, len, fp) != len)
+	if (len > 0 && fread_unlocked(pM->store.z + pM->store.n, 1, len, fp) != len)
 		return -1;
 	pM->store.n += len;
 	pM->store.z[pM->store.n++] = '\0';
@@ -62,10 +62,10 @@ msg_read(FILE *fp, struct msg *pM)
 	pM->n = 0;
 	pM->store.n = 0;
 	errno = 0;
-	c = getc(fp);
+	c = getc_unlocked(fp);
 	if (c == EOF)
 		return ferror(fp) ? -1 : 0;
-	for (; c != '\n'; c = getc(fp))
+	for (; c != '\n'; c = getc_unlocked(fp))
 		if (c == EOF || read_field(fp, pM, c) != 0)
 			return -1;
 	if (pM->n == 0)
@@ -120,7 +120,7 @@ int
 msg_send(struct msg *pM, FILE *fp)
 {
 	buf_append(&pM->out, "\n", 1);
-	return fwrite(pM->out.z, 1, pM->out.n, fp) == pM->out.n ? 0 : -1;
+	return fwrite_unlocked(pM->out.z, 1, pM->out.n, fp) == pM->out.n ? 0 : -1;
 }
 
 void
