@@ -620,6 +620,14 @@ conn_open(const struct conn_settings *pS, DBPROCESS **ppDb, char **pzErr)
 	if (pDb == NULL) /* describe() speaks of the login */
 		return conn_fail(pzErr);
 	rec.loggingIn = 0;
+	/* text, ntext and (max) values would be cut at the server's
+	 * default TEXTSIZE (4096 bytes for db-lib clients); db-lib sends
+	 * the SET before the first statement, once for the connection */
+	if (dbsetopt(pDb, DBTEXTSIZE, "2147483647", 0) == FAIL) {
+		dbclose(pDb);
+		own_error("cannot set the text size", 0);
+		return conn_fail(pzErr);
+	}
 	*ppDb = pDb;
 	return 0;
 }
@@ -627,10 +635,7 @@ conn_open(const struct conn_settings *pS, DBPROCESS **ppDb, char **pzErr)
 int
 conn_exec(DBPROCESS *pDb, const char *zSql, char **pzErr)
 {
-	/* text, ntext and (max) values would be cut at the server's
-	 * default TEXTSIZE (4096 bytes for db-lib clients) */
-	if (dbsetopt(pDb, DBTEXTSIZE, "2147483647", 0) == FAIL ||
-	    dbcmd(pDb, zSql) == FAIL || dbsqlexec(pDb) == FAIL ||
+	if (dbcmd(pDb, zSql) == FAIL || dbsqlexec(pDb) == FAIL ||
 	    conn_failed()) {
 		if (!conn_failed())
 			own_error("the server refused the query", 0);

@@ -24,6 +24,15 @@
 # and N/200 are added after the last key. Bytes are counted by
 # tests/bench/tcpcount.py (a relay) when DBS_TEST_SERVER is HOST:PORT.
 # Every synced table is compared with a full extract of the view.
+#
+# Then the key order (issue 10, dbs-extract(1) "Key order"): two more
+# tables of N rows and 3 columns, one keyed by a varchar(20) in mixed
+# case, one by a uniqueidentifier. For each, a no-change full sync with
+# the rows in SQLite's order (what dbs-extract asks for: the key under
+# COLLATE Latin1_General_BIN2, which the server sorts) against one with
+# the rows in the server's own order (--order-by the key: its index,
+# and dbs-load leaves its merge for point lookups), and each extract
+# alone to /dev/null, in the same interleaved rounds.
 set -eu
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -83,6 +92,7 @@ done
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/dbs-bench-server.XXXXXX")
 schema=dbs_bench_$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
 created=0
+korder=0
 RELAY_PID=""
 export DBS_PASSWORD_FILE=$DBS_TEST_PASSWORD_FILE
 
@@ -95,9 +105,13 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM HUP
 	[ -z "$RELAY_PID" ] || kill "$RELAY_PID" 2>/dev/null || true
-	if [ "$created" = 1 ] && ! printf '%s\ngo\n' \
-		"DROP VIEW [$schema].[big]" "DROP TABLE [$schema].[big\$data]" \
-		"DROP SCHEMA [$schema]" | sqlrun -k >/dev/null; then
+	if [ "$created" = 1 ] && ! {
+		[ "$korder" = 0 ] || printf '%s\ngo\n' \
+			"DROP TABLE [$schema].[ko_text]" \
+			"DROP TABLE [$schema].[ko_guid]"
+		printf '%s\ngo\n' "DROP VIEW [$schema].[big]" \
+			"DROP TABLE [$schema].[big\$data]" "DROP SCHEMA [$schema]"
+	} | sqlrun -k >/dev/null; then
 		say "could not drop schema $schema: drop it by hand"
 		rc=1
 	fi
@@ -264,6 +278,68 @@ EOF
 	rows_sql $((rows / 200)) "$rows" "CAST('2030-01-02' AS datetime2(3))"
 } | sqlrun >/dev/null
 state next
+
+say "making the key order tables of $rows rows"
+korder=1
+cat <<EOF | sqlrun >/dev/null
+CREATE TABLE [$schema].[ko_text] (code varchar(20) NOT NULL PRIMARY KEY,
+ name nvarchar(60) NOT NULL, quantity int NOT NULL)
+go
+CREATE TABLE [$schema].[ko_guid] (g uniqueidentifier NOT NULL PRIMARY KEY,
+ name nvarchar(60) NOT NULL, quantity int NOT NULL)
+go
+INSERT INTO [$schema].[ko_text]
+SELECT CONCAT(CASE WHEN n % 2 = 0 THEN 'k' ELSE 'K' END, n % 7919, '-', n),
+ CONCAT(N'Zoë ', n), n % 1000
+FROM $(numbers "$rows" 0)
+go
+INSERT INTO [$schema].[ko_guid]
+SELECT CAST(HASHBYTES('MD5', CAST(n AS varchar(12))) AS uniqueidentifier),
+ CONCAT(N'Zoë ', n), n % 1000
+FROM $(numbers "$rows" 0)
+go
+EOF
+# ko_cmd KIND ORDER DB [OPTS]: the sh command line of a no-change sync
+# of the KIND table with the rows in ORDER (sqlite or server), dbs-load
+# given OPTS (default --quiet); with DB "-", the extract alone to
+# /dev/null.
+ko_cmd() {
+	local key=code x
+	[ "$1" = text ] || key=g
+	x="$(q "$DBS_BUILD/dbs-extract") -S $(q "$DBS_TEST_SERVER") -U $(q "$DBS_TEST_USER") -D $(q "$DBS_TEST_DATABASE") --view $(q "$schema.ko_$1") --key $key --no-progress"
+	[ "$2" = sqlite ] || x="$x --order-by $key"
+	if [ "$3" = - ]; then
+		printf '%s >/dev/null' "$x"
+	else
+		printf '%s | %s --db %s --table t %s' "$x" "$L" "$(q "$3")" \
+			"${4:---quiet}"
+	fi
+}
+for k in text guid; do
+	sh -c "$(ko_cmd "$k" sqlite "$RUN/ko-$k-base.db")"
+	sqlite3 "$RUN/ko-$k-base.db" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null
+	o=$(sh -c "$(ko_cmd "$k" server "$RUN/ko-$k-base.db" \
+		'--dry-run --summary json')")
+	case "$o" in
+	*'"inserted":0,"updated":0,"deleted":0'*) ;;
+	*) die "ko_$k: the two orders do not give the same table: $o" ;;
+	esac
+done
+for ((r = 1; r <= runs; r++)); do
+	say "key order: round $r of $runs"
+	args=()
+	for k in text guid; do
+		for o in sqlite server; do
+			db=$RUN/ko-$k-$o.db
+			args+=(--prepare "$(fresh "$db") && cp $(q "$RUN/ko-$k-base.db") $(q "$db")"
+				--command-name "$k-$o" "$(ko_cmd "$k" "$o" "$db")"
+				--prepare true --command-name "$k-$o-extract"
+				"$(ko_cmd "$k" "$o" -)")
+		done
+	done
+	hyperfine --runs 1 --style none --export-json "$RUN/korder-$r.json" \
+		"${args[@]}" >/dev/null
+done
 
 python3 "$BENCH/server_report.py" --dir "$RUN" --runs "$runs" \
 	--rows "$rows" --server "$server_version" \

@@ -35,6 +35,20 @@ def rounds(d, st, runs):
     return out
 
 
+def korder(d, runs):
+    """{command: [wall seconds of each round]} of the key order rounds,
+    or None when there are none."""
+    out = {}
+    for r in range(1, runs + 1):
+        p = os.path.join(d, 'korder-%d.json' % r)
+        if not os.path.exists(p):
+            return None
+        with open(p) as f:
+            for x in json.load(f)['results']:
+                out.setdefault(x['command'], []).append(x['times'][0])
+    return out
+
+
 def read_bytes(d, kind, st):
     p = os.path.join(d, '%s-%s.bytes' % (kind, st))
     if not os.path.exists(p):
@@ -84,6 +98,33 @@ def main():
                 '≤ %g' % bt if bt else '-',
                 ('pass' if br <= bt else 'FAIL')
                 if bt and br is not None else '-'))
+    ko = korder(a.dir, a.runs)
+    if ko:
+        w('\n## Key order: text and GUID keys\n\n'
+          'A no-change full sync of a table of %d rows and 3 columns, '
+          'keyed by a varchar(20) in mixed case or by a '
+          'uniqueidentifier: the rows in SQLite\'s order (dbs-extract\'s '
+          'default: the key under COLLATE Latin1_General_BIN2, which '
+          'the server sorts; dbs-load merges) against the rows in the '
+          'server\'s own order (`--order-by` the key: the server walks '
+          'its index; dbs-load leaves its merge for point lookups). '
+          'Ratio = the median over the rounds of the wall time / that '
+          'of the sync in SQLite\'s order of the same round.\n\n'
+          % a.rows)
+        w('| key | rows in | sync wall median | ratio | '
+          'extract alone, wall median | ratio |\n')
+        w('|---|---|---|---|---|---|\n')
+        for k in ('text', 'guid'):
+            for o, label in (('sqlite', 'SQLite\'s order'),
+                             ('server', 'the server\'s order')):
+                def col(suffix):
+                    mine = ko['%s-%s%s' % (k, o, suffix)]
+                    base = ko['%s-sqlite%s' % (k, suffix)]
+                    return '%.2f s | %.3f' % (
+                        statistics.median(mine), statistics.median(
+                            x / b for x, b in zip(mine, base)))
+                w('| %s | %s | %s | %s |\n' % (
+                    k, label, col(''), col('-extract')))
     w('\nfull = `dbs-extract | dbs-load`; keys = `--strategy keys` (the rows '
       'changed since the watermark and a scan of the keys); segments = '
       '`--strategy segments` (the server\'s fingerprints of cells of the '
