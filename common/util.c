@@ -188,27 +188,29 @@ util_time_now(char *z, size_t n)
 int
 util_parse_i64(const char *z, int64_t min, int64_t max, int64_t *pOut)
 {
-	const char *zDigits = z != NULL && *z == '-' ? z + 1 : z;
+	const char *p;
 	uint64_t v = 0, lim, d;
-	size_t i, n;
+	int neg;
 
-	/* -?[0-9]+, a sign only where negatives are in range, and never -0 */
-	if (z == NULL || (*z == '-' && min >= 0))
+	/* -?[0-9]+, a sign only where negatives are in range, and never
+	 * -0; one pass (the key comparisons of a sync parse every key) */
+	if (z == NULL)
 		return -1;
-	n = strlen(zDigits);
-	if (n == 0 || strspn(zDigits, "0123456789") != n ||
-	    (*z == '-' && zDigits[0] == '0'))
+	neg = *z == '-';
+	p = z + neg;
+	if ((neg && min >= 0) || (!neg && max < 0) || *p < '0' || *p > '9' ||
+	    (neg && *p == '0'))
 		return -1;
-	lim = *z == '-' ? (uint64_t)0 - (uint64_t)min : (uint64_t)max;
-	if (*z != '-' && max < 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		d = (uint64_t)(zDigits[i] - '0');
+	lim = neg ? (uint64_t)0 - (uint64_t)min : (uint64_t)max;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		d = (uint64_t)(*p - '0');
 		if (v > lim / 10 || (v == lim / 10 && d > lim % 10))
 			return -1;
 		v = v * 10 + d;
 	}
-	if (*z == '-') {
+	if (neg) {
 		*pOut = v == (uint64_t)1 << 63 ? INT64_MIN : -(int64_t)v;
 		return *pOut <= max ? 0 : -1;
 	}
