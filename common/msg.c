@@ -46,7 +46,8 @@ read_field(FILE *fp, struct msg *pM, int c)
 		return -1;
 	pM->aOff[pM->n++] = pM->store.n;
 	buf_reserve(&pM->store, len + 1);
-	if (len > 0 && fread_unlocked(pM->store.z + pM->store.n, 1, len, fp) != len)
+	if (len > 0 &&
+	    fread_unlocked(pM->store.z + pM->store.n, 1, len, fp) != len)
 		return -1;
 	pM->store.n += len;
 	pM->store.z[pM->store.n++] = '\0';
@@ -120,7 +121,8 @@ int
 msg_send(struct msg *pM, FILE *fp)
 {
 	buf_append(&pM->out, "\n", 1);
-	return fwrite_unlocked(pM->out.z, 1, pM->out.n, fp) == pM->out.n ? 0 : -1;
+	return fwrite_unlocked(pM->out.z, 1, pM->out.n, fp) == pM->out.n ? 0
+	                                                                 : -1;
 }
 
 void
