@@ -52,7 +52,7 @@ class Result:
         with open(os.path.join(rundir, name + '.time')) as f:
             for line in f:
                 parts = line.split()
-                if len(parts) == 4 and all(
+                if len(parts) in (4, 5) and all(
                         re.fullmatch(r'[0-9.]+', p) for p in parts):
                     rows.append([float(p) for p in parts])
         if not rows:

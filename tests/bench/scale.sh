@@ -123,15 +123,17 @@ need_disk() {
 		die "$n rows need about $((need >> 30)) GiB in $WORK, $((avail >> 30)) GiB free"
 }
 
-# timed NAME COMMAND: run the sh command line once through rusage.c,
-# appending "wall user sys maxrss_kib" to NAME.time; die if it fails.
+# timed NAME COMMAND: run the sh command line (a simple command) once
+# through rusage.c, appending "wall user sys maxrss_kib anon_kib" to
+# NAME.time; die if it fails. sh execs the command, so that rusage.c
+# samples the command's own memory, not sh's.
 # With --cache cold the page cache is emptied first (outside the time).
 timed() {
 	if [ "$cache" = cold ]; then
 		sync
 		echo 3 >"$DROP" || die "cannot drop the page cache ($DROP)"
 	fi
-	"$WORK/bin/dbs-bench-rusage" "$RUN/$1.time" sh -c "$2" ||
+	"$WORK/bin/dbs-bench-rusage" "$RUN/$1.time" sh -c "exec $2" ||
 		die "$1: failed: $2"
 }
 
