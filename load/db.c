@@ -213,9 +213,46 @@ db_setup(struct load_run *pRun)
 void
 db_wal(struct load_run *pRun)
 {
-	if (pRun->newDb && !pRun->pOpts->dryRun)
+	int rc;
+
+	if (pRun->pOpts->dryRun)
+		return;
+	if (pRun->newDb) {
 		sqlite3_exec(
 		    pRun->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+		return;
+	}
+	if (pRun->nWalFrame < DB_CKPT_FRAMES)
+		return;
+	sqlite3_busy_timeout(pRun->db, 0);
+	rc = sqlite3_wal_checkpoint_v2(
+	    pRun->db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_busy_timeout(pRun->db, pRun->pOpts->busyTimeout);
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY &&
+	    (rc & 0xff) != SQLITE_LOCKED)
+		util_warn("%s: the run is committed, but the checkpoint of "
+		          "its WAL failed: %s",
+		    pRun->pOpts->zDb, sqlite3_errmsg(pRun->db));
+}
+
+/*
+ * The WAL hook, in place of SQLite's automatic checkpoint (which this
+ * hook turns off): note the frames in the WAL after each commit, for
+ * db_wal(). SQLite's own checkpoint copied the frames into the database
+ * file but left them in the WAL, and as dbs-load is most often the only
+ * program with the database open, the next run's recovery took them for
+ * new ones: the WAL grew by every run's pages, each run read all of it
+ * and copied all of it again.
+ */
+static int
+wal_hook(void *pArg, sqlite3 *db, const char *zDb, int nFrame)
+{
+	struct load_run *pRun = pArg;
+
+	(void)db;
+	if (strcmp(zDb, "main") == 0)
+		pRun->nWalFrame = nFrame;
+	return SQLITE_OK;
 }
 
 /*
@@ -276,6 +313,7 @@ db_open(struct load_run *pRun, int readOnly)
 	sqlite3_db_config(pRun->db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
 	if (readOnly)
 		return 0;
+	sqlite3_wal_hook(pRun->db, wal_hook, pRun);
 	/* Keep -wal and -shm after the last connection closes, so that
 	 * users who may only read the database can still open it. */
 	sqlite3_file_control(

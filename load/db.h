@@ -24,9 +24,18 @@
  */
 int db_open(struct load_run *pRun, int readOnly);
 
-/* After the first COMMIT into a new database file: switch it to WAL
- * mode. Best effort: if it fails, the next run does it. */
+/*
+ * After a COMMIT: into a new database file, switch it to WAL mode;
+ * else, once the WAL holds DB_CKPT_FRAMES frames or more, copy them into
+ * the database file and empty the WAL (a checkpoint in TRUNCATE mode
+ * that does not wait for readers: with one, it leaves the WAL for a
+ * later run). Best effort: the run is committed whatever happens here.
+ */
 void db_wal(struct load_run *pRun);
+
+/* SQLite's own threshold for its automatic checkpoint, which this
+ * replaces */
+#define DB_CKPT_FRAMES 1000
 
 /* Run zSql (no result rows expected). */
 int db_exec(struct load_run *pRun, const char *zSql);

@@ -63,6 +63,7 @@ struct load_run {
 	size_t nRes;
 	char **azNote; /* notices of the run, printed if it commits */
 	size_t nNote;
+	int nWalFrame; /* frames in the WAL after the last commit */
 };
 
 /* ---- run.c ---- */
