@@ -176,6 +176,23 @@ EOF
 		"DATEADD(second, n, CAST('2024-01-01' AS datetime2(3)))"
 } | sqlrun >/dev/null
 
+# A key scan of a table that PostgreSQL has not vacuumed yet reads the
+# page of every row (its visibility map is empty): on Babelfish, wait
+# for the autovacuum of the new table, as a table in use has had (the
+# keys sync of the bench took 1.2 s before it and 0.6 s after).
+case "$server_version" in
+*Babelfish*)
+	say "waiting for the autovacuum of the new table (Babelfish)"
+	for _ in $(seq 60); do
+		v=$(printf '%s\ngo\n' "SELECT COUNT(*) FROM pg_catalog.pg_stat_user_tables WHERE schemaname LIKE '%$schema' AND relname = 'big\$data' AND last_autovacuum IS NOT NULL" |
+			sqlrun) || die "cannot read pg_stat_user_tables"
+		[ "$v" = 0 ] || break
+		sleep 5
+	done
+	[ "$v" != 0 ] || say "no autovacuum after 5 minutes: the key scans read every page"
+	;;
+esac
+
 X="$(q "$DBS_BUILD/dbs-extract") -U $(q "$DBS_TEST_USER") -D $(q "$DBS_TEST_DATABASE") --view $(q "$schema.big") --key id --no-progress"
 L=$(q "$DBS_BUILD/dbs-load")
 
