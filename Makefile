@@ -170,7 +170,9 @@ bench-smoke: all
 # bench-scale: dbs-load at 5M, 20M and 50M rows against sqlite3 .import
 # (issue 10); writes tests/bench/SCALE.md. The data goes outside the
 # repository: BENCH_SCALE_DIR (default /var/tmp/dbs-bench-scale), about
-# 50 GB at 50M rows. SCALE_ARGS: e.g. --sizes "1000000 2000000" --runs 1.
+# 50 GB at 50M rows. As root every timed run starts with the page cache
+# dropped (--cache cold), so that no size gains from what stayed cached.
+# SCALE_ARGS: e.g. --sizes "1000000 2000000" --runs 1 --cache warm.
 bench-scale: deps all
 	DBS_BUILD=$(CURDIR)/$(O) bash tests/bench/scale.sh $(SCALE_ARGS)
 
