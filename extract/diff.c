@@ -101,11 +101,6 @@ diff_res_next(struct diff *d)
 	BYTE *pData;
 	int k, rc, bCols;
 
-	if (st == NO_MORE_ROWS && !conn_failed() && d->batched) {
-		d->batched = 0; /* the rest of the batch waits for fetch() */
-		d->pending = 1;
-		return 0;
-	}
 	if (st == NO_MORE_ROWS && !conn_failed()) {
 		while ((rc = conn_next_result(d->pDb, &bCols, &zConn)) == 0 &&
 		    bCols)
@@ -298,20 +293,6 @@ sort_points(struct diff *d)
 	d->nPoint = j;
 }
 
-/* Read and drop the pending result of the batch. Returns 0 or -1. */
-static int
-drain(struct diff *d)
-{
-	char *zConn = NULL;
-	int rc, bCols;
-
-	d->pending = 0;
-	while ((rc = conn_next_result(d->pDb, &bCols, &zConn)) == 0 && bCols)
-		while (dbnextrow(d->pDb) == REG_ROW)
-			;
-	return rc != 0 ? server_fail(d, zConn) : 0;
-}
-
 /*
  * Fetch the keys to fetch (and, for keys, the rows changed since the
  * watermark) into a stream that covers them; or, with bFull, extract
@@ -365,12 +346,9 @@ fetch(struct diff *d, struct out *pOut, int bFull)
 	d->sql.n = 0;
 	rc = fpsql_fetch(
 	    &d->sql, &d->q, d->aPoint, d->nPoint, bFull, bFp, &zWhy);
-	if (rc == 0 && d->pending && (bFull || d->nPoint > 0))
-		rc = drain(d); /* the batch's rows are not the ones wanted */
 	if (rc != 0)
-		diff_fail(d, "%s", zWhy ? zWhy : "the batch failed");
-	else if ((rc = emit_run(d->pDb, d->pending ? NULL : d->sql.z, &eo, pOut,
-	              &zErr)) != 0) {
+		diff_fail(d, "%s", zWhy);
+	else if ((rc = emit_run(d->pDb, d->sql.z, &eo, pOut, &zErr)) != 0) {
 		diff_fail(d, "%s", zErr);
 		free(zErr);
 	}
@@ -446,35 +424,6 @@ open_local(struct diff *d)
 }
 
 /*
- * keys: append to the key scan in d->sql the statement of the rows
- * changed since the watermark, as fetch() sends it when no key is to be
- * fetched, so that the server runs it as soon as it has sent the keys
- * (the client still comparing them); fetch() reads its rows, or drops
- * them when keys are to be fetched. Returns 0 or -1.
- */
-static int
-batch_since(struct diff *d)
-{
-	struct buf extra = {0};
-	const char *zWhy = NULL;
-	int rc;
-
-	query_add(&extra, "");
-	query_add_ident(&extra, d->pO->zSinceCol);
-	query_add(&extra, " > ");
-	query_add(&extra, d->pO->zSinceLit);
-	d->q.zExtra = extra.z;
-	query_add(&d->sql, "\n");
-	rc = fpsql_fetch(&d->sql, &d->q, NULL, 0, 0, 0, &zWhy);
-	d->q.zExtra = NULL;
-	buf_free(&extra);
-	if (rc != 0)
-		return diff_fail(d, "%s", zWhy);
-	d->batched = 1;
-	return 0;
-}
-
-/*
  * Compare the source with the local side, up to the keys to fetch; set
  * *pbFull when a full extract is the better answer. Returns 0 or -1.
  */
@@ -489,10 +438,7 @@ compare(struct diff *d, int *pbFull)
 		rc = diff_segments(d);
 	else if (rc == 0) {
 		fpsql_keys(&d->sql, &d->q);
-		if (d->pO->zSinceCol != NULL)
-			rc = batch_since(d);
-		if (rc == 0)
-			rc = diff_res_begin(d);
+		rc = diff_res_begin(d);
 		if (rc == 0)
 			rc = diff_merge_rows(d, 0);
 	}

@@ -48,9 +48,6 @@ struct diff {
 	size_t nPoint, nPointAlloc;
 	int tooMany; /* more than POINTS_MAX: extract everything */
 	struct buf sql;
-	/* keys: the batch that scans the keys also selects the rows changed
-	 * since the watermark, a result still to read (pending) */
-	int batched, pending;
 	/* the current server result */
 	struct fmt_col *aRes;
 	int nRes;

@@ -282,7 +282,7 @@ run(struct emit *p, const char *zSql, char **pzErr)
 	util_time_now(zNow, sizeof zNow);
 	clock_gettime(CLOCK_MONOTONIC, &p->tStart);
 	p->tLast = p->tStart;
-	if ((zSql != NULL && conn_exec(p->pDb, zSql, &zConn) != 0) ||
+	if (conn_exec(p->pDb, zSql, &zConn) != 0 ||
 	    conn_next_result(p->pDb, &bCols, &zConn) != 0)
 		return server_failed(p, zConn, pzErr);
 	if (!bCols)

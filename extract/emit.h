@@ -32,8 +32,7 @@ struct emit_opts {
 };
 
 /*
- * Send zSql on pDb and stream its result to pOut; with zSql NULL, the
- * next result of a batch already sent. Returns DBS_EXIT_OK,
+ * Send zSql on pDb and stream its result to pOut. Returns DBS_EXIT_OK,
  * or DBS_EXIT_FAIL with *pzErr (main.c's rule); the caller commits or
  * aborts pOut. Progress lines (pO->progress) go to stderr.
  */
