@@ -183,7 +183,7 @@ set_journal(struct load_run *pRun, const char *zMode)
  * The journal mode and tuning of the connection. A database file that
  * is new (missing or empty) is loaded in rollback-journal mode, which
  * writes each page once instead of into the WAL and again at the
- * checkpoint, and switched to WAL after the COMMIT (db_wal()).
+ * checkpoint, and switched to WAL after the COMMIT (db_committed()).
  */
 static int
 db_setup(struct load_run *pRun)
@@ -211,7 +211,7 @@ db_setup(struct load_run *pRun)
  * for every later run. Best effort: if it fails, the next run does it.
  */
 void
-db_wal(struct load_run *pRun)
+db_committed(struct load_run *pRun)
 {
 	int rc;
 
@@ -238,7 +238,7 @@ db_wal(struct load_run *pRun)
 /*
  * The WAL hook, in place of SQLite's automatic checkpoint (which this
  * hook turns off): note the frames in the WAL after each commit, for
- * db_wal(). SQLite's own checkpoint copied the frames into the database
+ * db_committed(). SQLite's own checkpoint copied the frames into the database
  * file but left them in the WAL, and as dbs-load is most often the only
  * program with the database open, the next run's recovery took them for
  * new ones: the WAL grew by every run's pages, each run read all of it

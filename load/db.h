@@ -31,7 +31,7 @@ int db_open(struct load_run *pRun, int readOnly);
  * that does not wait for readers: with one, it leaves the WAL for a
  * later run). Best effort: the run is committed whatever happens here.
  */
-void db_wal(struct load_run *pRun);
+void db_committed(struct load_run *pRun);
 
 /* SQLite's own threshold for its automatic checkpoint, which this
  * replaces */

@@ -331,7 +331,7 @@ run_commit(struct load_run *pRun)
 		rc = db_exec(pRun, "COMMIT");
 	if (rc != 0)
 		return run_abort(pRun);
-	db_wal(pRun);
+	db_committed(pRun);
 	put_notes(pRun);
 	if (pRun->pOpts->json && summary_json(pRun, "ok") != 0) {
 		util_warn(
