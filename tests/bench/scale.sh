@@ -6,7 +6,7 @@
 # bench view's 10 columns and each row's fingerprint, _dbs_fp).
 #
 # usage: scale.sh [--sizes "N ..."] [--runs N] [--dir DIR] [--keep]
-#                 [--cache cold|warm]
+#                 [--cache bounded|cold|warm]
 #
 #   --sizes  row counts, ascending (default "5000000 20000000 50000000")
 #   --runs   timed runs per scenario (default 3; no warm-up: each run is
@@ -15,14 +15,25 @@
 #            $BENCH_SCALE_DIR or /var/tmp/dbs-bench-scale: outside the
 #            repository; about 900 bytes a row of the largest size)
 #   --keep   keep each size's data (default: removed before the next)
-#   --cache  cold: before every timed run, write back dirty pages and
+#   --cache  bounded: as cold, and every timed run is held to a page
+#            cache of BENCH_CACHE_MIB (default 512) MiB in a memory
+#            cgroup of its own, filled just before the run (outside the
+#            time) with a file of that size, so that every size outgrows
+#            the cache alike and the pages a run reads into it are ones
+#            the kernel has just taken back, not fresh memory (on a VM
+#            that gives free memory back to its host, such as this
+#            Firecracker machine with page_reporting, the first touch of
+#            a page after a few idle seconds costs about 10 us: 8 s of
+#            system time to read 3.3 GB, against 0.7 s right after a
+#            drop). Needs root and a cgroup memory controller (v1, or v2
+#            with memory in the current cgroup's subtree_control).
+#            cold: before every timed run, write back dirty pages and
 #            drop the kernel's page cache (needs root: writes
 #            /proc/sys/vm/drop_caches), so that every run of every size
-#            reads its input and its database from the disk, and no size
-#            gains from what happened to stay cached; warm: leave the
-#            cache alone (what a run sees then depends on what the
-#            machine did before). Default cold where the file is
-#            writable, else warm.
+#            reads its input and its database from the disk. warm:
+#            leave the cache alone (what a run sees then depends on what
+#            the machine did before). Default bounded where it can be
+#            set up, else cold as root, else warm.
 #
 # Per size, timed in interleaved rounds (one run of each per round):
 #   import   sqlite3 .import --csv of the rows into a typed table (anchor)
@@ -69,7 +80,7 @@ while [ $# -gt 0 ]; do
 		;;
 	--keep) keep=1 ;;
 	*)
-		echo 'usage: scale.sh [--sizes "N ..."] [--runs N] [--dir DIR] [--keep] [--cache cold|warm]' >&2
+		echo 'usage: scale.sh [--sizes "N ..."] [--runs N] [--dir DIR] [--keep] [--cache bounded|cold|warm]' >&2
 		exit 2
 		;;
 	esac
@@ -79,12 +90,56 @@ case "$runs" in
 *[!0-9]* | '' | 0) echo "scale.sh: --runs: not a positive number: $runs" >&2; exit 2 ;;
 esac
 DROP=/proc/sys/vm/drop_caches
+CACHE_MIB=${BENCH_CACHE_MIB:-512}
+case "$CACHE_MIB" in
+*[!0-9]* | '' | 0) echo "scale.sh: BENCH_CACHE_MIB: not a positive number: $CACHE_MIB" >&2; exit 2 ;;
+esac
+CG='' CG_LIMIT='' # the memory cgroup of --cache bounded, and its limit file
+
+# cg_make: make the cgroup of --cache bounded, a child of this shell's
+# memory cgroup (v1, or v2 with the memory controller enabled for its
+# children), or fail.
+cg_make() {
+	local parent
+	if [ -d /sys/fs/cgroup/memory ]; then
+		parent=/sys/fs/cgroup/memory$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+		CG_LIMIT=memory.limit_in_bytes
+	elif [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+		parent=/sys/fs/cgroup$(awk -F: '$1 == "0" { print $3 }' /proc/self/cgroup)
+		grep -qw memory "$parent/cgroup.subtree_control" 2>/dev/null || return 1
+		CG_LIMIT=memory.max
+	else
+		return 1
+	fi
+	CG=${parent%/}/dbs-bench-scale.$$
+	mkdir "$CG" 2>/dev/null || { CG=''; return 1; }
+	if ! echo $((CACHE_MIB << 20)) >"$CG/$CG_LIMIT" 2>/dev/null; then
+		rmdir "$CG"
+		CG=''
+		return 1
+	fi
+}
+
 case "$cache" in
-'') if [ -w "$DROP" ]; then cache=cold; else cache=warm; fi ;;
+'')
+	if [ -w "$DROP" ] && cg_make; then
+		cache=bounded
+	elif [ -w "$DROP" ]; then
+		cache=cold
+	else
+		cache=warm
+	fi
+	;;
+bounded)
+	[ -w "$DROP" ] || { echo "scale.sh: --cache bounded: $DROP is not writable (run as root)" >&2; exit 2; }
+	cg_make || { echo "scale.sh: --cache bounded: cannot make a memory cgroup (needs a cgroup memory controller this shell may use)" >&2; exit 2; }
+	;;
 cold) [ -w "$DROP" ] || { echo "scale.sh: --cache cold: $DROP is not writable (run as root)" >&2; exit 2; } ;;
 warm) ;;
-*) echo "scale.sh: --cache: not cold or warm: $cache" >&2; exit 2 ;;
+*) echo "scale.sh: --cache: not bounded, cold or warm: $cache" >&2; exit 2 ;;
 esac
+# The cgroup goes when the script does; its processes are gone by then.
+[ -z "$CG" ] || trap 'rmdir "$CG" 2>/dev/null || true' EXIT
 
 DATA=$WORK/data
 RUN=$WORK/run
@@ -127,13 +182,21 @@ need_disk() {
 # through rusage.c, appending "wall user sys maxrss_kib anon_kib" to
 # NAME.time; die if it fails. sh execs the command, so that rusage.c
 # samples the command's own memory, not sh's.
-# With --cache cold the page cache is emptied first (outside the time).
+# With --cache cold or bounded the page cache is emptied first, and with
+# bounded the run's cgroup is filled with the filler file (both outside
+# the time); then rusage.c and the command run in the cgroup.
 timed() {
-	if [ "$cache" = cold ]; then
+	local enter=
+	if [ "$cache" != warm ]; then
 		sync
 		echo 3 >"$DROP" || die "cannot drop the page cache ($DROP)"
 	fi
-	"$WORK/bin/dbs-bench-rusage" "$RUN/$1.time" sh -c "exec $2" ||
+	if [ "$cache" = bounded ]; then
+		enter="echo \$\$ >$(q "$CG/cgroup.procs") && "
+		sh -c "${enter}exec cat $(q "$FILLER")" >/dev/null ||
+			die "cannot fill the cgroup $CG"
+	fi
+	sh -c "${enter}exec $(q "$WORK/bin/dbs-bench-rusage") $(q "$RUN/$1.time") sh -c $(q "exec $2")" ||
 		die "$1: failed: $2"
 }
 
@@ -200,7 +263,12 @@ size() {
 	[ "$keep" = 1 ] || rm -f "$DATA"/*-"$n".csv
 }
 
-say "sizes $sizes, $runs run(s) each, $cache cache, data in $WORK, build $DBS_BUILD"
+FILLER=$WORK/filler
+if [ "$cache" = bounded ] &&
+	[ "$(stat -c %s "$FILLER" 2>/dev/null || echo 0)" != $((CACHE_MIB << 20)) ]; then
+	head -c $((CACHE_MIB << 20)) /dev/zero >"$FILLER" || die "cannot write $FILLER"
+fi
+say "sizes $sizes, $runs run(s) each, $cache cache${CG:+ ($CACHE_MIB MiB)}, data in $WORK, build $DBS_BUILD"
 commit=${BENCH_COMMIT:-$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)}
 cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.start"
 build_gen
@@ -210,4 +278,4 @@ for n in $sizes; do
 done
 cut -d' ' -f1-3 /proc/loadavg >"$RUN/loadavg.end"
 python3 "$BENCH/scale_report.py" --sizes "$sizes" --runs "$runs" \
-	--cache "$cache" --commit "$commit" --out "${BENCH_OUT:-$BENCH}/SCALE.md" "$RUN"
+	--cache "$cache" --cache-mib "$CACHE_MIB" --commit "$commit" --out "${BENCH_OUT:-$BENCH}/SCALE.md" "$RUN"

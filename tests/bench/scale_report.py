@@ -76,12 +76,16 @@ def machine(args):
             f'- load average: {load[0]} before, {load[1]} after (shared)',
             f'- dbs commit {args.commit}; {args.runs} run(s) per scenario '
             '(median), the scenarios of a size interleaved in rounds',
-            '- page cache: ' + (
-                'cold (written back and dropped before every timed run: '
-                'every run reads its input and database from the disk)'
-                if args.cache == 'cold' else
-                'warm (left alone: what a run finds cached depends on '
-                'the runs before it)')]
+            '- page cache: ' + {
+                'bounded': f'bounded ({args.cache_mib} MiB a run, in a memory '
+                'cgroup filled just before it; the cache dropped before '
+                'every timed run: every run reads its input and database '
+                'from the disk through a cache smaller than both)',
+                'cold': 'cold (written back and dropped before every timed '
+                'run: every run reads its input and database from the '
+                'disk)',
+                'warm': 'warm (left alone: what a run finds cached depends '
+                'on the runs before it)'}[args.cache]]
 
 
 def main():
@@ -89,7 +93,9 @@ def main():
     ap.add_argument('--sizes', required=True)
     ap.add_argument('--runs', type=int, required=True)
     ap.add_argument('--commit', default='')
-    ap.add_argument('--cache', default='warm', choices=('cold', 'warm'))
+    ap.add_argument('--cache', default='warm',
+                    choices=('bounded', 'cold', 'warm'))
+    ap.add_argument('--cache-mib', type=int, default=512)
     ap.add_argument('--out', required=True)
     ap.add_argument('rundir')
     args = ap.parse_args()
