@@ -257,9 +257,10 @@ wal_hook(void *pArg, sqlite3 *db, const char *zDb, int nFrame)
 
 /*
  * Configure the SQLite library before its first use: dbs-load has one
- * thread and one connection, so no mutexes (SQLite otherwise takes one
- * for every allocation and API call), and no memory statistics. Best
- * effort: if the library was initialized already, nothing changes.
+ * thread, which alone uses its connections, so no mutexes (SQLite
+ * otherwise takes one for every allocation and API call), and no memory
+ * statistics. Best effort: if the library was initialized already,
+ * nothing changes.
  */
 static void
 lib_setup(void)
@@ -322,4 +323,75 @@ db_open(struct load_run *pRun, int readOnly)
 		return run_dbfail(
 		    pRun, "%s: database is read-only", pRun->pOpts->zDb);
 	return db_setup(pRun);
+}
+
+/*
+ * The first column of the first row of zSql on db, as text into z (size
+ * n): 1, or 0 if it has none or fails. Records no failure.
+ */
+static int
+first_text(sqlite3 *db, const char *zSql, char *z, size_t n)
+{
+	sqlite3_stmt *pStmt = NULL;
+	const unsigned char *zCol;
+	int ok = 0;
+
+	if (sqlite3_prepare_v2(db, zSql, -1, &pStmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(pStmt) == SQLITE_ROW &&
+	    (zCol = sqlite3_column_text(pStmt, 0)) != NULL) {
+		snprintf(z, n, "%s", (const char *)zCol);
+		ok = 1;
+	}
+	sqlite3_finalize(pStmt);
+	return ok;
+}
+
+sqlite3 *
+db_reader(struct load_run *pRun, const char *zTable)
+{
+	const char *zPath = sqlite3_db_filename(pRun->db, "main");
+	sqlite3 *db = NULL;
+	char zMode[16], zTrig[16], zOld[24], zNew[24];
+	char *zSql;
+	int ok;
+
+	/* In rollback-journal mode (a new file's first load) the writer
+	 * could not spill its cache while the walk holds its read lock. An
+	 * earlier input of the run may have written the table. */
+	if (pRun->newDb || pRun->nApplied > 0 || zPath == NULL ||
+	    *zPath == '\0')
+		return NULL;
+	/* A trigger may write rows the walk has yet to reach. */
+	zSql = sql_fmt("SELECT count(*) FROM main.sqlite_schema WHERE type = "
+	               "'trigger' AND tbl_name = %Q COLLATE NOCASE",
+	    zTable);
+	ok = first_text(
+	         pRun->db, "PRAGMA main.journal_mode", zMode, sizeof zMode) &&
+	    strcmp(zMode, "wal") == 0 &&
+	    first_text(pRun->db, zSql, zTrig, sizeof zTrig) &&
+	    strcmp(zTrig, "0") == 0 &&
+	    first_text(
+	        pRun->db, "PRAGMA main.schema_version", zOld, sizeof zOld);
+	free(zSql);
+	if (!ok)
+		return NULL;
+	if (sqlite3_open_v2(zPath, &db,
+	        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, pRun->pOpts->busyTimeout);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	/* A schema the run changed (a new table or column, a rebuild) is
+	 * not the reader's: the table may differ too. */
+	if (sqlite3_exec(db, "PRAGMA cache_size=-512", NULL, NULL, NULL) !=
+	        SQLITE_OK ||
+	    !first_text(db, "PRAGMA main.schema_version", zNew, sizeof zNew) ||
+	    strcmp(zOld, zNew) != 0) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
 }

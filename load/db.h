@@ -25,6 +25,17 @@
 int db_open(struct load_run *pRun, int readOnly);
 
 /*
+ * A second connection to pRun's database, read-only, for the merge
+ * walk's cursor over table zTable (merge.c), or NULL where it cannot
+ * serve: a new file (rollback-journal mode), an input of the run before
+ * this one, a trigger on the table, a schema the run changed, or any
+ * failure to open it. Its snapshot is the database as the run's
+ * transaction found it, which while those hold is what pRun->db sees of
+ * the table until the walk writes. Close it with sqlite3_close().
+ */
+sqlite3 *db_reader(struct load_run *pRun, const char *zTable);
+
+/*
  * After a COMMIT: into a new database file, switch it to WAL mode;
  * else, once the WAL holds DB_CKPT_FRAMES frames or more, copy them into
  * the database file and empty the WAL (a checkpoint in TRUNCATE mode

@@ -6,13 +6,22 @@
  * decides what each means. Memory does not grow with the number of
  * rows.
  *
- * The caller writes while the cursor is open, which is safe because
- * every write touches a key at or behind the cursor: a new key is
- * smaller than the cursor's current key (the stream is ascending and the
- * cursor has passed every smaller key), an update changes the cursor's
- * current row without changing its key, and deletions wait until the
- * walk is over. The cursor's keys are checked to be strictly ascending,
- * so a violation of this reasoning fails the run rather than mis-merge.
+ * The cursor reads, where it can (db_reader()), through a connection of
+ * its own, whose snapshot is the table as the run's transaction found
+ * it. Then the writes of the walk never reach it, and pages the walk
+ * reads are not looked up among the pages the run has written to the
+ * WAL so far: SQLite searches every 4096 frames of those for each page
+ * it reads, so that in a big change (1% of 50M rows: 400,000 pages)
+ * the search cost grew with the table.
+ *
+ * Otherwise it reads through the connection that writes, and the caller
+ * writes while the cursor is open. That is safe because every write
+ * touches a key at or behind the cursor: a new key is smaller than the
+ * cursor's current key (the stream is ascending and the cursor has
+ * passed every smaller key), an update changes the cursor's current row
+ * without changing its key, and deletions wait until the walk is over.
+ * The cursor's keys are checked to be strictly ascending, so a violation
+ * of this reasoning fails the run rather than mis-merge.
  */
 #include "merge.h"
 
@@ -58,7 +67,8 @@ cursor_step(struct merge_walk *pW)
 			return 0;
 		}
 		if (rc != SQLITE_ROW)
-			return run_sqlfail(pW->pRun, NULL);
+			return run_sqlfail_on(
+			    pW->pRun, sqlite3_db_handle(pW->pCur), NULL);
 		for (k = 0; k < pTab->nKey; k++)
 			value_column(pW->pCur, (int)k,
 			    pTab->aCol[pTab->aiKey[k]].st, &pW->aCurVal[k]);
@@ -93,7 +103,16 @@ merge_open(
 	pW->aCurVal = util_calloc(pTab->nKey, sizeof *pW->aCurVal);
 	value_key_init(&pW->prev, pTab->nKey);
 	value_key_init(&pW->cur, pTab->nKey);
-	rc = db_prepare(pRun, zSql, &pW->pCur);
+	pW->dbCur = db_reader(pRun, pTab->zName);
+	if (pW->dbCur != NULL &&
+	    sqlite3_prepare_v2(pW->dbCur, zSql, -1, &pW->pCur, NULL) !=
+	        SQLITE_OK) {
+		sqlite3_finalize(pW->pCur);
+		pW->pCur = NULL;
+		sqlite3_close(pW->dbCur);
+		pW->dbCur = NULL;
+	}
+	rc = pW->dbCur != NULL ? 0 : db_prepare(pRun, zSql, &pW->pCur);
 	free(zSql);
 	return rc != 0 ? rc : cursor_step(pW);
 }
@@ -192,6 +211,7 @@ void
 merge_close(struct merge_walk *pW)
 {
 	sqlite3_finalize(pW->pCur);
+	sqlite3_close(pW->dbCur);
 	value_key_free(&pW->prev);
 	value_key_free(&pW->cur);
 	free(pW->aCurVal);

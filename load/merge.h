@@ -19,6 +19,7 @@
 struct merge_walk {
 	struct load_run *pRun;
 	const struct load_table *pTab;
+	sqlite3 *dbCur;     /* the cursor's own connection, or NULL */
 	sqlite3_stmt *pCur; /* SELECT key, _dbs_hash, flags ORDER BY key */
 	struct load_val *aCurVal; /* scratch: a cursor key before copying */
 	struct load_key prev;     /* the stream's last key so far */

@@ -105,7 +105,13 @@ run_dbfail(struct load_run *pRun, const char *zFmt, ...)
 int
 run_sqlfail(struct load_run *pRun, const char *zWhat)
 {
-	int rcSql = sqlite3_extended_errcode(pRun->db);
+	return run_sqlfail_on(pRun, pRun->db, zWhat);
+}
+
+int
+run_sqlfail_on(struct load_run *pRun, sqlite3 *db, const char *zWhat)
+{
+	int rcSql = sqlite3_extended_errcode(db);
 	int rc = DBS_EXIT_FAIL;
 	const char *zDb = pRun->pOpts->zDb;
 	char *z;
@@ -113,10 +119,9 @@ run_sqlfail(struct load_run *pRun, const char *zWhat)
 	if ((rcSql & 0xff) == SQLITE_BUSY || (rcSql & 0xff) == SQLITE_LOCKED)
 		rc = DBS_EXIT_BUSY;
 	if (zWhat != NULL)
-		z = util_format(
-		    "%s: %s: %s", zDb, zWhat, sqlite3_errmsg(pRun->db));
+		z = util_format("%s: %s: %s", zDb, zWhat, sqlite3_errmsg(db));
 	else
-		z = util_format("%s: %s", zDb, sqlite3_errmsg(pRun->db));
+		z = util_format("%s: %s", zDb, sqlite3_errmsg(db));
 	return record(pRun, rc, run_is_db_problem(rcSql), z);
 }
 

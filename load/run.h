@@ -64,6 +64,7 @@ struct load_run {
 	char **azNote; /* notices of the run, printed if it commits */
 	size_t nNote;
 	int nWalFrame; /* frames in the WAL after the last commit */
+	int nApplied;  /* inputs whose rows were begun (apply_begin()) */
 };
 
 /* ---- run.c ---- */
@@ -99,6 +100,9 @@ int run_dbfail(struct load_run *pRun, const char *zFmt, ...)
  * done. Returns the run's exit status.
  */
 int run_sqlfail(struct load_run *pRun, const char *zWhat);
+
+/* run_sqlfail() with the error of connection db (not pRun->db). */
+int run_sqlfail_on(struct load_run *pRun, sqlite3 *db, const char *zWhat);
 
 /*
  * Is rcSqlite a failure of the database itself (locked, read-only,
