@@ -171,7 +171,9 @@ bench-smoke: all
 # (issue 10); writes tests/bench/SCALE.md. The data goes outside the
 # repository: BENCH_SCALE_DIR (default /var/tmp/dbs-bench-scale), about
 # 50 GB at 50M rows. As root every timed run starts with the page cache
-# dropped (--cache cold), so that no size gains from what stayed cached.
+# dropped and is held to a page cache of 512 MiB in a memory cgroup,
+# filled just before it (--cache bounded; --cache cold without the
+# cgroup), so that no size gains from what stayed cached.
 # SCALE_ARGS: e.g. --sizes "1000000 2000000" --runs 1 --cache warm.
 bench-scale: deps all
 	DBS_BUILD=$(CURDIR)/$(O) bash tests/bench/scale.sh $(SCALE_ARGS)
