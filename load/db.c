@@ -357,9 +357,9 @@ db_reader(struct load_run *pRun, const char *zTable)
 
 	/* In rollback-journal mode (a new file's first load) the writer
 	 * could not spill its cache while the walk holds its read lock. An
-	 * earlier input of the run may have written the table. */
-	if (pRun->newDb || pRun->nApplied > 0 || zPath == NULL ||
-	    *zPath == '\0')
+	 * earlier input of the run (each has its result) may have written
+	 * the table. */
+	if (pRun->newDb || pRun->nRes > 1 || zPath == NULL || *zPath == '\0')
 		return NULL;
 	/* A trigger may write rows the walk has yet to reach. */
 	zSql = sql_fmt("SELECT count(*) FROM main.sqlite_schema WHERE type = "

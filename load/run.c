@@ -103,7 +103,6 @@ on_header(void *pCtx, const struct stream_header *pH)
 		pS->aVal = util_calloc(pS->tab.nCol, sizeof *pS->aVal);
 		pS->aBuf = util_calloc(pS->tab.nCol, sizeof *pS->aBuf);
 		rc = apply_begin(pS);
-		pS->pRun->nApplied++;
 	}
 	/* A refusal reads on, to tell a refused stream from a damaged one. */
 	return rc != 0 && rc != DBS_EXIT_REFUSED;

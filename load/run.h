@@ -64,7 +64,6 @@ struct load_run {
 	char **azNote; /* notices of the run, printed if it commits */
 	size_t nNote;
 	int nWalFrame; /* frames in the WAL after the last commit */
-	int nApplied;  /* inputs whose rows were begun (apply_begin()) */
 };
 
 /* ---- run.c ---- */
